@@ -1,0 +1,217 @@
+//! The local HTTP server: Slack's two endpoints plus `/scheduler`, served by
+//! the Lambda handlers themselves, with the event bus looped back.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use mentor_aws::app::App;
+use mentor_aws::config::{Settings, from_vars};
+use mentor_aws::dynamo::DynamoStore;
+use mentor_domain::Bot;
+use mentor_domain::memory::{MemoryBus, MemoryStore};
+use mentor_domain::ports::{Clock, Messenger, SystemClock};
+use mentor_domain::usecases::Deps;
+use mentor_slack::client::{RetryPolicy, SlackClient};
+use mentor_slack::console::ConsoleMessenger;
+use tokio::net::TcpListener;
+
+use crate::args::Args;
+
+/// Settings from the environment, with local defaults for what is unset.
+fn local_settings(args: &Args) -> Result<Settings, String> {
+    let mut vars: HashMap<String, String> = std::env::vars().collect();
+    let defaults = [
+        ("PROGRAMME_CHANNEL_ID", "C0PROGRAM"),
+        ("MODERATOR_IDS", "U0MODERATOR"),
+        ("TABLE_NAME", args.table.as_str()),
+    ];
+    for (k, v) in defaults {
+        vars.entry(k.into()).or_insert_with(|| v.into());
+    }
+    vars.remove("SLACK_SECRET_ARN");
+    vars.insert("SLACK_SIGNING_SECRET".into(), args.secret.clone());
+    if let Some(url) = &args.slack_api_url {
+        vars.insert("SLACK_API_BASE_URL".into(), url.clone());
+    }
+    from_vars(&vars).map_err(|e| e.to_string())
+}
+
+/// Builds the app on the embedded store (or DynamoDB) with a loopback bus.
+pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
+    let settings = local_settings(args)?;
+    let slack: Arc<dyn Messenger> = match std::env::var("SLACK_BOT_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+    {
+        Some(token) => Arc::new(SlackClient::new(
+            &settings.slack_api_base_url,
+            &token,
+            RetryPolicy::default(),
+        )),
+        None => Arc::new(ConsoleMessenger),
+    };
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let bus = Arc::new(MemoryBus::new());
+    let deps = match &args.dynamodb_endpoint {
+        None => {
+            let store = Arc::new(MemoryStore::new());
+            Deps {
+                members: store.clone(),
+                rounds: store.clone(),
+                ledger: store.clone(),
+                audit: store,
+                slack,
+                bus: bus.clone(),
+                clock,
+            }
+        }
+        Some(url) => {
+            let sdk = mentor_aws::app::aws_config(Some(url)).await;
+            let client = aws_sdk_dynamodb::Client::new(&sdk);
+            if client
+                .describe_table()
+                .table_name(&settings.table_name)
+                .send()
+                .await
+                .is_err()
+            {
+                mentor_aws::table::create_table(&client, &settings.table_name).await?;
+                eprintln!("created table {} at {url}", settings.table_name);
+            }
+            let store = Arc::new(DynamoStore::new(client, settings.table_name.clone()));
+            Deps {
+                members: store.clone(),
+                rounds: store.clone(),
+                ledger: store.clone(),
+                audit: store,
+                slack,
+                bus: bus.clone(),
+                clock,
+            }
+        }
+    };
+    let app = App {
+        bot: Bot::new(deps, settings.programme),
+        signing_secret: args.secret.clone(),
+    };
+    Ok((app, bus))
+}
+
+/// Delivers queued bus events to the scheduler handler until none are left.
+pub async fn pump(app: &App, bus: &MemoryBus) {
+    for _ in 0..1000 {
+        let events = bus.drain();
+        if events.is_empty() {
+            return;
+        }
+        for e in events {
+            let v = serde_json::to_value(&e).unwrap_or_default();
+            if let Err(err) = scheduler::handle(app, v).await {
+                tracing::error!(error = %err, "bus event failed");
+            }
+        }
+    }
+}
+
+async fn route(
+    app: Arc<App>,
+    bus: Arc<MemoryBus>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, std::convert::Infallible> {
+    let (parts, body) = req.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let path = parts.uri.path().to_string();
+    let lambda_req =
+        lambda_http::Request::from_parts(parts, lambda_http::Body::Binary(bytes.to_vec()));
+    let resp = match path.as_str() {
+        "/slack/events" => slack_events::handle(&app, lambda_req).await,
+        "/slack/interactions" | "/slack/commands" => {
+            slack_interactions::handle(&app, lambda_req).await
+        }
+        "/scheduler" => {
+            let input: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+            let out = match scheduler::handle(&app, input).await {
+                Ok(v) => v.to_string(),
+                Err(e) => serde_json::json!({"error": e.to_string()}).to_string(),
+            };
+            mentor_aws::web::text(lambda_http::http::StatusCode::OK, &out)
+        }
+        _ => mentor_aws::web::text(lambda_http::http::StatusCode::NOT_FOUND, "not found"),
+    };
+    pump(&app, &bus).await;
+    let (parts, body) = resp.into_parts();
+    let bytes = mentor_aws::web::body_bytes_of(&body).to_vec();
+    Ok(hyper::Response::from_parts(
+        parts,
+        Full::new(Bytes::from(bytes)),
+    ))
+}
+
+pub async fn serve(args: &Args) -> Result<(), String> {
+    let (app, bus) = local_app(args).await?;
+    let app = Arc::new(app);
+    let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let store = if args.dynamodb_endpoint.is_some() {
+        "DynamoDB"
+    } else {
+        "embedded store"
+    };
+    let slack = if std::env::var("SLACK_BOT_TOKEN").is_ok() {
+        "Slack Web API"
+    } else {
+        "console (no SLACK_BOT_TOKEN)"
+    };
+    println!(
+        "mentor-pairing listening on http://{addr}  (POST /slack/events, /slack/interactions, /slack/commands, /scheduler)\n\
+         store: {store}; Slack: {slack}; signing secret: {:?}\n\
+         try:  cargo run -q -p local-runner -- sign infra/events/url-verification.json | sh",
+        args.secret
+    );
+    loop {
+        let (stream, _) = listener.accept().await.map_err(|e| e.to_string())?;
+        let app = app.clone();
+        let bus = bus.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| route(app.clone(), bus.clone(), req));
+            if let Err(e) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await
+            {
+                tracing::debug!(error = %e, "connection closed");
+            }
+        });
+    }
+}
+
+/// Prints a curl command that sends `file` signed with the local secret.
+pub fn print_signed(args: &Args, file: &str, form: bool) -> Result<(), String> {
+    let body = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let body = String::from_utf8(body).map_err(|_| format!("{file} is not UTF-8"))?;
+    let body = body.trim_end().to_string();
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let sig = mentor_slack::verify::sign(&args.secret, &ts, body.as_bytes());
+    let (path, ctype) = if form || body.starts_with("payload=") || body.contains("command=") {
+        ("/slack/interactions", "application/x-www-form-urlencoded")
+    } else {
+        ("/slack/events", "application/json")
+    };
+    let quoted = body.replace('\'', "'\\''");
+    println!(
+        "curl -sS -X POST http://127.0.0.1:{}{path} -H 'content-type: {ctype}' -H 'x-slack-request-timestamp: {ts}' -H 'x-slack-signature: {sig}' --data-binary '{quoted}'; echo",
+        args.port
+    );
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! The scheduler function: an hourly tick works out what is due (pairing,
+//! reconfirmation, check-ins) and fans work out to the custom bus; bus events
+//! come back here one by one (send a pairing DM, a check-in, a summary).
+//!
+//! Errors are returned only when a retry is safe (every send is guarded by a
+//! once-only marker), so Lambda's async retries and the DLQ do the rest.
+
+use mentor_aws::app::App;
+use mentor_aws::bus::{SchedulerInput, parse_scheduler_input};
+use serde_json::{Value, json};
+
+#[derive(Debug)]
+pub struct SchedulerError(pub String);
+
+impl std::fmt::Display for SchedulerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SchedulerError {}
+
+pub async fn handle(app: &App, input: Value) -> Result<Value, SchedulerError> {
+    let parsed = match parse_scheduler_input(&input) {
+        Ok(p) => p,
+        Err(why) => {
+            // Not retryable: log and drop rather than loop through retries.
+            tracing::warn!(why, "scheduler input ignored");
+            return Ok(json!({"ignored": why}));
+        }
+    };
+    match parsed {
+        SchedulerInput::Tick => {
+            let report = app
+                .bot
+                .tick()
+                .await
+                .map_err(|e| SchedulerError(e.to_string()))?;
+            tracing::info!(due = ?report.due, published = report.published, "tick done");
+            Ok(json!({"due": report.due, "published": report.published}))
+        }
+        SchedulerInput::Work(event) => {
+            let kind = event.detail_type();
+            app.bot
+                .on_bus_event(&event)
+                .await
+                .map_err(|e| SchedulerError(e.to_string()))?;
+            tracing::info!(kind, "bus event handled");
+            Ok(json!({"handled": kind}))
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Slack interactivity and the `/mentoring` slash command: verify → parse →
+//! hand to the bot → answer within 3 seconds. Button clicks are deduplicated
+//! by the bot; view submissions answer validation errors in place.
+
+use lambda_http::Request;
+use lambda_http::http::StatusCode;
+use mentor_aws::app::App;
+use mentor_aws::web::{self, HttpResponse};
+use mentor_domain::UserId;
+use mentor_domain::profile_form;
+use mentor_domain::usecases::{Action, ActionOutcome};
+use mentor_slack::blocks;
+use mentor_slack::interactions::{self, Interaction};
+use serde_json::json;
+
+pub async fn handle(app: &App, req: Request) -> HttpResponse {
+    let body = match web::verified_body(app, &req) {
+        Ok(b) => b,
+        Err(unauthorized) => return unauthorized,
+    };
+    // Slack's SSL check for slash commands.
+    if body.starts_with(b"ssl_check=1") {
+        return web::status(StatusCode::OK);
+    }
+    if interactions::is_slash_command(body) {
+        return slash_command(app, body).await;
+    }
+    let interaction = match interactions::parse_interaction(body) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::warn!(error = %e, "malformed interaction");
+            return web::text(StatusCode::BAD_REQUEST, "malformed interaction payload");
+        }
+    };
+    match interaction {
+        Interaction::BlockActions {
+            user,
+            trigger_id,
+            actions,
+            container,
+            view,
+            response_url,
+        } => {
+            let Some(item) = actions.into_iter().next() else {
+                return web::status(StatusCode::OK);
+            };
+            // A double-click hits the same message (or the same view state).
+            let target = container
+                .message_ts
+                .or_else(|| view.as_ref().and_then(|v| v.hash.clone()))
+                .or(container.view_id)
+                .or(item.action_ts)
+                .unwrap_or_default();
+            let action = Action {
+                user: UserId(user.id),
+                action_id: item.action_id,
+                value: item.value.unwrap_or_default(),
+                trigger_id,
+                dedupe_key: target,
+                response_url,
+            };
+            match app.bot.on_action(&action).await {
+                Ok(ActionOutcome::Unknown) => {
+                    tracing::debug!(action_id = %action.action_id, "unknown action ignored");
+                    web::status(StatusCode::OK)
+                }
+                Ok(_) => web::status(StatusCode::OK),
+                Err(e) => web::from_error(&e),
+            }
+        }
+        Interaction::ViewSubmission { user, view } => {
+            if view.callback_id.as_deref() != Some(profile_form::CALLBACK_ID) {
+                tracing::warn!(callback_id = ?view.callback_id, "submission for an unknown view");
+                return web::text(StatusCode::BAD_REQUEST, "unknown view");
+            }
+            let Some(state) = &view.state else {
+                return web::text(StatusCode::BAD_REQUEST, "view without state");
+            };
+            let values = blocks::form_values(state);
+            let view_key = format!(
+                "{}#{}",
+                view.id.as_deref().unwrap_or("view"),
+                view.hash.as_deref().unwrap_or("")
+            );
+            match app
+                .bot
+                .save_profile(&UserId(user.id), &values, &view_key)
+                .await
+            {
+                Ok(Ok(())) => web::status(StatusCode::OK),
+                Ok(Err(errors)) => web::json(StatusCode::OK, &blocks::errors_response(&errors)),
+                Err(e) if e.is_retryable() => {
+                    tracing::error!(error = %e, "saving the profile failed");
+                    web::json(
+                        StatusCode::OK,
+                        &blocks::errors_response(
+                            &[(
+                                profile_form::TIMEZONE.to_string(),
+                                "Sorry, something went wrong saving your profile. Please try again in a moment."
+                                    .to_string(),
+                            )]
+                            .into_iter()
+                            .collect(),
+                        ),
+                    )
+                }
+                Err(e) => web::from_error(&e),
+            }
+        }
+        Interaction::ViewClosed { .. } | Interaction::Unknown => web::status(StatusCode::OK),
+    }
+}
+
+async fn slash_command(app: &App, body: &[u8]) -> HttpResponse {
+    let cmd = match interactions::parse_slash_command(body) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "malformed slash command");
+            return web::text(StatusCode::BAD_REQUEST, "malformed slash command");
+        }
+    };
+    let reply = app
+        .bot
+        .slash_command(&UserId(cmd.user_id), &cmd.text, cmd.response_url.as_deref())
+        .await;
+    match reply {
+        Ok(r) => web::json(
+            StatusCode::OK,
+            &json!({
+                "response_type": "ephemeral",
+                "text": r.message.text,
+                "blocks": blocks::blocks(&r.message.blocks),
+            }),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "slash command failed");
+            web::json(
+                StatusCode::OK,
+                &json!({"response_type": "ephemeral", "text": "Sorry, that didn't work. Please try again in a moment."}),
+            )
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Configuration, read once per cold start from environment variables (the
+//! SAM template sets them), with clear errors naming the variable at fault.
+
+use std::collections::HashMap;
+
+use mentor_domain::config::DEFAULT_TOPICS;
+use mentor_domain::{ChannelId, ProgrammeConfig, UserId};
+use mentor_matching::MatchConfig;
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{name} is invalid: {why}")]
+    Invalid { name: &'static str, why: String },
+}
+
+/// Where the Slack credentials come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlackSecrets {
+    /// A Secrets Manager secret holding `{"signing_secret": …, "bot_token": …}`.
+    SecretArn(String),
+    /// Given directly (local runner and tests only).
+    Inline {
+        signing_secret: String,
+        bot_token: Option<String>,
+    },
+}
+
+/// Everything a function needs besides the programme settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub programme: ProgrammeConfig,
+    pub table_name: String,
+    pub event_bus_name: String,
+    pub slack_api_base_url: String,
+    pub slack_secrets: SlackSecrets,
+    /// For tests and the local runner: a DynamoDB/EventBridge endpoint override.
+    pub aws_endpoint_url: Option<String>,
+}
+
+/// Reads settings from a map of variables (the process environment in production).
+pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
+    let get = |k: &'static str| {
+        vars.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let required = |k: &'static str| get(k).ok_or(ConfigError::Missing(k));
+    let number = |k: &'static str, default: u32| -> Result<u32, ConfigError> {
+        match get(k) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+                name: k,
+                why: format!("{v:?} is not a whole number"),
+            }),
+        }
+    };
+    let list = |k: &'static str| -> Vec<String> {
+        get(k)
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    let timezone = match get("COMMUNITY_TIMEZONE") {
+        None => chrono_tz::Tz::UTC,
+        Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+            name: "COMMUNITY_TIMEZONE",
+            why: format!("{v:?} is not an IANA time zone such as Europe/London"),
+        })?,
+    };
+    let moderators: Vec<UserId> = list("MODERATOR_IDS").into_iter().map(UserId::new).collect();
+    if let Some(bad) = moderators.iter().find(|m| !UserId::is_valid(m.as_str())) {
+        return Err(ConfigError::Invalid {
+            name: "MODERATOR_IDS",
+            why: format!("{bad:?} is not a Slack user id (U…)"),
+        });
+    }
+    let checkin_days = match get("CHECKIN_DAYS") {
+        None => vec![7, 21],
+        Some(v) => v
+            .split(',')
+            .map(|d| d.trim().parse::<u32>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ConfigError::Invalid {
+                name: "CHECKIN_DAYS",
+                why: format!("{v:?} is not a comma-separated list of days"),
+            })?,
+    };
+    let topics = {
+        let t = list("TOPICS");
+        if t.is_empty() {
+            DEFAULT_TOPICS.iter().map(|s| s.to_string()).collect()
+        } else {
+            t
+        }
+    };
+    let mut matching = MatchConfig::default();
+    if let Some(k) = get("MATCH_CANDIDATES_PER_MEMBER") {
+        matching.candidates_per_member = Some(k.parse().map_err(|_| ConfigError::Invalid {
+            name: "MATCH_CANDIDATES_PER_MEMBER",
+            why: format!("{k:?} is not a number"),
+        })?);
+    }
+    let programme = ProgrammeConfig {
+        channel: ChannelId::new(required("PROGRAMME_CHANNEL_ID")?),
+        channel_name: get("PROGRAMME_CHANNEL_NAME").unwrap_or_else(|| "peer-mentorship".into()),
+        moderators,
+        timezone,
+        round_start_day: number("ROUND_START_DAY", 1)?,
+        round_start_hour: number("ROUND_START_HOUR", 9)?,
+        reconfirm_days_before: number("RECONFIRM_DAYS_BEFORE", 7)?,
+        checkin_days,
+        unresponsive_alert_hours: number("UNRESPONSIVE_ALERT_HOURS", 24)?,
+        topics,
+        resources_url: get("RESOURCES_URL")
+            .unwrap_or_else(|| "https://slack.com/help/articles/115004071768".into()),
+        matching,
+    };
+    programme.validate().map_err(|why| ConfigError::Invalid {
+        name: "programme settings",
+        why,
+    })?;
+    let slack_secrets = match get("SLACK_SECRET_ARN") {
+        Some(arn) => SlackSecrets::SecretArn(arn),
+        None => SlackSecrets::Inline {
+            signing_secret: get("SLACK_SIGNING_SECRET").ok_or(ConfigError::Missing(
+                "SLACK_SECRET_ARN (or SLACK_SIGNING_SECRET for local runs)",
+            ))?,
+            bot_token: get("SLACK_BOT_TOKEN"),
+        },
+    };
+    Ok(Settings {
+        programme,
+        table_name: required("TABLE_NAME")?,
+        event_bus_name: get("EVENT_BUS_NAME").unwrap_or_else(|| "default".into()),
+        slack_api_base_url: get("SLACK_API_BASE_URL")
+            .unwrap_or_else(|| mentor_slack::client::DEFAULT_BASE_URL.into()),
+        slack_secrets,
+        aws_endpoint_url: get("AWS_ENDPOINT_URL"),
+    })
+}
+
+pub fn from_env() -> Result<Settings, ConfigError> {
+    from_vars(&std::env::vars().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn minimal() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("PROGRAMME_CHANNEL_ID", "C1"),
+            ("TABLE_NAME", "t"),
+            ("SLACK_SIGNING_SECRET", "s"),
+        ]
+    }
+
+    #[test]
+    fn defaults_fill_everything_optional() {
+        let s = from_vars(&vars(&minimal())).unwrap();
+        assert_eq!(s.programme.round_start_day, 1);
+        assert_eq!(s.programme.checkin_days, vec![7, 21]);
+        assert_eq!(s.slack_api_base_url, "https://slack.com/api");
+        assert!(!s.programme.topics.is_empty());
+    }
+
+    #[test]
+    fn a_missing_channel_is_named() {
+        let e =
+            from_vars(&vars(&[("TABLE_NAME", "t"), ("SLACK_SIGNING_SECRET", "s")])).unwrap_err();
+        assert_eq!(e, ConfigError::Missing("PROGRAMME_CHANNEL_ID"));
+    }
+
+    #[test]
+    fn bad_values_say_what_is_wrong() {
+        let mut v = minimal();
+        v.push(("COMMUNITY_TIMEZONE", "Moon/Base"));
+        assert!(
+            from_vars(&vars(&v))
+                .unwrap_err()
+                .to_string()
+                .contains("COMMUNITY_TIMEZONE")
+        );
+        let mut v = minimal();
+        v.push(("ROUND_START_DAY", "31"));
+        assert!(
+            from_vars(&vars(&v))
+                .unwrap_err()
+                .to_string()
+                .contains("ROUND_START_DAY")
+        );
+        let mut v = minimal();
+        v.push(("MODERATOR_IDS", "U1ABC, bob"));
+        assert!(
+            from_vars(&vars(&v))
+                .unwrap_err()
+                .to_string()
+                .contains("MODERATOR_IDS")
+        );
+    }
+
+    #[test]
+    fn a_secret_arn_wins_over_inline_secrets() {
+        let mut v = minimal();
+        v.push(("SLACK_SECRET_ARN", "arn:aws:secretsmanager:x"));
+        assert_eq!(
+            from_vars(&vars(&v)).unwrap().slack_secrets,
+            SlackSecrets::SecretArn("arn:aws:secretsmanager:x".into())
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! The DynamoDB store: implements the domain's `Members`, `Rounds`, `Ledger`
+//! and `Audit` ports on one table (layout in [`crate::table`]). Documents are
+//! kept as JSON in a `doc` attribute, with the attributes that conditions and
+//! indexes need stored beside it.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use mentor_domain::error::{Error, Result};
+use mentor_domain::model::{AuditEntry, Group, Member, Round};
+use mentor_domain::ports::{Audit, Claim, Ledger, Members, Rounds};
+use mentor_domain::{RoundId, UserId};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn store_err<E: std::fmt::Debug>(e: E) -> Error {
+    Error::Store(format!("{e:?}"))
+}
+
+/// True when a write failed only because its condition did not hold.
+fn is_condition_failed<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.as_service_error()
+        .and_then(|se| se.code())
+        .is_some_and(|c| c == "ConditionalCheckFailedException")
+}
+
+fn doc<T: Serialize>(v: &T) -> Result<AttributeValue> {
+    serde_json::to_string(v)
+        .map(AttributeValue::S)
+        .map_err(|e| Error::Store(e.to_string()))
+}
+
+fn from_item<T: DeserializeOwned>(item: &Item) -> Result<T> {
+    let raw = item
+        .get("doc")
+        .and_then(|v| v.as_s().ok())
+        .ok_or_else(|| Error::Store("item without doc".into()))?;
+    serde_json::from_str(raw).map_err(|e| Error::Store(format!("bad stored document: {e}")))
+}
+
+fn member_pk(id: &UserId) -> String {
+    format!("MEMBER#{id}")
+}
+fn round_pk(id: RoundId) -> String {
+    format!("ROUND#{id}")
+}
+fn group_sk(n: u32) -> String {
+    format!("GROUP#{n:05}")
+}
+fn ledger_pk(key: &str) -> String {
+    format!("LEDGER#{key}")
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    async fn get_item(&self, pk: String, sk: &str) -> Result<Option<Item>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", s(pk))
+            .key("SK", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(store_err)?;
+        Ok(out.item)
+    }
+
+    /// All items of a partition, following pagination.
+    async fn query_pk(&self, pk: String, sk_prefix: Option<&str>) -> Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .set_exclusive_start_key(start.take());
+            q = match sk_prefix {
+                Some(p) => q
+                    .key_condition_expression("PK = :pk AND begins_with(SK, :p)")
+                    .expression_attribute_values(":p", s(p)),
+                None => q.key_condition_expression("PK = :pk"),
+            };
+            let out = q.send().await.map_err(store_err)?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    /// Writes items in batches of 25, retrying unprocessed ones with backoff.
+    async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<()> {
+        for chunk in requests.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk.to_vec();
+            let mut attempt = 0u32;
+            while !pending.is_empty() {
+                attempt += 1;
+                if attempt > 8 {
+                    return Err(Error::Store("batch write: unprocessed items remain".into()));
+                }
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending.clone())
+                    .send()
+                    .await
+                    .map_err(store_err)?;
+                pending = out
+                    .unprocessed_items
+                    .and_then(|mut m| m.remove(&self.table))
+                    .unwrap_or_default();
+                if !pending.is_empty() {
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt.min(6)))
+                        .await;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn group_item(g: &Group) -> Result<Item> {
+        Ok(HashMap::from([
+            ("PK".to_string(), s(round_pk(g.round))),
+            ("SK".to_string(), s(group_sk(g.number))),
+            ("doc".to_string(), doc(g)?),
+            ("version".to_string(), n(g.version)),
+        ]))
+    }
+
+    /// A conditional put guarded by the stored `version`.
+    async fn put_versioned(&self, item: Item, version: u64) -> Result<bool> {
+        let mut req = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item));
+        req = if version == 0 {
+            req.condition_expression("attribute_not_exists(PK)")
+        } else {
+            req.condition_expression("version = :prev")
+                .expression_attribute_values(":prev", n(version - 1))
+        };
+        match req.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
+    /// Every item whose document mentions `needle` (for anonymisation; rare).
+    async fn scan_docs_containing(&self, needle: &str) -> Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("contains(doc, :u)")
+                .expression_attribute_values(":u", s(needle))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(store_err)?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(items),
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Members for DynamoStore {
+    async fn get(&self, id: &UserId) -> Result<Option<Member>> {
+        match self.get_item(member_pk(id), "PROFILE").await? {
+            Some(item) => from_item(&item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn create(&self, member: &Member) -> Result<bool> {
+        let item = member_item(member)?;
+        match self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
+    async fn put(&self, member: &Member) -> Result<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(member_item(member)?))
+            .send()
+            .await
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    async fn list(&self) -> Result<Vec<Member>> {
+        let mut out = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("GSI1")
+                .key_condition_expression("GSI1PK = :m")
+                .expression_attribute_values(":m", s("MEMBERS"))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(store_err)?;
+            for item in page.items.unwrap_or_default() {
+                out.push(from_item(&item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    async fn delete(&self, id: &UserId) -> Result<()> {
+        let items = self.query_pk(member_pk(id), None).await?;
+        let requests = items
+            .into_iter()
+            .filter_map(|item| {
+                let key: Item = item
+                    .into_iter()
+                    .filter(|(k, _)| k == "PK" || k == "SK")
+                    .collect();
+                DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .ok()
+                    .map(|d| WriteRequest::builder().delete_request(d).build())
+            })
+            .collect();
+        self.batch_write(requests).await
+    }
+}
+
+fn member_item(m: &Member) -> Result<Item> {
+    Ok(HashMap::from([
+        ("PK".to_string(), s(member_pk(&m.id))),
+        ("SK".to_string(), s("PROFILE")),
+        ("GSI1PK".to_string(), s("MEMBERS")),
+        ("GSI1SK".to_string(), s(m.id.as_str())),
+        ("doc".to_string(), doc(m)?),
+    ]))
+}
+
+fn round_item(r: &Round) -> Result<Item> {
+    Ok(HashMap::from([
+        ("PK".to_string(), s(round_pk(r.id))),
+        ("SK".to_string(), s("ROUND")),
+        ("doc".to_string(), doc(r)?),
+        ("version".to_string(), n(r.version)),
+    ]))
+}
+
+#[async_trait]
+impl Rounds for DynamoStore {
+    async fn get(&self, id: RoundId) -> Result<Option<Round>> {
+        match self.get_item(round_pk(id), "ROUND").await? {
+            Some(item) => from_item(&item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn create(&self, round: &Round) -> Result<bool> {
+        let mut r = round.clone();
+        r.version = 0;
+        self.put_versioned(round_item(&r)?, 0).await
+    }
+
+    async fn update(&self, round: &Round) -> Result<bool> {
+        if round.version == 0 {
+            return Err(Error::Store("update needs a bumped version".into()));
+        }
+        self.put_versioned(round_item(round)?, round.version).await
+    }
+
+    async fn put_groups(&self, groups: &[Group]) -> Result<()> {
+        let mut requests = Vec::with_capacity(groups.len());
+        for g in groups {
+            let put = PutRequest::builder()
+                .set_item(Some(Self::group_item(g)?))
+                .build()
+                .map_err(store_err)?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+        }
+        self.batch_write(requests).await
+    }
+
+    async fn put_group(&self, group: &Group) -> Result<bool> {
+        self.put_versioned(Self::group_item(group)?, group.version)
+            .await
+    }
+
+    async fn groups(&self, id: RoundId) -> Result<Vec<Group>> {
+        self.query_pk(round_pk(id), Some("GROUP#"))
+            .await?
+            .iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
+        for mut item in self.scan_docs_containing(user.as_str()).await? {
+            let pk = item
+                .get("PK")
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            let sk = item
+                .get("SK")
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            let new_doc = if pk.starts_with("ROUND#") && sk.starts_with("GROUP#") {
+                let mut g: Group = from_item(&item)?;
+                g.anonymise(user, replacement);
+                doc(&g)?
+            } else if pk.starts_with("ROUND#") && sk == "ROUND" {
+                let mut r: Round = from_item(&item)?;
+                r.anonymise(user, replacement);
+                doc(&r)?
+            } else if pk == "AUDIT" {
+                let mut a: AuditEntry = from_item(&item)?;
+                a.anonymise(user, replacement);
+                doc(&a)?
+            } else {
+                continue;
+            };
+            item.insert("doc".into(), new_doc);
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .send()
+                .await
+                .map_err(store_err)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Ledger for DynamoStore {
+    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl_days: u32) -> Result<Claim> {
+        let expires = (now + Duration::days(ttl_days as i64)).timestamp();
+        let res = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("PK", s(ledger_pk(key)))
+            .item("SK", s("LEDGER"))
+            .item("state", s("in_progress"))
+            .item("since", n(now.timestamp_millis()))
+            .item("expires_at", n(expires))
+            // An expired marker that TTL has not swept yet counts as absent.
+            .condition_expression("attribute_not_exists(PK) OR expires_at < :now")
+            .expression_attribute_values(":now", n(now.timestamp()))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(Claim::New),
+            Err(e) if is_condition_failed(&e) => {
+                let item = self
+                    .get_item(ledger_pk(key), "LEDGER")
+                    .await?
+                    .unwrap_or_default();
+                let state = item
+                    .get("state")
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str);
+                if state == Some("done") {
+                    return Ok(Claim::Done);
+                }
+                let since = item
+                    .get("since")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
+                    .unwrap_or(now);
+                Ok(Claim::InProgress(since))
+            }
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
+    async fn steal(&self, key: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", s(ledger_pk(key)))
+            .key("SK", s("LEDGER"))
+            .update_expression("SET since = :now")
+            .condition_expression("#st = :ip AND since = :since")
+            .expression_attribute_names("#st", "state")
+            .expression_attribute_values(":now", n(now.timestamp_millis()))
+            .expression_attribute_values(":ip", s("in_progress"))
+            .expression_attribute_values(":since", n(since.timestamp_millis()))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
+    async fn complete(&self, key: &str) -> Result<()> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", s(ledger_pk(key)))
+            .key("SK", s("LEDGER"))
+            .update_expression("SET #st = :done")
+            .expression_attribute_names("#st", "state")
+            .expression_attribute_values(":done", s("done"))
+            .send()
+            .await
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    async fn release(&self, key: &str) -> Result<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("PK", s(ledger_pk(key)))
+            .key("SK", s("LEDGER"))
+            .send()
+            .await
+            .map_err(store_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Audit for DynamoStore {
+    async fn record(&self, entry: &AuditEntry) -> Result<()> {
+        let sk = format!(
+            "{}#{:09}",
+            entry.at.format("%Y-%m-%dT%H:%M:%S%.6fZ"),
+            entry.at.timestamp_subsec_nanos()
+        );
+        // A random suffix keeps two actions in the same instant apart.
+        let nonce = {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("PK", s("AUDIT"))
+            .item("SK", s(format!("{sk}#{}#{nonce:016x}", entry.moderator)))
+            .item("doc", doc(entry)?)
+            .send()
+            .await
+            .map_err(store_err)?;
+        Ok(())
+    }
+
+    async fn recent(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :a")
+            .expression_attribute_values(":a", s("AUDIT"))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(store_err)?;
+        out.items
+            .unwrap_or_default()
+            .iter()
+            .map(from_item)
+            .collect()
+    }
+}

@@ -1,0 +1,86 @@
+//! What the two HTTP functions share: request verification at the edge and
+//! small response builders. Failure details never reach the caller.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use mentor_slack::verify::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+use crate::app::App;
+
+pub type HttpResponse = Response<Body>;
+
+pub fn body_bytes(req: &Request) -> &[u8] {
+    body_bytes_of(req.body())
+}
+
+pub fn body_bytes_of(body: &Body) -> &[u8] {
+    match body {
+        Body::Empty => &[],
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b.as_slice(),
+        _ => &[],
+    }
+}
+
+fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Verifies the Slack signature over the raw body; `Err` is the 401 to return.
+pub fn verified_body<'a>(app: &App, req: &'a Request) -> Result<&'a [u8], HttpResponse> {
+    let body = body_bytes(req);
+    let now = app.bot.deps.clock.now().timestamp();
+    match verify::verify(
+        &app.signing_secret,
+        header(req, TIMESTAMP_HEADER),
+        header(req, SIGNATURE_HEADER),
+        body,
+        now,
+    ) {
+        Ok(()) => Ok(body),
+        Err(e) => {
+            tracing::warn!(reason = %e, "rejected unverified request");
+            Err(status(StatusCode::UNAUTHORIZED))
+        }
+    }
+}
+
+/// Slack's retry number, if this is a retry.
+pub fn retry_num(req: &Request) -> Option<u32> {
+    header(req, "x-slack-retry-num").and_then(|v| v.parse().ok())
+}
+
+pub fn status(code: StatusCode) -> HttpResponse {
+    Response::builder()
+        .status(code)
+        .body(Body::Empty)
+        .unwrap_or_default()
+}
+
+pub fn json(code: StatusCode, v: &serde_json::Value) -> HttpResponse {
+    Response::builder()
+        .status(code)
+        .header("content-type", "application/json")
+        .body(Body::Text(v.to_string()))
+        .unwrap_or_default()
+}
+
+pub fn text(code: StatusCode, s: &str) -> HttpResponse {
+    Response::builder()
+        .status(code)
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(Body::Text(s.to_string()))
+        .unwrap_or_default()
+}
+
+/// Maps a use-case error: retryable faults → 500 (Slack retries), others → 200
+/// so Slack does not keep resending something that will fail the same way.
+pub fn from_error(e: &mentor_domain::Error) -> HttpResponse {
+    if e.is_retryable() {
+        tracing::error!(error = %e, "request failed; Slack may retry");
+        status(StatusCode::INTERNAL_SERVER_ERROR)
+    } else {
+        tracing::warn!(error = %e, "request failed permanently");
+        status(StatusCode::OK)
+    }
+}

@@ -1,0 +1,27 @@
+//! The pure heart of mentor-pairing.
+//!
+//! Owns the model (members, rounds, groups), the round calendar, the message
+//! texts, the use cases and the ports (traits) through which the use cases talk
+//! to the world. Production adapters (DynamoDB, Slack Web API, EventBridge)
+//! live in other crates; in-memory adapters live in [`memory`] so the same use
+//! cases run in unit tests and the local demo.
+
+pub mod calendar;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod memory;
+pub mod messages;
+pub mod model;
+pub mod pairing;
+pub mod ports;
+pub mod profile_form;
+pub mod surface;
+pub mod usecases;
+
+pub use config::ProgrammeConfig;
+pub use error::{Error, SlackFailure};
+pub use ids::{ChannelId, RoundId, UserId};
+pub use mentor_matching::{Experience, Frequency, Mode};
+pub use usecases::Bot;

@@ -1,0 +1,455 @@
+//! Every text a member or moderator reads, in one place. Warm, short, and
+//! always saying what happens next.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar;
+use crate::config::ProgrammeConfig;
+use crate::ids::{RoundId, UserId};
+use crate::model::{Member, MemberStatus, Profile};
+use crate::surface::{Block, Button, Home, Message};
+
+pub mod moderator;
+pub mod rounds;
+
+pub mod actions {
+    //! Button action ids: the contract between messages and the interaction handler.
+    pub const OPEN_PROFILE: &str = "open_profile";
+    pub const PAUSE: &str = "pause";
+    pub const RESUME: &str = "resume";
+    pub const OPT_OUT: &str = "opt_out";
+    pub const OPT_IN: &str = "opt_in";
+    pub const DELETE_CONFIRM: &str = "delete_confirm";
+    pub const DELETE_CANCEL: &str = "delete_cancel";
+    pub const RECONFIRM_YES: &str = "reconfirm_yes";
+    pub const RECONFIRM_SKIP: &str = "reconfirm_skip";
+    pub const RECONFIRM_OPT_OUT: &str = "reconfirm_opt_out";
+    pub const CHECKIN_MET: &str = "checkin_met";
+    pub const CHECKIN_NOT_YET: &str = "checkin_not_yet";
+    pub const CHECKIN_UNRESPONSIVE: &str = "checkin_unresponsive";
+    pub const CHECKIN_WANT_OUT: &str = "checkin_want_out";
+    pub const OPEN_GROUP_DM: &str = "open_group_dm";
+    pub const RESOURCES: &str = "resources";
+    pub const MOD_PREVIEW: &str = "mod_preview";
+    pub const MOD_RUN: &str = "mod_run";
+    pub const MOD_REPAIR: &str = "mod_repair";
+    pub const MOD_STATS: &str = "mod_stats";
+}
+
+/// Resources as a link button.
+pub(crate) fn resources_button(cfg: &ProgrammeConfig) -> Button {
+    Button::new(actions::RESOURCES, "Resources", "").link(&cfg.resources_url)
+}
+
+pub(crate) fn next_round_line(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> String {
+    let next = calendar::next_round(cfg, now);
+    format!(
+        "The next round starts *{}*.",
+        calendar::describe(cfg, calendar::round_start(cfg, next))
+    )
+}
+
+const COMMANDS: &str = "• `status`: where you stand and who your partner is\n\
+• `profile`: edit your answers\n\
+• `pause` / `resume`: skip rounds for a while, then come back\n\
+• `opt out` / `opt in`: leave the programme, or come back\n\
+• `delete my data`: remove your profile for good\n\
+• `help`: this list";
+
+pub fn help(cfg: &ProgrammeConfig, is_moderator: bool) -> Message {
+    let mut blocks = vec![Block::Section(format!(
+        "*How peer mentoring works*\nEvery month I pair everyone who is in with a new partner from \
+         #{channel}: someone whose strengths match what you want to grow in, and the other way \
+         round. There are no fixed mentor or mentee roles: you both learn. A week before each \
+         round I ask whether you want to stay in.",
+        channel = cfg.channel_name
+    ))];
+    blocks.push(Block::Section(format!(
+        "*Things you can say to me* (here or by mentioning me):\n{COMMANDS}"
+    )));
+    if is_moderator {
+        blocks.push(Block::Context(
+            "You're a moderator: `/mentoring help` lists the moderator commands.".into(),
+        ));
+    }
+    blocks.push(Block::Buttons(vec![
+        Button::new(actions::OPEN_PROFILE, "Edit my profile", ""),
+        resources_button(cfg),
+    ]));
+    Message {
+        text: "Here's what I can do.".into(),
+        blocks,
+    }
+}
+
+pub fn unknown_command(cfg: &ProgrammeConfig) -> Message {
+    let mut m = help(cfg, false);
+    m.text = "Sorry, I didn't catch that. Here's what I understand.".into();
+    m.blocks.insert(0, Block::Section(m.text.clone()));
+    m
+}
+
+pub fn welcome(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    Message {
+        text: "Welcome to peer mentoring! Set up your profile to be paired.".into(),
+        blocks: vec![
+            Block::Header("Welcome to peer mentoring 👋".into()),
+            Block::Section(format!(
+                "Every month I pair members of #{} with a new partner with complementary skills \
+                 and experience. There are no fixed mentor or mentee roles: each of you brings \
+                 something and takes something away.",
+                cfg.channel_name
+            )),
+            Block::Section(format!(
+                "To join, answer a few questions (two minutes). {}",
+                next_round_line(cfg, now)
+            )),
+            Block::Buttons(vec![
+                Button::new(actions::OPEN_PROFILE, "Set up my profile", "").primary(),
+                resources_button(cfg),
+            ]),
+            Block::Context("Say `help` any time to see what I can do.".into()),
+        ],
+    }
+}
+
+pub fn profile_summary(p: &Profile) -> String {
+    format!(
+        "• Time zone: {}\n• Topics: {}\n• Can offer: {}\n• Wants to grow in: {}\n• Experience: {}\n• Meets by: {}, {}",
+        p.timezone,
+        p.interests.join(", "),
+        p.offers.join(", "),
+        p.wants.join(", "),
+        p.experience.label(),
+        p.mode.label(),
+        p.frequency.label(),
+    )
+}
+
+pub fn profile_saved(
+    cfg: &ProgrammeConfig,
+    profile: &Profile,
+    first_time: bool,
+    now: DateTime<Utc>,
+) -> Message {
+    let headline = if first_time {
+        "You're in! 🎉 Your profile is saved and you're confirmed for the next round."
+    } else {
+        "Your profile is updated."
+    };
+    Message {
+        text: headline.into(),
+        blocks: vec![
+            Block::Section(headline.into()),
+            Block::Section(profile_summary(profile)),
+            Block::Section(next_round_line(cfg, now)),
+            Block::Buttons(vec![Button::new(actions::OPEN_PROFILE, "Edit profile", "")]),
+        ],
+    }
+}
+
+/// A member's situation, for `status` and the App Home.
+pub struct StatusView<'a> {
+    pub member: &'a Member,
+    pub partners: Vec<UserId>,
+    pub current_round: RoundId,
+    pub next_round: RoundId,
+    pub confirmed_next: bool,
+}
+
+fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
+    let mut lines = vec![format!("*Status:* {}", s.member.status.label())];
+    if s.partners.is_empty() {
+        lines.push(format!(
+            "*Partner for {}:* none this round",
+            s.current_round.label()
+        ));
+    } else {
+        let names: Vec<String> = s.partners.iter().map(UserId::mention).collect();
+        lines.push(format!(
+            "*Partner for {}:* {}",
+            s.current_round.label(),
+            names.join(" and ")
+        ));
+    }
+    let start = calendar::describe(cfg, calendar::round_start(cfg, s.next_round));
+    let confirmed = match s.member.status {
+        MemberStatus::Active if s.confirmed_next => "you're confirmed ✅",
+        MemberStatus::Active => "you haven't confirmed yet: I'll ask you a week before",
+        MemberStatus::Paused => "you're paused: say `resume` to take part",
+        MemberStatus::OptedOut => "you've opted out: say `opt in` to come back",
+        MemberStatus::Onboarding => "set up your profile to take part",
+        MemberStatus::Left => "rejoin the channel to take part",
+        MemberStatus::Unreachable => "I couldn't reach you last time",
+    };
+    lines.push(format!("*Next round:* {start}; {confirmed}"));
+    lines.join("\n")
+}
+
+pub fn status(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> Message {
+    let mut buttons = vec![Button::new(actions::OPEN_PROFILE, "Edit profile", "")];
+    buttons.extend(status_buttons(s.member.status));
+    Message {
+        text: format!("Your mentoring status: {}", s.member.status.label()),
+        blocks: vec![
+            Block::Section(status_lines(cfg, s)),
+            Block::Buttons(buttons),
+        ],
+    }
+}
+
+fn status_buttons(status: MemberStatus) -> Vec<Button> {
+    match status {
+        MemberStatus::Active => vec![
+            Button::new(actions::PAUSE, "Pause", ""),
+            Button::new(actions::OPT_OUT, "Opt out", "").danger(),
+        ],
+        MemberStatus::Paused => vec![
+            Button::new(actions::RESUME, "Resume", "").primary(),
+            Button::new(actions::OPT_OUT, "Opt out", "").danger(),
+        ],
+        MemberStatus::OptedOut | MemberStatus::Unreachable => {
+            vec![Button::new(actions::OPT_IN, "Opt in", "").primary()]
+        }
+        MemberStatus::Onboarding | MemberStatus::Left => vec![],
+    }
+}
+
+pub fn not_signed_up(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    let mut m = welcome(cfg, now);
+    m.text = "You haven't set up your mentoring profile yet.".into();
+    m.blocks[0] = Block::Section(m.text.clone());
+    m
+}
+
+pub fn already_signed_up_ephemeral() -> Message {
+    Message::plain("You're already signed up. I've sent you your status by DM. 👍")
+}
+
+pub fn paused(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    Message {
+        text: "Paused. I won't pair you until you say `resume`.".into(),
+        blocks: vec![
+            Block::Section(format!(
+                "Paused ⏸️ I won't pair you until you say `resume`. Your current partner (if any) \
+                 stays your partner this month. {}",
+                next_round_line(cfg, now)
+            )),
+            Block::Buttons(vec![Button::new(actions::RESUME, "Resume", "").primary()]),
+        ],
+    }
+}
+
+pub fn resumed(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    Message::plain(format!(
+        "Welcome back! ▶️ You'll be paired again from the next round, and you're confirmed for it. {}",
+        next_round_line(cfg, now)
+    ))
+}
+
+pub fn opted_out(had_partner: bool) -> Message {
+    let partner = if had_partner {
+        " Please let your current partner know, so they aren't left waiting; the moderators can find them someone else."
+    } else {
+        ""
+    };
+    Message {
+        text: "You've opted out of peer mentoring.".into(),
+        blocks: vec![
+            Block::Section(format!(
+                "You've opted out, and won't be paired again.{partner} Your profile is kept so you \
+                 can come back with one click; say `delete my data` to remove it."
+            )),
+            Block::Buttons(vec![Button::new(actions::OPT_IN, "Opt back in", "")]),
+        ],
+    }
+}
+
+pub fn opted_in(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    Message::plain(format!(
+        "Welcome back! You're in again and confirmed for the next round. {}",
+        next_round_line(cfg, now)
+    ))
+}
+
+pub fn no_change(what: &str) -> Message {
+    Message::plain(format!("You're already {what}. Nothing changed."))
+}
+
+pub fn delete_confirm_request() -> Message {
+    Message {
+        text: "Delete your mentoring data?".into(),
+        blocks: vec![
+            Block::Section(
+                "*Delete your mentoring data?* This removes your profile and answers for good, \
+                 takes you out of all future rounds, and anonymises your past pairings. It can't \
+                 be undone."
+                    .into(),
+            ),
+            Block::Buttons(vec![
+                Button::new(actions::DELETE_CONFIRM, "Yes, delete my data", "").danger(),
+                Button::new(actions::DELETE_CANCEL, "Keep my data", ""),
+            ]),
+        ],
+    }
+}
+
+pub fn deleted() -> Message {
+    Message::plain(
+        "Done: your profile and answers are deleted and your past pairings anonymised. \
+         Thanks for taking part! Mention me any time to start again.",
+    )
+}
+
+pub fn delete_cancelled() -> Message {
+    Message::plain("OK, nothing was deleted.")
+}
+
+pub fn nothing_to_delete() -> Message {
+    Message::plain("I don't hold any data about you. Nothing to delete.")
+}
+
+pub fn channel_invite(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    Message {
+        text: format!(
+            "Welcome to #{}! Want a mentoring partner?",
+            cfg.channel_name
+        ),
+        blocks: vec![
+            Block::Section(format!(
+                "Welcome to #{}! 👋 Every month I pair members with a peer partner with \
+                 complementary skills. {}",
+                cfg.channel_name,
+                next_round_line(cfg, now)
+            )),
+            Block::Buttons(vec![
+                Button::new(actions::OPEN_PROFILE, "Sign me up", "").primary(),
+                resources_button(cfg),
+            ]),
+        ],
+    }
+}
+
+pub fn left_channel(cfg: &ProgrammeConfig) -> Message {
+    Message::plain(format!(
+        "You've left #{}, so I won't pair you in future rounds. Rejoin the channel any time to \
+         take part again.",
+        cfg.channel_name
+    ))
+}
+
+pub fn rejoined(cfg: &ProgrammeConfig, now: DateTime<Utc>, profile_is_old: bool) -> Message {
+    let check = if profile_is_old {
+        " Your profile is a few months old: have a quick look that it's still right."
+    } else {
+        ""
+    };
+    Message {
+        text: "Welcome back to the programme!".into(),
+        blocks: vec![
+            Block::Section(format!(
+                "Welcome back to #{}! You're in again and confirmed for the next round.{check} {}",
+                cfg.channel_name,
+                next_round_line(cfg, now)
+            )),
+            Block::Buttons(vec![Button::new(
+                actions::OPEN_PROFILE,
+                "Review profile",
+                "",
+            )]),
+        ],
+    }
+}
+
+pub fn home(
+    cfg: &ProgrammeConfig,
+    s: Option<&StatusView<'_>>,
+    moderator: Option<Vec<Block>>,
+) -> Home {
+    let mut blocks = vec![Block::Header("Peer mentoring".into())];
+    match s {
+        None => {
+            blocks.push(Block::Section(format!(
+                "Every month I pair members of #{} with a new partner with complementary skills. \
+                 No fixed roles: you both learn.",
+                cfg.channel_name
+            )));
+            blocks.push(Block::Buttons(vec![
+                Button::new(actions::OPEN_PROFILE, "Set up my profile", "").primary(),
+                resources_button(cfg),
+            ]));
+        }
+        Some(s) => {
+            blocks.push(Block::Section(status_lines(cfg, s)));
+            if let Some(p) = &s.member.profile {
+                blocks.push(Block::Section(format!(
+                    "*Your profile*\n{}",
+                    profile_summary(p)
+                )));
+            }
+            let mut buttons = vec![Button::new(actions::OPEN_PROFILE, "Edit profile", "")];
+            buttons.extend(status_buttons(s.member.status));
+            buttons.push(resources_button(cfg));
+            blocks.push(Block::Buttons(buttons));
+            blocks.push(Block::Context(
+                "Say `help` in a DM to see everything I can do.".into(),
+            ));
+        }
+    }
+    if let Some(m) = moderator {
+        blocks.push(Block::Divider);
+        blocks.extend(m);
+    }
+    Home { blocks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_welcome_says_when_the_next_round_is_and_offers_the_form() {
+        let m = welcome(&ProgrammeConfig::example(), now());
+        let text = m.readable();
+        assert!(
+            text.contains("Tuesday 1 December 2026, 09:00 (UTC)"),
+            "{text}"
+        );
+        assert!(text.contains("no fixed mentor or mentee roles"));
+        assert_eq!(
+            m.action_ids(),
+            vec![actions::OPEN_PROFILE, actions::RESOURCES]
+        );
+    }
+
+    #[test]
+    fn opting_out_with_a_partner_asks_to_tell_them() {
+        assert!(
+            opted_out(true)
+                .readable()
+                .contains("let your current partner know")
+        );
+        assert!(!opted_out(false).readable().contains("partner know"));
+    }
+
+    #[test]
+    fn help_lists_every_command() {
+        let t = help(&ProgrammeConfig::example(), false).readable();
+        for c in [
+            "status",
+            "profile",
+            "pause",
+            "resume",
+            "opt out",
+            "opt in",
+            "delete my data",
+        ] {
+            assert!(t.contains(&format!("`{c}`")), "missing {c}");
+        }
+    }
+}

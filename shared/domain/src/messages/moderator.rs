@@ -1,0 +1,326 @@
+//! Texts for moderators: the slash command's answers, round summaries,
+//! alerts and the export.
+
+use chrono::{DateTime, Utc};
+use mentor_matching::RoundPlan;
+
+use super::actions;
+use crate::config::ProgrammeConfig;
+use crate::ids::{RoundId, UserId};
+use crate::model::{CheckinAnswer, Group, Member, MemberStatus, Round};
+use crate::surface::{Block, Button, Message};
+
+pub fn not_a_moderator(cfg: &ProgrammeConfig) -> Message {
+    Message::plain(format!(
+        "Sorry, `/mentoring` is for the programme's moderators. Mention me in #{} or DM me `help` to see what you can do.",
+        cfg.channel_name
+    ))
+}
+
+pub fn help() -> Message {
+    Message::plain(
+        "*Moderator commands* (`/mentoring …`)\n\
+         • `stats`: members by state, this round's pairs, check-ins, confirmation rate\n\
+         • `preview`: dry run of the next pairing (same seed as the real run)\n\
+         • `run`: pair the current round now (safe to press twice)\n\
+         • `pair @a @b`: pair two people by hand this round\n\
+         • `repair @a`: find @a the best available partner (theirs left or went quiet)\n\
+         • `unpair @a`: dissolve @a's pairing this round\n\
+         • `remove @a`: take @a out of future rounds\n\
+         • `exclude @a @b`: never pair these two\n\
+         • `export`: CSV of members' states and this round's pairs, by DM",
+    )
+}
+
+pub fn unknown(verb: &str) -> Message {
+    let mut m = help();
+    m.text = format!("I don't know `{verb}`. {}", m.text);
+    m.blocks = vec![Block::Section(m.text.clone())];
+    m
+}
+
+pub fn stats(
+    cfg: &ProgrammeConfig,
+    members: &[Member],
+    round: RoundId,
+    r: Option<&Round>,
+    groups: &[Group],
+    next: RoundId,
+) -> Message {
+    let count = |s: MemberStatus| members.iter().filter(|m| m.status == s).count();
+    let by_state: Vec<String> = MemberStatus::ALL
+        .iter()
+        .map(|s| format!("{}: {}", s.label(), count(*s)))
+        .collect();
+    let live: Vec<&Group> = groups.iter().filter(|g| g.is_live()).collect();
+    let mut answers = std::collections::BTreeMap::new();
+    for g in groups {
+        for day in g.checkins.values() {
+            for a in day.values() {
+                *answers.entry(a.label()).or_insert(0) += 1;
+            }
+        }
+    }
+    let checkins = if answers.is_empty() {
+        "no answers yet".to_string()
+    } else {
+        CheckinAnswer::ALL
+            .iter()
+            .map(|a| format!("{}: {}", a.label(), answers.get(a.label()).unwrap_or(&0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let active = members
+        .iter()
+        .filter(|m| m.status == MemberStatus::Active)
+        .count();
+    let confirmed = members
+        .iter()
+        .filter(|m| m.status == MemberStatus::Active && m.is_confirmed_for(next))
+        .count();
+    let rate = if active == 0 {
+        "n/a".to_string()
+    } else {
+        format!("{}%", confirmed * 100 / active)
+    };
+    let state = r
+        .map(|r| format!("{:?}", r.state).to_lowercase())
+        .unwrap_or("not started".into());
+    let text = format!(
+        "*Programme stats*\n• Members: {} ({})\n• {}: {state}, {} live groups ({} trios)\n• Check-ins: {checkins}\n• Confirmed for {}: {confirmed} of {active} active ({rate})\n• Next round starts {}",
+        members.len(),
+        by_state.join(", "),
+        round.label(),
+        live.len(),
+        live.iter().filter(|g| g.members.len() == 3).count(),
+        next.label(),
+        crate::calendar::describe(cfg, crate::calendar::round_start(cfg, next)),
+    );
+    Message {
+        text: "Programme stats".into(),
+        blocks: vec![Block::Section(text)],
+    }
+}
+
+fn group_line(members: &[String], score: i64) -> String {
+    format!("• {} (score {score})", members.join(" + "))
+}
+
+pub fn preview(cfg: &ProgrammeConfig, round: RoundId, plan: &RoundPlan) -> Message {
+    let mut lines: Vec<String> = plan
+        .groups
+        .iter()
+        .map(|g| {
+            let names: Vec<String> = g.members.iter().map(|m| format!("<@{}>", m.0)).collect();
+            group_line(&names, g.score)
+        })
+        .collect();
+    for u in &plan.unmatched {
+        lines.push(format!("• <@{}>: unmatched ({:?})", u.member.0, u.reason));
+    }
+    let when = crate::calendar::describe(cfg, crate::calendar::round_start(cfg, round));
+    let head = format!(
+        "*Preview of {}* (runs {when}): {} groups, {} unmatched. The real run uses the same seed, so it gives these groups unless members change.",
+        round.label(),
+        plan.groups.len(),
+        plan.unmatched.len()
+    );
+    let mut blocks = vec![Block::Section(head.clone())];
+    for chunk in lines.chunks(40) {
+        blocks.push(Block::Section(chunk.join("\n")));
+    }
+    Message { text: head, blocks }
+}
+
+pub fn run_done(r: &Round) -> Message {
+    Message::plain(format!(
+        "✅ {} is paired: {} groups ({} trios), {} unmatched, {} didn't confirm. Everyone is being told now.",
+        r.id.label(),
+        r.stats.groups,
+        r.stats.trios,
+        r.stats.unmatched,
+        r.stats.not_confirmed
+    ))
+}
+
+pub fn round_summary(r: &Round) -> Message {
+    let mut text = format!(
+        "*{} is paired.* {} eligible → {} groups ({} trios), {} unmatched, {} repeats.",
+        r.id.label(),
+        r.stats.eligible,
+        r.stats.groups,
+        r.stats.trios,
+        r.stats.unmatched,
+        r.stats.repeats
+    );
+    if !r.unmatched.is_empty() {
+        let who: Vec<String> = r
+            .unmatched
+            .iter()
+            .map(|(u, why)| format!("{} ({why:?})", u.mention()))
+            .collect();
+        text.push_str(&format!("\nUnmatched: {}", who.join(", ")));
+    }
+    if !r.not_confirmed.is_empty() {
+        let who: Vec<String> = r.not_confirmed.iter().map(UserId::mention).collect();
+        text.push_str(&format!("\nDidn't confirm or skipped: {}", who.join(", ")));
+    }
+    Message {
+        text: format!("{} is paired", r.id.label()),
+        blocks: vec![
+            Block::Section(text),
+            Block::Context(
+                "`/mentoring stats` any time; `/mentoring pair @a @b` for late joiners.".into(),
+            ),
+        ],
+    }
+}
+
+fn repair_button(user: &UserId) -> Block {
+    Block::Buttons(vec![
+        Button::new(
+            actions::MOD_REPAIR,
+            &format!("Re-pair {}", user.as_str()),
+            user.as_str(),
+        )
+        .primary(),
+    ])
+}
+
+pub fn wants_out(user: &UserId, group: &Group) -> Message {
+    Message::plain(format!(
+        "{} said \"I want out\" at a check-in (group {} of {}). You may want to reach out, or `/mentoring unpair {}`.",
+        user.mention(),
+        group.number,
+        group.round.label(),
+        user.mention()
+    ))
+}
+
+pub fn unresponsive_alert(user: &UserId, group: &Group) -> Message {
+    let partners: Vec<String> = group.partners_of(user).map(UserId::mention).collect();
+    let text = format!(
+        "⚠️ {} reported that {} isn't responding (group {} of {}), and nothing has changed since.",
+        user.mention(),
+        partners.join(" and "),
+        group.number,
+        group.round.label()
+    );
+    Message {
+        text: text.clone(),
+        blocks: vec![Block::Section(text), repair_button(user)],
+    }
+}
+
+pub fn unpaired_member() -> Message {
+    Message::plain(
+        "A moderator has ended your pairing for this round. They may pair you with someone else; otherwise you'll be paired again next round.",
+    )
+}
+
+pub fn partner_left(cfg: &ProgrammeConfig, still_paired: bool) -> Message {
+    Message::plain(if still_paired {
+        "One of your group has left the programme. The two of you carry on as a pair. 🙂"
+            .to_string()
+    } else {
+        format!(
+            "Your partner has left the programme this month. Sorry about that! I've told the moderators, who can pair you with someone else. Questions? Ask in #{}.",
+            cfg.channel_name
+        )
+    })
+}
+
+pub fn partner_left_alert(left: &UserId, remaining: &UserId) -> Message {
+    let text = format!(
+        "{} left the programme mid-round, so {} has no partner now.",
+        left.mention(),
+        remaining.mention()
+    );
+    Message {
+        text: text.clone(),
+        blocks: vec![Block::Section(text), repair_button(remaining)],
+    }
+}
+
+pub fn late_wait(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
+    Message::plain(format!(
+        "This month's pairs are already made, so you'll be paired in the next round. {}",
+        super::next_round_line(cfg, now)
+    ))
+}
+
+pub fn late_paired(user: &UserId, partner: &UserId, group: u32) -> Message {
+    Message::plain(format!(
+        "Late joiner {} was paired automatically with {} (group {group}).",
+        user.mention(),
+        partner.mention()
+    ))
+}
+
+pub fn late_unpaired(user: &UserId) -> Message {
+    Message::plain(format!(
+        "Late joiner {} is waiting: nobody was free to pair with them. `/mentoring pair` them by hand if someone turns up.",
+        user.mention()
+    ))
+}
+
+/// CSV of members' states and this round's groups. No profile answers.
+pub fn export_csv(members: &[Member], round: RoundId, groups: &[Group]) -> String {
+    let mut out =
+        String::from("user_id,status,in_channel,confirmed_next,round,group,partners,checkins\n");
+    for m in members {
+        let g = groups.iter().find(|g| g.is_live() && g.contains(&m.id));
+        let partners = g
+            .map(|g| {
+                g.partners_of(&m.id)
+                    .map(|u| u.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let checkins = g
+            .map(|g| {
+                g.checkins
+                    .iter()
+                    .filter_map(|(day, a)| a.get(&m.id).map(|a| format!("day{day}={}", a.label())))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            m.id,
+            m.status.label(),
+            m.in_channel,
+            m.is_confirmed_for(round.next()),
+            round,
+            g.map(|g| g.number.to_string()).unwrap_or_default(),
+            partners,
+            checkins
+        ));
+    }
+    out
+}
+
+pub fn export_message(round: RoundId, csv: &str) -> Message {
+    let mut blocks = vec![Block::Section(format!(
+        "*Export for {}* (CSV):",
+        round.label()
+    ))];
+    let mut chunk = String::new();
+    for line in csv.lines() {
+        if chunk.len() + line.len() > 2800 {
+            blocks.push(Block::Section(format!("```{chunk}```")));
+            chunk.clear();
+        }
+        chunk.push_str(line);
+        chunk.push('\n');
+    }
+    if !chunk.is_empty() {
+        blocks.push(Block::Section(format!("```{chunk}```")));
+    }
+    Message {
+        text: format!("Export for {}", round.label()),
+        blocks,
+    }
+}

@@ -1,0 +1,366 @@
+//! What the programme stores: members, rounds, groups and audit entries.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{RoundId, UserId};
+use mentor_matching::{Experience, Frequency, Mode};
+
+/// Where a member stands in the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    /// Said hello, has not saved a profile yet.
+    Onboarding,
+    /// Has a profile and takes part in rounds (if confirmed).
+    Active,
+    /// Skips rounds until `resume`.
+    Paused,
+    /// Left the programme by choice; keeps the profile so `opt in` is one word.
+    OptedOut,
+    /// Left the programme channel.
+    Left,
+    /// Slack said the account can't be reached (deactivated, not found).
+    Unreachable,
+}
+
+impl MemberStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberStatus::Onboarding => "signing up (profile not saved yet)",
+            MemberStatus::Active => "active",
+            MemberStatus::Paused => "paused",
+            MemberStatus::OptedOut => "opted out",
+            MemberStatus::Left => "left the channel",
+            MemberStatus::Unreachable => "unreachable on Slack",
+        }
+    }
+
+    pub const ALL: [MemberStatus; 6] = [
+        MemberStatus::Onboarding,
+        MemberStatus::Active,
+        MemberStatus::Paused,
+        MemberStatus::OptedOut,
+        MemberStatus::Left,
+        MemberStatus::Unreachable,
+    ];
+}
+
+/// The answers a member gives in the profile form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// IANA time zone name, e.g. `Europe/Lisbon`.
+    pub timezone: String,
+    pub interests: Vec<String>,
+    pub offers: Vec<String>,
+    pub wants: Vec<String>,
+    pub experience: Experience,
+    pub mode: Mode,
+    pub frequency: Frequency,
+}
+
+/// A member's answer to "stay in for next month?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confirmation {
+    Yes,
+    Skip,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: UserId,
+    pub status: MemberStatus,
+    pub profile: Option<Profile>,
+    /// Answers to the reconfirmation question, by round.
+    #[serde(default)]
+    pub confirmations: BTreeMap<RoundId, Confirmation>,
+    /// Whether the member is in the programme channel, as last seen.
+    #[serde(default = "yes")]
+    pub in_channel: bool,
+    pub joined_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Last time we sent a "join the programme" invitation (joined the channel).
+    #[serde(default)]
+    pub invited_at: Option<DateTime<Utc>>,
+    /// Last time the profile was saved.
+    #[serde(default)]
+    pub profile_saved_at: Option<DateTime<Utc>>,
+    /// Members this one must never be paired with (moderator `exclude`).
+    #[serde(default)]
+    pub excluded_with: Vec<UserId>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Member {
+    pub fn new_onboarding(id: UserId, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            status: MemberStatus::Onboarding,
+            profile: None,
+            confirmations: BTreeMap::new(),
+            in_channel: true,
+            joined_at: now,
+            updated_at: now,
+            invited_at: None,
+            profile_saved_at: None,
+            excluded_with: Vec::new(),
+        }
+    }
+
+    pub fn is_confirmed_for(&self, round: RoundId) -> bool {
+        self.confirmations.get(&round) == Some(&Confirmation::Yes)
+    }
+
+    /// Eligible for pairing in `round`: active, has a profile, in the channel, said yes.
+    pub fn is_eligible_for(&self, round: RoundId) -> bool {
+        self.status == MemberStatus::Active
+            && self.profile.is_some()
+            && self.in_channel
+            && self.is_confirmed_for(round)
+    }
+
+    /// Why this member is not eligible for `round`, if not.
+    pub fn ineligibility(&self, round: RoundId) -> Option<Ineligible> {
+        if self.status != MemberStatus::Active || self.profile.is_none() {
+            return Some(Ineligible::NotActive);
+        }
+        if !self.in_channel {
+            return Some(Ineligible::NotInChannel);
+        }
+        match self.confirmations.get(&round) {
+            Some(Confirmation::Yes) => None,
+            Some(Confirmation::Skip) => Some(Ineligible::Skipping),
+            None => Some(Ineligible::DidNotConfirm),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ineligible {
+    NotActive,
+    NotInChannel,
+    Skipping,
+    DidNotConfirm,
+}
+
+/// A round's life, in order. Transitions only go forward, one step at a time,
+/// guarded by a conditional write, so two runners never both pair a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundState {
+    /// Created; reconfirmation DMs may be going out.
+    Open,
+    /// Someone claimed the pairing run (at `pairing_started_at`).
+    Pairing,
+    /// Groups are stored; notifications are (being) fanned out.
+    Paired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub id: RoundId,
+    pub state: RoundState,
+    /// Seed for tie-breaks, so a preview equals the run.
+    pub seed: u64,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub paired_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub pairing_started_at: Option<DateTime<Utc>>,
+    /// Counters for the moderators' summary.
+    #[serde(default)]
+    pub stats: RoundStats,
+    /// Members left unpaired, with why.
+    #[serde(default)]
+    pub unmatched: Vec<(UserId, UnmatchedWhy)>,
+    /// Members who did not confirm (or skipped), told so at pairing time.
+    #[serde(default)]
+    pub not_confirmed: Vec<UserId>,
+    /// When the "stay in?" DMs were fanned out.
+    #[serde(default)]
+    pub reconfirm_sent_at: Option<DateTime<Utc>>,
+    /// Check-in days already fanned out.
+    #[serde(default)]
+    pub checkins_sent: Vec<u32>,
+    /// Optimistic-concurrency version, bumped on every update.
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl Round {
+    pub fn new(id: RoundId, seed: u64, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            state: RoundState::Open,
+            seed,
+            created_at: now,
+            paired_at: None,
+            pairing_started_at: None,
+            stats: RoundStats::default(),
+            unmatched: Vec::new(),
+            not_confirmed: Vec::new(),
+            reconfirm_sent_at: None,
+            checkins_sent: Vec::new(),
+            version: 0,
+        }
+    }
+
+    /// Replaces `user` by `replacement` in the round's lists.
+    pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
+        for (u, _) in self.unmatched.iter_mut() {
+            swap(u, user, replacement);
+        }
+        for u in self.not_confirmed.iter_mut() {
+            swap(u, user, replacement);
+        }
+    }
+
+    /// A copy ready to be written with [`crate::ports::Rounds::update`].
+    pub fn next_version(&self) -> Self {
+        let mut r = self.clone();
+        r.version += 1;
+        r
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundStats {
+    pub eligible: u32,
+    pub groups: u32,
+    pub trios: u32,
+    pub unmatched: u32,
+    pub not_confirmed: u32,
+    pub repeats: u32,
+}
+
+pub use mentor_matching::UnmatchedReason as UnmatchedWhy;
+
+/// How a check-in was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinAnswer {
+    Met,
+    NotYet,
+    Unresponsive,
+    WantOut,
+}
+
+impl CheckinAnswer {
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckinAnswer::Met => "met",
+            CheckinAnswer::NotYet => "not yet",
+            CheckinAnswer::Unresponsive => "partner not responding",
+            CheckinAnswer::WantOut => "wants out",
+        }
+    }
+    pub const ALL: [CheckinAnswer; 4] = [
+        CheckinAnswer::Met,
+        CheckinAnswer::NotYet,
+        CheckinAnswer::Unresponsive,
+        CheckinAnswer::WantOut,
+    ];
+}
+
+/// How a group came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupOrigin {
+    #[default]
+    Round,
+    Manual,
+    Repair,
+    LateJoin,
+}
+
+/// A pair (or trio) in a round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub round: RoundId,
+    pub number: u32,
+    pub members: Vec<UserId>,
+    pub score: i64,
+    pub reasons: Vec<mentor_matching::Reason>,
+    #[serde(default)]
+    pub origin: GroupOrigin,
+    /// Dissolved by a moderator (`unpair`) or because a member left.
+    #[serde(default)]
+    pub dissolved: bool,
+    /// Members who left this group mid-round.
+    #[serde(default)]
+    pub departed: Vec<UserId>,
+    /// Check-in answers: "day 7" → member → answer.
+    #[serde(default)]
+    pub checkins: BTreeMap<u32, BTreeMap<UserId, CheckinAnswer>>,
+    /// When a member said their partner isn't responding (moderators are
+    /// alerted once the configured delay has passed without a "met").
+    #[serde(default)]
+    pub unresponsive_reported: BTreeMap<UserId, DateTime<Utc>>,
+    /// Optimistic-concurrency version, bumped on every write.
+    #[serde(default)]
+    pub version: u64,
+}
+
+fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
+    if id == user {
+        *id = replacement.clone();
+    }
+}
+
+impl Group {
+    /// Replaces `user` by `replacement` everywhere in the group.
+    pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
+        for m in self.members.iter_mut().chain(self.departed.iter_mut()) {
+            swap(m, user, replacement);
+        }
+        for answers in self.checkins.values_mut() {
+            if let Some(a) = answers.remove(user) {
+                answers.insert(replacement.clone(), a);
+            }
+        }
+        if let Some(t) = self.unresponsive_reported.remove(user) {
+            self.unresponsive_reported.insert(replacement.clone(), t);
+        }
+    }
+
+    pub fn contains(&self, user: &UserId) -> bool {
+        self.members.contains(user)
+    }
+    pub fn partners_of<'a>(&'a self, user: &'a UserId) -> impl Iterator<Item = &'a UserId> + 'a {
+        self.members.iter().filter(move |m| *m != user)
+    }
+    /// Live: not dissolved and at least two members still in it.
+    pub fn is_live(&self) -> bool {
+        !self.dissolved && self.active_members().count() >= 2
+    }
+    pub fn active_members(&self) -> impl Iterator<Item = &UserId> {
+        self.members.iter().filter(|m| !self.departed.contains(m))
+    }
+}
+
+/// One moderator action, kept for accountability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub moderator: UserId,
+    pub action: String,
+    pub targets: Vec<UserId>,
+    pub outcome: String,
+}
+
+impl AuditEntry {
+    pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
+        for t in self.targets.iter_mut() {
+            swap(t, user, replacement);
+        }
+        self.outcome = self
+            .outcome
+            .replace(&user.mention(), &replacement.mention());
+    }
+}

@@ -1,0 +1,165 @@
+//! Ports: the small traits through which use cases reach the world. Each has
+//! an in-memory implementation in [`crate::memory`] and a production one in
+//! `mentor-aws` (store, bus) or `mentor-slack` (messenger).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, SlackFailure};
+use crate::ids::{ChannelId, RoundId, UserId};
+use crate::model::{AuditEntry, Group, Member, Round};
+use crate::surface::{Home, Message, Modal};
+
+#[async_trait]
+pub trait Members: Send + Sync {
+    async fn get(&self, id: &UserId) -> Result<Option<Member>>;
+    /// Creates the member unless one exists; true when created.
+    async fn create(&self, member: &Member) -> Result<bool>;
+    async fn put(&self, member: &Member) -> Result<()>;
+    async fn list(&self) -> Result<Vec<Member>>;
+    /// Removes every item that belongs to the member (profile, lookups).
+    async fn delete(&self, id: &UserId) -> Result<()>;
+}
+
+#[async_trait]
+pub trait Rounds: Send + Sync {
+    async fn get(&self, id: RoundId) -> Result<Option<Round>>;
+    /// Creates the round unless it exists; true when created.
+    async fn create(&self, round: &Round) -> Result<bool>;
+    /// Writes `round` only if the stored version is `round.version - 1`;
+    /// false when someone else changed it first (optimistic concurrency).
+    async fn update(&self, round: &Round) -> Result<bool>;
+    /// Stores the groups of a round (idempotent: same numbers overwrite).
+    async fn put_groups(&self, groups: &[Group]) -> Result<()>;
+    /// Writes one group if its stored version is `group.version - 1`
+    /// (or it is new and `group.version == 0`); false on a concurrent change.
+    async fn put_group(&self, group: &Group) -> Result<bool>;
+    async fn groups(&self, id: RoundId) -> Result<Vec<Group>>;
+    /// Replaces `user` by `replacement` in every stored group (anonymisation).
+    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()>;
+}
+
+/// What a claim on a once-only piece of work found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Ours: do the work, then `complete` (or `release` on failure).
+    New,
+    /// Someone already did it.
+    Done,
+    /// Someone started it at this time and has not finished.
+    InProgress(DateTime<Utc>),
+}
+
+/// Once-only markers: processed Slack events, sent notifications.
+#[async_trait]
+pub trait Ledger: Send + Sync {
+    /// Claims `key`; markers expire after `ttl_days`.
+    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl_days: u32) -> Result<Claim>;
+    /// Re-claims an in-progress key whose claimant is presumed dead.
+    async fn steal(&self, key: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool>;
+    async fn complete(&self, key: &str) -> Result<()>;
+    async fn release(&self, key: &str) -> Result<()>;
+}
+
+#[async_trait]
+pub trait Audit: Send + Sync {
+    async fn record(&self, entry: &AuditEntry) -> Result<()>;
+    async fn recent(&self, limit: usize) -> Result<Vec<AuditEntry>>;
+}
+
+/// What Slack tells us about a user.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserInfo {
+    pub tz: Option<String>,
+    pub tz_offset_seconds: Option<i32>,
+    pub is_bot: bool,
+    pub deleted: bool,
+}
+
+pub type SlackResult<T> = std::result::Result<T, SlackFailure>;
+
+/// The Slack Web API, as the domain needs it.
+#[async_trait]
+pub trait Messenger: Send + Sync {
+    /// `conversations.open`: a DM for one user, a group DM for 2–8.
+    async fn open_dm(&self, users: &[UserId]) -> SlackResult<ChannelId>;
+    /// `chat.postMessage`.
+    async fn post(&self, channel: &ChannelId, message: &Message) -> SlackResult<()>;
+    /// `chat.postEphemeral`.
+    async fn post_ephemeral(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+        message: &Message,
+    ) -> SlackResult<()>;
+    /// `views.open`.
+    async fn open_modal(&self, trigger_id: &str, modal: &Modal) -> SlackResult<()>;
+    /// `views.publish`.
+    async fn publish_home(&self, user: &UserId, home: &Home) -> SlackResult<()>;
+    /// `users.info`.
+    async fn user_info(&self, user: &UserId) -> SlackResult<UserInfo>;
+    /// `conversations.members`, all pages.
+    async fn channel_members(&self, channel: &ChannelId) -> SlackResult<Vec<UserId>>;
+    /// Posts to a slash command's `response_url`.
+    async fn respond(&self, response_url: &str, message: &Message) -> SlackResult<()>;
+}
+
+/// Work handed from a quick handler (or the pairing run) to the scheduler function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BusEvent {
+    /// Send the pairing DMs of one group.
+    NotifyGroup { round: RoundId, group: u32 },
+    /// Tell a member they were not paired this round, and why.
+    NotifyUnpaired { round: RoundId, user: UserId },
+    /// Ask a member whether they stay in for `round`.
+    Reconfirm { round: RoundId, user: UserId },
+    /// Send a check-in to a group.
+    Checkin {
+        round: RoundId,
+        group: u32,
+        day: u32,
+    },
+    /// Send the moderators the round summary.
+    ModeratorSummary { round: RoundId },
+    /// A moderator asked to run a round now.
+    RunRound {
+        round: RoundId,
+        requested_by: UserId,
+        response_url: Option<String>,
+    },
+}
+
+impl BusEvent {
+    /// The EventBridge `detail-type`.
+    pub fn detail_type(&self) -> &'static str {
+        match self {
+            BusEvent::NotifyGroup { .. } => "notify-group",
+            BusEvent::NotifyUnpaired { .. } => "notify-unpaired",
+            BusEvent::Reconfirm { .. } => "reconfirm",
+            BusEvent::Checkin { .. } => "checkin",
+            BusEvent::ModeratorSummary { .. } => "moderator-summary",
+            BusEvent::RunRound { .. } => "run-round",
+        }
+    }
+}
+
+#[async_trait]
+pub trait EventBus: Send + Sync {
+    /// Publishes all events or fails (partial failures are retried inside).
+    async fn publish(&self, events: &[BusEvent]) -> Result<()>;
+}
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock, for production adapters only.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

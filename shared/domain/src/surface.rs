@@ -1,0 +1,172 @@
+//! What the bot shows, independent of Slack's JSON: messages, modals and the
+//! App Home as lists of simple blocks. `mentor_slack::blocks` renders them to
+//! Block Kit; tests read them as text.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ButtonStyle {
+    Default,
+    Primary,
+    Danger,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub action_id: String,
+    pub text: String,
+    pub value: String,
+    pub style: ButtonStyle,
+    /// When set, the button opens this URL instead of calling back.
+    pub url: Option<String>,
+}
+
+impl Button {
+    pub fn new(action_id: &str, text: &str, value: impl Into<String>) -> Self {
+        Self {
+            action_id: action_id.into(),
+            text: text.into(),
+            value: value.into(),
+            style: ButtonStyle::Default,
+            url: None,
+        }
+    }
+    pub fn primary(mut self) -> Self {
+        self.style = ButtonStyle::Primary;
+        self
+    }
+    pub fn danger(mut self) -> Self {
+        self.style = ButtonStyle::Danger;
+        self
+    }
+    pub fn link(mut self, url: &str) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputElement {
+    Text {
+        initial: Option<String>,
+        placeholder: String,
+    },
+    Select {
+        options: Vec<Choice>,
+        initial: Option<String>,
+    },
+    MultiSelect {
+        options: Vec<Choice>,
+        initial: Vec<String>,
+        max: Option<u32>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Block {
+    /// A paragraph of mrkdwn text.
+    Section(String),
+    /// Small grey text.
+    Context(String),
+    Divider,
+    Header(String),
+    Buttons(Vec<Button>),
+    /// A form field (modals only). `block_id` is also the field's key.
+    Input {
+        block_id: String,
+        label: String,
+        hint: Option<String>,
+        optional: bool,
+        element: InputElement,
+    },
+}
+
+/// A chat message: `text` is the notification/fallback text, `blocks` the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub text: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Message {
+    /// A message whose body is just its text.
+    pub fn plain(text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self {
+            blocks: vec![Block::Section(text.clone())],
+            text,
+        }
+    }
+
+    /// Everything a person would read, for tests and the console messenger.
+    pub fn readable(&self) -> String {
+        let mut out = self.text.clone();
+        for b in &self.blocks {
+            out.push('\n');
+            out.push_str(&block_text(b));
+        }
+        out
+    }
+
+    /// The action ids of every button, in order.
+    pub fn action_ids(&self) -> Vec<String> {
+        buttons(&self.blocks).map(|b| b.action_id.clone()).collect()
+    }
+}
+
+fn buttons(blocks: &[Block]) -> impl Iterator<Item = &Button> {
+    blocks.iter().flat_map(|b| match b {
+        Block::Buttons(bs) => bs.as_slice(),
+        _ => &[],
+    })
+}
+
+fn block_text(b: &Block) -> String {
+    match b {
+        Block::Section(t) | Block::Context(t) | Block::Header(t) => t.clone(),
+        Block::Divider => "---".into(),
+        Block::Buttons(bs) => bs
+            .iter()
+            .map(|b| format!("[{}]", b.text))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Block::Input { label, .. } => format!("{label}: ____"),
+    }
+}
+
+/// A modal dialog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Modal {
+    /// Identifies the form when it is submitted.
+    pub callback_id: String,
+    pub title: String,
+    pub submit: String,
+    pub blocks: Vec<Block>,
+    /// Echoed back on submit (e.g. "edit" vs "new").
+    pub private_metadata: String,
+}
+
+/// The App Home tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Home {
+    pub blocks: Vec<Block>,
+}
+
+impl Home {
+    pub fn readable(&self) -> String {
+        self.blocks
+            .iter()
+            .map(block_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+    pub fn action_ids(&self) -> Vec<String> {
+        buttons(&self.blocks).map(|b| b.action_id.clone()).collect()
+    }
+}

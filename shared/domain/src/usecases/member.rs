@@ -1,0 +1,574 @@
+//! The member journey: onboarding, profile, self-service commands, App Home
+//! and channel membership.
+
+use chrono::Duration;
+
+use super::Bot;
+use crate::commands::Command;
+use crate::error::Result;
+use crate::ids::{ChannelId, RoundId, UserId};
+use crate::messages::{self, StatusView, actions};
+use crate::model::{Confirmation, Member, MemberStatus};
+use crate::profile_form::{self, FieldErrors, FormValues};
+
+/// Where a member spoke to the bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A mention in a channel.
+    Channel(ChannelId),
+    /// A direct message.
+    Dm,
+}
+
+/// A button click, as the interaction handler hands it over.
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub user: UserId,
+    pub action_id: String,
+    pub value: String,
+    pub trigger_id: Option<String>,
+    /// Identifies this click's target (message or view) so a double-click is ignored.
+    pub dedupe_key: String,
+    pub response_url: Option<String>,
+}
+
+/// What the interaction handler should answer Slack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionOutcome {
+    Done,
+    /// A repeat click: nothing done.
+    Duplicate,
+    /// Not an action we know.
+    Unknown,
+}
+
+/// Profiles older than this are worth a second look on re-joining.
+const OLD_PROFILE_DAYS: i64 = 180;
+/// A channel invitation is not repeated within this time.
+const INVITE_QUIET_DAYS: u32 = 1;
+
+impl Bot {
+    fn is_programme_channel(&self, channel: &ChannelId) -> bool {
+        *channel == self.cfg.channel
+    }
+
+    /// What `status` and the App Home show.
+    pub async fn status_of<'a>(&self, member: &'a Member) -> Result<StatusView<'a>> {
+        let current = self.current_round();
+        let next = current.next();
+        let partners = self
+            .group_of(&member.id, current)
+            .await?
+            .map(|g| {
+                g.active_members()
+                    .filter(|m| **m != member.id)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(StatusView {
+            member,
+            partners,
+            current_round: current,
+            next_round: next,
+            confirmed_next: member.is_confirmed_for(next),
+        })
+    }
+
+    /// A mention in a channel or a DM from a person (bots are filtered earlier).
+    pub async fn on_message(&self, user: &UserId, origin: Origin, text: &str) -> Result<()> {
+        let command = Command::parse(text);
+        let member = self.deps.members.get(user).await?;
+        let signed_up = member.as_ref().is_some_and(|m| m.profile.is_some());
+        if !signed_up {
+            return self.onboard(user, member, origin, command).await;
+        }
+        let Some(member) = member else { return Ok(()) };
+        if let Origin::Channel(channel) = &origin {
+            let ack = match command {
+                Command::Hello | Command::Unknown => messages::already_signed_up_ephemeral(),
+                _ => crate::surface::Message::plain("I've answered you in a DM. 👍"),
+            };
+            self.deps.slack.post_ephemeral(channel, user, &ack).await?;
+        }
+        match command {
+            Command::Hello | Command::Status => {
+                let view = self.status_of(&member).await?;
+                self.dm(user, &messages::status(&self.cfg, &view)).await
+            }
+            Command::Unknown => self.dm(user, &messages::unknown_command(&self.cfg)).await,
+            Command::Help => {
+                self.dm(
+                    user,
+                    &messages::help(&self.cfg, self.cfg.is_moderator(user)),
+                )
+                .await
+            }
+            Command::Profile => {
+                let view = self.status_of(&member).await?;
+                let mut m = messages::status(&self.cfg, &view);
+                m.text = "Use the button to edit your profile.".into();
+                self.dm(user, &m).await
+            }
+            Command::Pause => self.pause(user).await,
+            Command::Resume => self.resume(user).await,
+            Command::OptOut => self.opt_out(user).await,
+            Command::OptIn => self.opt_in(user).await,
+            Command::DeleteMyData => self.dm(user, &messages::delete_confirm_request()).await,
+        }
+    }
+
+    /// Someone without a profile spoke to the bot: welcome them (or handle
+    /// the few commands that make sense before signing up).
+    async fn onboard(
+        &self,
+        user: &UserId,
+        member: Option<Member>,
+        origin: Origin,
+        command: Command,
+    ) -> Result<()> {
+        match command {
+            Command::DeleteMyData if member.is_none() => {
+                return self.dm(user, &messages::nothing_to_delete()).await;
+            }
+            Command::DeleteMyData => {
+                return self.dm(user, &messages::delete_confirm_request()).await;
+            }
+            Command::Help => {
+                return self
+                    .dm(
+                        user,
+                        &messages::help(&self.cfg, self.cfg.is_moderator(user)),
+                    )
+                    .await;
+            }
+            _ => {}
+        }
+        let now = self.now();
+        let created = match member {
+            Some(_) => false,
+            None => {
+                self.deps
+                    .members
+                    .create(&Member::new_onboarding(user.clone(), now))
+                    .await?
+            }
+        };
+        tracing::info!(user = %user, created, "onboarding");
+        let welcome = if created {
+            messages::welcome(&self.cfg, now)
+        } else {
+            messages::not_signed_up(&self.cfg, now)
+        };
+        self.dm(user, &welcome).await?;
+        if let Origin::Channel(channel) = origin {
+            let ack = crate::surface::Message::plain(
+                "Hi! 👋 I've sent you a DM with a short form to join peer mentoring.",
+            );
+            self.deps.slack.post_ephemeral(&channel, user, &ack).await?;
+        }
+        Ok(())
+    }
+
+    async fn pause(&self, user: &UserId) -> Result<()> {
+        let before = self.deps.members.get(user).await?.map(|m| m.status);
+        match before {
+            Some(MemberStatus::Active) => {
+                self.update_member(user, |m| m.status = MemberStatus::Paused)
+                    .await?;
+                self.dm(user, &messages::paused(&self.cfg, self.now()))
+                    .await
+            }
+            Some(MemberStatus::Paused) => self.dm(user, &messages::no_change("paused")).await,
+            _ => self.dm(user, &messages::no_change("not taking part")).await,
+        }
+    }
+
+    async fn resume(&self, user: &UserId) -> Result<()> {
+        let next = self.next_round();
+        let before = self.deps.members.get(user).await?.map(|m| m.status);
+        match before {
+            Some(MemberStatus::Paused) => {
+                self.update_member(user, |m| {
+                    m.status = MemberStatus::Active;
+                    m.confirmations.insert(next, Confirmation::Yes);
+                })
+                .await?;
+                self.dm(user, &messages::resumed(&self.cfg, self.now()))
+                    .await
+            }
+            Some(MemberStatus::OptedOut) | Some(MemberStatus::Unreachable) => {
+                self.opt_in(user).await
+            }
+            _ => self.dm(user, &messages::no_change("taking part")).await,
+        }
+    }
+
+    async fn opt_out(&self, user: &UserId) -> Result<()> {
+        let before = self.deps.members.get(user).await?.map(|m| m.status);
+        match before {
+            Some(MemberStatus::OptedOut) => self.dm(user, &messages::no_change("opted out")).await,
+            Some(_) => {
+                self.update_member(user, |m| m.status = MemberStatus::OptedOut)
+                    .await?;
+                let had_partner = self.member_departed(user).await?;
+                self.dm(user, &messages::opted_out(had_partner)).await
+            }
+            None => self.dm(user, &messages::nothing_to_delete()).await,
+        }
+    }
+
+    async fn opt_in(&self, user: &UserId) -> Result<()> {
+        let next = self.next_round();
+        let before = self.deps.members.get(user).await?;
+        match before.as_ref().map(|m| m.status) {
+            Some(MemberStatus::OptedOut)
+            | Some(MemberStatus::Unreachable)
+            | Some(MemberStatus::Left) => {
+                self.update_member(user, |m| {
+                    m.status = MemberStatus::Active;
+                    m.confirmations.insert(next, Confirmation::Yes);
+                })
+                .await?;
+                self.dm(user, &messages::opted_in(&self.cfg, self.now()))
+                    .await
+            }
+            Some(MemberStatus::Paused) => {
+                self.update_member(user, |m| {
+                    m.status = MemberStatus::Active;
+                    m.confirmations.insert(next, Confirmation::Yes);
+                })
+                .await?;
+                self.dm(user, &messages::resumed(&self.cfg, self.now()))
+                    .await
+            }
+            Some(MemberStatus::Active) => self.dm(user, &messages::no_change("in")).await,
+            Some(MemberStatus::Onboarding) | None => {
+                self.dm(user, &messages::not_signed_up(&self.cfg, self.now()))
+                    .await
+            }
+        }
+    }
+
+    /// Deletes the member's profile and anonymises their history.
+    pub async fn delete_member_data(&self, user: &UserId) -> Result<()> {
+        self.member_departed(user).await?;
+        self.deps.members.delete(user).await?;
+        let replacement = UserId(format!("deleted-{:016x}", fnv(user.as_str())));
+        self.deps.rounds.anonymise(user, &replacement).await?;
+        tracing::info!(user = %user, "member data deleted");
+        self.dm(user, &messages::deleted()).await
+    }
+
+    /// The last `n` round ids up to and including the current one.
+    pub fn recent_rounds(&self, n: usize) -> Vec<RoundId> {
+        let mut r = self.current_round();
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(r);
+            r = r.prev();
+        }
+        out
+    }
+
+    /// The profile form was submitted. Field errors go back to the modal.
+    pub async fn save_profile(
+        &self,
+        user: &UserId,
+        values: &FormValues,
+        view_key: &str,
+    ) -> Result<std::result::Result<(), FieldErrors>> {
+        let profile = match profile_form::validate(&self.cfg, values) {
+            Ok(p) => p,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        let now = self.now();
+        let next = self.next_round();
+        let existing = self.deps.members.get(user).await?;
+        let first_time = existing.as_ref().is_none_or(|m| m.profile.is_none());
+        let mut member = existing.unwrap_or_else(|| Member::new_onboarding(user.clone(), now));
+        member.profile = Some(profile.clone());
+        member.profile_saved_at = Some(now);
+        member.updated_at = now;
+        if member.status == MemberStatus::Onboarding {
+            member.status = MemberStatus::Active;
+        }
+        if first_time || member.status == MemberStatus::Active {
+            member
+                .confirmations
+                .entry(next)
+                .or_insert(Confirmation::Yes);
+        }
+        self.deps.members.put(&member).await?;
+        tracing::info!(user = %user, first_time, "profile saved");
+        let key = format!("VIEW#{view_key}");
+        self.once(&key, || async {
+            self.dm(
+                user,
+                &messages::profile_saved(&self.cfg, &profile, first_time, now),
+            )
+            .await
+        })
+        .await?;
+        if first_time {
+            self.late_joiner(user).await?;
+        }
+        Ok(Ok(()))
+    }
+
+    /// Opens the profile form (button click with a trigger id).
+    pub async fn open_profile(&self, user: &UserId, trigger_id: &str) -> Result<()> {
+        let member = self.deps.members.get(user).await?;
+        let profile = member.as_ref().and_then(|m| m.profile.as_ref());
+        let slack_tz = if profile.is_none() {
+            // Prefill the time zone Slack knows; failing that, leave it empty.
+            match self.deps.slack.user_info(user).await {
+                Ok(info) => info.tz,
+                Err(e) => {
+                    tracing::warn!(user = %user, error = %e, "users.info failed");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let modal = profile_form::modal(&self.cfg, profile, slack_tz.as_deref());
+        self.deps.slack.open_modal(trigger_id, &modal).await?;
+        Ok(())
+    }
+
+    /// A button was clicked.
+    pub async fn on_action(&self, a: &Action) -> Result<ActionOutcome> {
+        let user = &a.user;
+        // Opening a modal must work every time (the person may have closed it).
+        if a.action_id == actions::OPEN_PROFILE {
+            return match &a.trigger_id {
+                Some(t) => self
+                    .open_profile(user, t)
+                    .await
+                    .map(|_| ActionOutcome::Done),
+                None => Ok(ActionOutcome::Unknown),
+            };
+        }
+        // Link buttons still call back; nothing to do.
+        if a.action_id == actions::RESOURCES || a.action_id == actions::OPEN_GROUP_DM {
+            return Ok(ActionOutcome::Done);
+        }
+        if !self.knows_action(&a.action_id) {
+            tracing::debug!(action_id = %a.action_id, "unknown action");
+            return Ok(ActionOutcome::Unknown);
+        }
+        let key = format!(
+            "ACTION#{}#{}#{}#{}",
+            user, a.action_id, a.value, a.dedupe_key
+        );
+        let did = self.once(&key, || self.apply_action(a)).await?;
+        if did && !a.action_id.starts_with("mod_") {
+            self.refresh_home(user).await;
+        }
+        Ok(if did {
+            ActionOutcome::Done
+        } else {
+            ActionOutcome::Duplicate
+        })
+    }
+
+    fn knows_action(&self, id: &str) -> bool {
+        use actions::*;
+        [
+            PAUSE,
+            RESUME,
+            OPT_OUT,
+            OPT_IN,
+            DELETE_CONFIRM,
+            DELETE_CANCEL,
+            RECONFIRM_YES,
+            RECONFIRM_SKIP,
+            RECONFIRM_OPT_OUT,
+            CHECKIN_MET,
+            CHECKIN_NOT_YET,
+            CHECKIN_UNRESPONSIVE,
+            CHECKIN_WANT_OUT,
+            MOD_PREVIEW,
+            MOD_RUN,
+            MOD_REPAIR,
+            MOD_STATS,
+        ]
+        .contains(&id)
+    }
+
+    async fn apply_action(&self, a: &Action) -> Result<()> {
+        use actions::*;
+        let user = &a.user;
+        match a.action_id.as_str() {
+            PAUSE => self.pause(user).await,
+            RESUME => self.resume(user).await,
+            OPT_OUT => self.opt_out(user).await,
+            OPT_IN => self.opt_in(user).await,
+            DELETE_CONFIRM => {
+                if self.deps.members.get(user).await?.is_some() {
+                    self.delete_member_data(user).await
+                } else {
+                    self.dm(user, &messages::nothing_to_delete()).await
+                }
+            }
+            DELETE_CANCEL => self.dm(user, &messages::delete_cancelled()).await,
+            RECONFIRM_YES | RECONFIRM_SKIP | RECONFIRM_OPT_OUT => {
+                self.answer_reconfirm(user, &a.action_id, &a.value).await
+            }
+            CHECKIN_MET | CHECKIN_NOT_YET | CHECKIN_UNRESPONSIVE | CHECKIN_WANT_OUT => {
+                self.answer_checkin(user, &a.action_id, &a.value).await
+            }
+            MOD_PREVIEW | MOD_RUN | MOD_REPAIR | MOD_STATS => self.moderator_button(a).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Republishes the App Home after a change; failures are only logged.
+    pub async fn refresh_home(&self, user: &UserId) {
+        if let Err(e) = self.on_home_opened(user).await {
+            tracing::warn!(user = %user, error = %e, "home refresh failed");
+        }
+    }
+
+    /// `app_home_opened`: publish the member's App Home.
+    pub async fn on_home_opened(&self, user: &UserId) -> Result<()> {
+        let member = self.deps.members.get(user).await?;
+        let moderator = if self.cfg.is_moderator(user) {
+            Some(self.moderator_home_blocks().await?)
+        } else {
+            None
+        };
+        let home = match member.as_ref().filter(|m| m.profile.is_some()) {
+            Some(m) => {
+                let view = self.status_of(m).await?;
+                messages::home(&self.cfg, Some(&view), moderator)
+            }
+            None => messages::home(&self.cfg, None, moderator),
+        };
+        self.deps.slack.publish_home(user, &home).await?;
+        Ok(())
+    }
+
+    /// `member_joined_channel`.
+    pub async fn on_member_joined(&self, user: &UserId, channel: &ChannelId) -> Result<()> {
+        if !self.is_programme_channel(channel) {
+            return Ok(());
+        }
+        let now = self.now();
+        let next = self.next_round();
+        match self.deps.members.get(user).await? {
+            Some(m) if m.profile.is_some() => {
+                let was_left = m.status == MemberStatus::Left;
+                let old = m
+                    .profile_saved_at
+                    .is_some_and(|t| now - t > Duration::days(OLD_PROFILE_DAYS));
+                self.update_member(user, |m| {
+                    m.in_channel = true;
+                    if was_left {
+                        m.status = MemberStatus::Active;
+                        m.confirmations.insert(next, Confirmation::Yes);
+                    }
+                })
+                .await?;
+                if was_left {
+                    self.dm(user, &messages::rejoined(&self.cfg, now, old))
+                        .await?;
+                }
+                Ok(())
+            }
+            _ => {
+                let key = format!("INVITE#{user}");
+                let claim = self.deps.ledger.claim(&key, now, INVITE_QUIET_DAYS).await?;
+                if claim != crate::ports::Claim::New {
+                    return Ok(());
+                }
+                self.deps.ledger.complete(&key).await?;
+                let invite = messages::channel_invite(&self.cfg, now);
+                self.deps
+                    .slack
+                    .post_ephemeral(channel, user, &invite)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// `member_left_channel`.
+    pub async fn on_member_left(&self, user: &UserId, channel: &ChannelId) -> Result<()> {
+        if !self.is_programme_channel(channel) {
+            return Ok(());
+        }
+        let Some(m) = self.deps.members.get(user).await? else {
+            return Ok(());
+        };
+        let was_taking_part = matches!(m.status, MemberStatus::Active | MemberStatus::Paused);
+        self.update_member(user, |m| {
+            m.in_channel = false;
+            if was_taking_part {
+                m.status = MemberStatus::Left;
+            }
+        })
+        .await?;
+        if was_taking_part {
+            self.member_departed(user).await?;
+            self.dm(user, &messages::left_channel(&self.cfg)).await?;
+        }
+        tracing::info!(user = %user, "member left the programme channel");
+        Ok(())
+    }
+
+    async fn answer_reconfirm(&self, user: &UserId, action: &str, value: &str) -> Result<()> {
+        let Ok(round) = value.parse::<RoundId>() else {
+            return Err(super::invalid(format!("bad round id {value:?}")));
+        };
+        if action == actions::RECONFIRM_OPT_OUT {
+            return self.opt_out(user).await;
+        }
+        let answer = if action == actions::RECONFIRM_YES {
+            Confirmation::Yes
+        } else {
+            Confirmation::Skip
+        };
+        if self.deps.members.get(user).await?.is_none() {
+            return self
+                .dm(user, &messages::not_signed_up(&self.cfg, self.now()))
+                .await;
+        }
+        let already_paired = self
+            .deps
+            .rounds
+            .get(round)
+            .await?
+            .is_some_and(|r| r.state == crate::model::RoundState::Paired);
+        self.update_member(user, |m| {
+            m.confirmations.insert(round, answer);
+            if answer == Confirmation::Yes && m.status == MemberStatus::Paused {
+                m.status = MemberStatus::Active;
+            }
+        })
+        .await?;
+        self.dm(
+            user,
+            &messages::rounds::reconfirm_answered(&self.cfg, round, answer, already_paired),
+        )
+        .await?;
+        if answer == Confirmation::Yes && already_paired {
+            self.late_joiner(user).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A stable, non-reversible tag for anonymised ids (FNV-1a).
+fn fnv(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,131 @@
+//! Member journey on in-memory adapters: fast checks of the rules. The same
+//! flows run against moto and a mock Slack in `tests/tests/member_journey.rs`.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+
+use crate::memory::{FixedClock, RecordingMessenger, SlackCall, dm_channel};
+use crate::model::MemberStatus;
+use crate::profile_form::{FieldValue, FormValues};
+use crate::usecases::{Action, Deps, Origin};
+use crate::{Bot, ChannelId, ProgrammeConfig, UserId};
+
+fn bot() -> (Bot, Arc<RecordingMessenger>, Arc<FixedClock>) {
+    let slack = Arc::new(RecordingMessenger::new());
+    let clock = Arc::new(FixedClock::at(
+        Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+    ));
+    let (deps, _, _) = Deps::in_memory(slack.clone(), clock.clone());
+    (Bot::new(deps, ProgrammeConfig::example()), slack, clock)
+}
+
+fn form() -> FormValues {
+    let mut v = FormValues::new();
+    v.insert(
+        "timezone".into(),
+        FieldValue::Text(Some("Europe/Lisbon".into())),
+    );
+    v.insert(
+        "interests".into(),
+        FieldValue::Many(vec!["Research".into()]),
+    );
+    v.insert("offers".into(), FieldValue::Many(vec!["Writing".into()]));
+    v.insert(
+        "wants".into(),
+        FieldValue::Many(vec!["Accessibility".into()]),
+    );
+    v.insert("experience".into(), FieldValue::One(Some("new".into())));
+    v.insert("mode".into(), FieldValue::One(Some("video".into())));
+    v.insert("frequency".into(), FieldValue::One(Some("weekly".into())));
+    v
+}
+
+fn ana() -> UserId {
+    UserId::new("U0ANA")
+}
+
+#[tokio::test]
+async fn a_new_member_gets_a_welcome_dm_and_an_ephemeral_hint_in_the_channel() {
+    let (bot, slack, _) = bot();
+    bot.on_message(
+        &ana(),
+        Origin::Channel(ChannelId::new("C0PROGRAM")),
+        "<@U0BOT> hi",
+    )
+    .await
+    .unwrap();
+    let dms = slack.dms_to(&ana());
+    assert_eq!(dms.len(), 1);
+    assert!(dms[0].readable().contains("Set up my profile"));
+    assert!(
+        slack
+            .calls()
+            .iter()
+            .any(|c| matches!(c, SlackCall::Ephemeral(_, u, _) if *u == ana()))
+    );
+}
+
+#[tokio::test]
+async fn pause_twice_changes_once_and_says_so() {
+    let (bot, slack, _) = bot();
+    bot.save_profile(&ana(), &form(), "v1")
+        .await
+        .unwrap()
+        .unwrap();
+    bot.on_message(&ana(), Origin::Dm, "pause").await.unwrap();
+    bot.on_message(&ana(), Origin::Dm, "pause").await.unwrap();
+    let m = bot.deps.members.get(&ana()).await.unwrap().unwrap();
+    assert_eq!(m.status, MemberStatus::Paused);
+    let last = slack.dms_to(&ana()).pop().unwrap().readable();
+    assert!(last.contains("already paused"), "{last}");
+}
+
+#[tokio::test]
+async fn opting_in_from_paused_resumes() {
+    let (bot, _, _) = bot();
+    bot.save_profile(&ana(), &form(), "v1")
+        .await
+        .unwrap()
+        .unwrap();
+    bot.on_message(&ana(), Origin::Dm, "pause").await.unwrap();
+    bot.on_message(&ana(), Origin::Dm, "opt in").await.unwrap();
+    let m = bot.deps.members.get(&ana()).await.unwrap().unwrap();
+    assert_eq!(m.status, MemberStatus::Active);
+}
+
+#[tokio::test]
+async fn a_repeated_click_is_reported_as_duplicate() {
+    let (bot, _, _) = bot();
+    bot.save_profile(&ana(), &form(), "v1")
+        .await
+        .unwrap()
+        .unwrap();
+    let a = Action {
+        user: ana(),
+        action_id: "pause".into(),
+        value: String::new(),
+        trigger_id: None,
+        dedupe_key: "1.1".into(),
+        response_url: None,
+    };
+    assert_eq!(bot.on_action(&a).await.unwrap(), super::ActionOutcome::Done);
+    assert_eq!(
+        bot.on_action(&a).await.unwrap(),
+        super::ActionOutcome::Duplicate
+    );
+}
+
+#[tokio::test]
+async fn delete_my_data_removes_the_member() {
+    let (bot, slack, _) = bot();
+    bot.save_profile(&ana(), &form(), "v1")
+        .await
+        .unwrap()
+        .unwrap();
+    bot.delete_member_data(&ana()).await.unwrap();
+    assert!(bot.deps.members.get(&ana()).await.unwrap().is_none());
+    let last = slack.dms_to(&ana()).pop().unwrap();
+    assert!(last.readable().contains("deleted"));
+    let _ = dm_channel(&[ana()]);
+}

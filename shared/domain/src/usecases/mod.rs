@@ -1,0 +1,196 @@
+//! Use cases: what the bot does in answer to Slack, the scheduler and moderators.
+//! They reach the world only through the ports in [`Deps`].
+
+mod member;
+mod moderator;
+mod rounds;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::ProgrammeConfig;
+use crate::error::{Error, Result};
+use crate::ids::{ChannelId, RoundId, UserId};
+use crate::model::{Group, Member, MemberStatus};
+use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Rounds};
+use crate::surface::Message;
+
+pub use member::{Action, ActionOutcome, Origin};
+pub use moderator::SlashReply;
+pub use rounds::TickReport;
+
+/// The ports a use case may use.
+#[derive(Clone)]
+pub struct Deps {
+    pub members: Arc<dyn Members>,
+    pub rounds: Arc<dyn Rounds>,
+    pub ledger: Arc<dyn Ledger>,
+    pub audit: Arc<dyn Audit>,
+    pub slack: Arc<dyn Messenger>,
+    pub bus: Arc<dyn EventBus>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Deps {
+    /// Everything in memory, for tests and the local demo.
+    pub fn in_memory(
+        slack: Arc<dyn Messenger>,
+        clock: Arc<dyn Clock>,
+    ) -> (
+        Self,
+        Arc<crate::memory::MemoryStore>,
+        Arc<crate::memory::MemoryBus>,
+    ) {
+        let store = Arc::new(crate::memory::MemoryStore::new());
+        let bus = Arc::new(crate::memory::MemoryBus::new());
+        (
+            Self {
+                members: store.clone(),
+                rounds: store.clone(),
+                ledger: store.clone(),
+                audit: store.clone(),
+                slack,
+                bus: bus.clone(),
+                clock,
+            },
+            store,
+            bus,
+        )
+    }
+}
+
+/// The bot: configuration plus ports.
+#[derive(Clone)]
+pub struct Bot {
+    pub deps: Deps,
+    pub cfg: Arc<ProgrammeConfig>,
+}
+
+/// How long once-only markers for Slack events and clicks are kept.
+const EVENT_MARKER_DAYS: u32 = 2;
+/// How long a claimed-but-unfinished notification is presumed in flight.
+const STALE_CLAIM_MINUTES: i64 = 10;
+
+impl Bot {
+    pub fn new(deps: Deps, cfg: ProgrammeConfig) -> Self {
+        Self {
+            deps,
+            cfg: Arc::new(cfg),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.deps.clock.now()
+    }
+
+    pub fn current_round(&self) -> RoundId {
+        crate::calendar::current_round(&self.cfg, self.now())
+    }
+
+    pub fn next_round(&self) -> RoundId {
+        crate::calendar::next_round(&self.cfg, self.now())
+    }
+
+    /// Opens a DM with `user` and posts `message` there.
+    pub async fn dm(&self, user: &UserId, message: &Message) -> Result<()> {
+        let channel = self.deps.slack.open_dm(std::slice::from_ref(user)).await?;
+        self.deps.slack.post(&channel, message).await?;
+        Ok(())
+    }
+
+    /// Opens a group DM and posts there; returns the channel.
+    pub async fn group_dm(&self, users: &[UserId], message: &Message) -> Result<ChannelId> {
+        let channel = self.deps.slack.open_dm(users).await?;
+        self.deps.slack.post(&channel, message).await?;
+        Ok(channel)
+    }
+
+    /// DMs every moderator; a failure for one does not stop the others.
+    pub async fn tell_moderators(&self, message: &Message) {
+        for m in &self.cfg.moderators {
+            if let Err(e) = self.dm(m, message).await {
+                tracing::warn!(moderator = %m, error = %e, "moderator DM failed");
+            }
+        }
+    }
+
+    /// Runs `work` at most once for `key` (a Slack event id, a click, a
+    /// notification). A failed `work` releases the key so a retry can redo it.
+    /// Returns `Ok(false)` when the work was already done or is in flight.
+    pub async fn once<F, Fut>(&self, key: &str, work: F) -> Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        let now = self.now();
+        match self.deps.ledger.claim(key, now, EVENT_MARKER_DAYS).await? {
+            Claim::New => {}
+            Claim::Done => return Ok(false),
+            Claim::InProgress(since) => {
+                // A claimant that died mid-way leaves an old claim: take it over.
+                let stale = now - since > chrono::Duration::minutes(STALE_CLAIM_MINUTES);
+                if !stale || !self.deps.ledger.steal(key, since, now).await? {
+                    return Ok(false);
+                }
+            }
+        }
+        match work().await {
+            Ok(()) => {
+                self.deps.ledger.complete(key).await?;
+                Ok(true)
+            }
+            Err(e) => {
+                if let Err(release) = self.deps.ledger.release(key).await {
+                    tracing::error!(key, error = %release, "could not release a claim");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The member's live group in `round`, if any.
+    pub async fn group_of(&self, user: &UserId, round: RoundId) -> Result<Option<Group>> {
+        Ok(self
+            .deps
+            .rounds
+            .groups(round)
+            .await?
+            .into_iter()
+            .find(|g| g.is_live() && g.active_members().any(|m| m == user)))
+    }
+
+    /// Loads a member, applies `change` and stores it, retrying nothing: member
+    /// items are only written by their owner's own actions and by moderators.
+    async fn update_member(
+        &self,
+        user: &UserId,
+        change: impl FnOnce(&mut Member),
+    ) -> Result<Option<Member>> {
+        let Some(mut m) = self.deps.members.get(user).await? else {
+            return Ok(None);
+        };
+        change(&mut m);
+        m.updated_at = self.now();
+        self.deps.members.put(&m).await?;
+        Ok(Some(m))
+    }
+
+    /// Marks a member unreachable after a permanent Slack failure and tells the moderators.
+    pub async fn mark_unreachable(&self, user: &UserId, code: &str) -> Result<()> {
+        let changed = self
+            .update_member(user, |m| m.status = MemberStatus::Unreachable)
+            .await?;
+        if changed.is_some() {
+            tracing::warn!(user = %user, code, "member unreachable; marked inactive");
+            self.tell_moderators(&crate::messages::rounds::member_unreachable(user, code))
+                .await;
+        }
+        Ok(())
+    }
+}
+
+/// Maps "not found" style errors into `Invalid` for friendlier replies.
+pub(crate) fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}

@@ -1,0 +1,662 @@
+//! Moderator tools: the `/mentoring` slash command, manual and repair pairing,
+//! late joiners, the partner-left flow, stats and export. Every moderator
+//! action checks the caller against the configured list and is audited.
+
+use super::Bot;
+use super::rounds::RunOutcome;
+use crate::calendar;
+use crate::error::{Error, Result};
+use crate::ids::{RoundId, UserId};
+use crate::messages::{self, actions};
+use crate::model::{AuditEntry, Group, GroupOrigin, MemberStatus, RoundState};
+use crate::pairing;
+use crate::ports::BusEvent;
+use crate::surface::{Block, Message};
+
+/// The immediate (ephemeral) answer to a slash command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlashReply {
+    pub message: Message,
+}
+
+impl SlashReply {
+    fn text(s: impl Into<String>) -> Self {
+        Self {
+            message: Message::plain(s),
+        }
+    }
+}
+
+/// Extracts user ids from `<@U123>` / `<@U123|name>` / `U123` tokens.
+fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, String> {
+    args.iter()
+        .map(|a| {
+            let inner = a
+                .strip_prefix("<@")
+                .and_then(|s| s.strip_suffix('>'))
+                .map(|s| s.split('|').next().unwrap_or(s))
+                .unwrap_or(a);
+            if UserId::is_valid(inner) {
+                Ok(UserId::new(inner))
+            } else {
+                Err(format!("`{a}` isn't a person: mention them like @name."))
+            }
+        })
+        .collect()
+}
+
+impl Bot {
+    async fn audit(
+        &self,
+        moderator: &UserId,
+        action: &str,
+        targets: &[UserId],
+        outcome: &str,
+    ) -> Result<()> {
+        tracing::info!(moderator = %moderator, action, targets = ?targets, "moderator action");
+        self.deps
+            .audit
+            .record(&AuditEntry {
+                at: self.now(),
+                moderator: moderator.clone(),
+                action: action.into(),
+                targets: targets.to_vec(),
+                outcome: outcome.into(),
+            })
+            .await
+    }
+
+    /// The round moderators act on: the current one.
+    fn live_round(&self) -> RoundId {
+        self.current_round()
+    }
+
+    /// `/mentoring …`.
+    pub async fn slash_command(
+        &self,
+        user: &UserId,
+        text: &str,
+        response_url: Option<&str>,
+    ) -> Result<SlashReply> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let (verb, args) = match words.split_first() {
+            Some((v, rest)) => (v.to_ascii_lowercase(), rest.to_vec()),
+            None => ("help".to_string(), Vec::new()),
+        };
+        if !self.cfg.is_moderator(user) {
+            tracing::info!(user = %user, verb, "non-moderator used the slash command");
+            return Ok(SlashReply {
+                message: messages::moderator::not_a_moderator(&self.cfg),
+            });
+        }
+        let users = match verb.as_str() {
+            "pair" | "repair" | "unpair" | "remove" | "exclude" => match mentioned_users(&args) {
+                Ok(u) => u,
+                Err(e) => return Ok(SlashReply::text(e)),
+            },
+            _ => Vec::new(),
+        };
+        let need = |n: usize, usage: &str| -> Option<SlashReply> {
+            (users.len() != n).then(|| SlashReply::text(format!("Usage: `/mentoring {usage}`")))
+        };
+        match verb.as_str() {
+            "help" => Ok(SlashReply {
+                message: messages::moderator::help(),
+            }),
+            "stats" => Ok(SlashReply {
+                message: self.stats_message().await?,
+            }),
+            "preview" => self.preview(user).await,
+            "run" => self.request_run(user, response_url).await,
+            "pair" => match need(2, "pair @a @b") {
+                Some(r) => Ok(r),
+                None => self.manual_pair(user, &users[0], &users[1]).await,
+            },
+            "repair" => match need(1, "repair @a") {
+                Some(r) => Ok(r),
+                None => self.repair(user, &users[0]).await,
+            },
+            "unpair" => match need(1, "unpair @a") {
+                Some(r) => Ok(r),
+                None => self.unpair(user, &users[0]).await,
+            },
+            "remove" => match need(1, "remove @a") {
+                Some(r) => Ok(r),
+                None => self.remove(user, &users[0]).await,
+            },
+            "exclude" => match need(2, "exclude @a @b") {
+                Some(r) => Ok(r),
+                None => self.exclude(user, &users[0], &users[1]).await,
+            },
+            "export" => self.export(user).await,
+            other => Ok(SlashReply {
+                message: messages::moderator::unknown(other),
+            }),
+        }
+    }
+
+    async fn stats_message(&self) -> Result<Message> {
+        let members = self.deps.members.list().await?;
+        let round = self.live_round();
+        let r = self.deps.rounds.get(round).await?;
+        let groups = self.deps.rounds.groups(round).await?;
+        let next = round.next();
+        Ok(messages::moderator::stats(
+            &self.cfg,
+            &members,
+            round,
+            r.as_ref(),
+            &groups,
+            next,
+        ))
+    }
+
+    /// Moderator section of the App Home.
+    pub(crate) async fn moderator_home_blocks(&self) -> Result<Vec<Block>> {
+        let mut blocks = vec![Block::Header("Moderator tools".into())];
+        blocks.extend(self.stats_message().await?.blocks);
+        blocks.push(Block::Buttons(vec![
+            crate::surface::Button::new(actions::MOD_PREVIEW, "Preview next pairing", ""),
+            crate::surface::Button::new(actions::MOD_RUN, "Run the round now", "").danger(),
+        ]));
+        Ok(blocks)
+    }
+
+    /// Moderator buttons (App Home, partner-left DM).
+    pub(crate) async fn moderator_button(&self, a: &super::Action) -> Result<()> {
+        let reply = match a.action_id.as_str() {
+            actions::MOD_PREVIEW => self.slash_command(&a.user, "preview", None).await?,
+            actions::MOD_RUN => {
+                self.slash_command(&a.user, "run", a.response_url.as_deref())
+                    .await?
+            }
+            actions::MOD_STATS => self.slash_command(&a.user, "stats", None).await?,
+            _ => {
+                let target = format!("<@{}>", a.value);
+                self.slash_command(&a.user, &format!("repair {target}"), None)
+                    .await?
+            }
+        };
+        self.dm(&a.user, &reply.message).await
+    }
+
+    async fn preview(&self, moderator: &UserId) -> Result<SlashReply> {
+        let round = self.round_to_run().await?;
+        let (_, plan) = self.preview_round(round).await?;
+        self.audit(
+            moderator,
+            "preview",
+            &[],
+            &format!("{} groups", plan.groups.len()),
+        )
+        .await?;
+        Ok(SlashReply {
+            message: messages::moderator::preview(&self.cfg, round, &plan),
+        })
+    }
+
+    /// The round `run`/`preview` act on: the current one if not yet paired, else the next.
+    async fn round_to_run(&self) -> Result<RoundId> {
+        let cur = self.live_round();
+        let paired = self
+            .deps
+            .rounds
+            .get(cur)
+            .await?
+            .is_some_and(|r| r.state == RoundState::Paired);
+        Ok(if paired { cur.next() } else { cur })
+    }
+
+    async fn request_run(
+        &self,
+        moderator: &UserId,
+        response_url: Option<&str>,
+    ) -> Result<SlashReply> {
+        let round = self.round_to_run().await?;
+        if round != self.live_round() {
+            return Ok(SlashReply::text(format!(
+                "{} is already paired. The {} round runs by itself on {}; `preview` shows what it would do.",
+                self.live_round().label(),
+                round.label(),
+                calendar::describe(&self.cfg, calendar::round_start(&self.cfg, round))
+            )));
+        }
+        self.deps
+            .bus
+            .publish(&[BusEvent::RunRound {
+                round,
+                requested_by: moderator.clone(),
+                response_url: response_url.map(str::to_string),
+            }])
+            .await?;
+        self.audit(moderator, "run", &[], &format!("requested {round}"))
+            .await?;
+        Ok(SlashReply::text(format!(
+            "Pairing {} now. I'll report back here when it's done.",
+            round.label()
+        )))
+    }
+
+    /// The scheduler runs a round a moderator asked for and reports back.
+    pub(crate) async fn moderator_run(
+        &self,
+        round: RoundId,
+        moderator: &UserId,
+        response_url: Option<&str>,
+    ) -> Result<()> {
+        let outcome = self.run_round(round).await?;
+        let msg = match &outcome {
+            RunOutcome::Paired(r) => messages::moderator::run_done(r),
+            RunOutcome::AlreadyPaired(r) => Message::plain(format!(
+                "{} was already paired ({} groups); nothing was changed.",
+                r.id.label(),
+                r.stats.groups
+            )),
+            RunOutcome::InProgress => Message::plain(format!(
+                "A pairing run for {} is already in progress.",
+                round.label()
+            )),
+        };
+        let key = format!(
+            "RUNREPLY#{round}#{moderator}#{}",
+            matches!(outcome, RunOutcome::Paired(_))
+        );
+        self.once(&key, || async {
+            match response_url {
+                Some(url) => self
+                    .deps
+                    .slack
+                    .respond(url, &msg)
+                    .await
+                    .map_err(Error::from),
+                None => self.dm(moderator, &msg).await,
+            }
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Checks a user can be paired by hand: in the programme, not opted out.
+    async fn pairable(&self, user: &UserId) -> Result<std::result::Result<(), String>> {
+        Ok(match self.deps.members.get(user).await? {
+            None => Err(format!("{} isn't in the programme.", user.mention())),
+            Some(m) if m.profile.is_none() => Err(format!(
+                "{} hasn't finished their profile yet.",
+                user.mention()
+            )),
+            Some(m)
+                if matches!(
+                    m.status,
+                    MemberStatus::OptedOut | MemberStatus::Left | MemberStatus::Unreachable
+                ) =>
+            {
+                Err(format!("{} is {}.", user.mention(), m.status.label()))
+            }
+            Some(_) => Ok(()),
+        })
+    }
+
+    /// Stores a new group in the live round and sends its DMs like a normal round.
+    async fn create_group(&self, members: Vec<UserId>, origin: GroupOrigin) -> Result<Group> {
+        let round = self.live_round();
+        let now = self.now();
+        let mut profiles = Vec::new();
+        for u in &members {
+            if let Some(p) = self.deps.members.get(u).await?.and_then(|m| m.profile) {
+                profiles.push(pairing::candidate(u, &p, now));
+            }
+        }
+        let past = self.past_groups(round).await?;
+        let history = pairing::history(round, &past);
+        let rules = mentor_matching::PairRules::new(&history, &[], &self.cfg.matching);
+        let mut score = 0;
+        let mut reasons = Vec::new();
+        for (i, a) in profiles.iter().enumerate() {
+            for b in &profiles[i + 1..] {
+                if let Some(s) =
+                    mentor_matching::score_pair(a, b, &rules, &self.cfg.matching.weights)
+                {
+                    score += s.score;
+                    reasons.extend(s.reasons);
+                }
+            }
+        }
+        for _ in 0..8 {
+            let existing = self.deps.rounds.groups(round).await?;
+            let number = existing.iter().map(|g| g.number).max().unwrap_or(0) + 1;
+            let group = Group {
+                round,
+                number,
+                members: members.clone(),
+                score,
+                reasons: reasons.clone(),
+                origin,
+                dissolved: false,
+                departed: Vec::new(),
+                checkins: Default::default(),
+                unresponsive_reported: Default::default(),
+                version: 0,
+            };
+            if self.deps.rounds.put_group(&group).await? {
+                for u in &members {
+                    self.confirm(u, round).await?;
+                }
+                self.deps
+                    .bus
+                    .publish(&[BusEvent::NotifyGroup {
+                        round,
+                        group: number,
+                    }])
+                    .await?;
+                return Ok(group);
+            }
+        }
+        Err(Error::Conflict("new group number".into()))
+    }
+
+    async fn manual_pair(&self, moderator: &UserId, a: &UserId, b: &UserId) -> Result<SlashReply> {
+        if a == b {
+            return Ok(SlashReply::text("Pick two different people."));
+        }
+        for u in [a, b] {
+            if let Err(e) = self.pairable(u).await? {
+                return Ok(SlashReply::text(e));
+            }
+            if self.group_of(u, self.live_round()).await?.is_some() {
+                return Ok(SlashReply::text(format!(
+                    "{} already has a partner this round. `/mentoring unpair {}` first.",
+                    u.mention(),
+                    u.mention()
+                )));
+            }
+        }
+        let g = self
+            .create_group(vec![a.clone(), b.clone()], GroupOrigin::Manual)
+            .await?;
+        self.audit(
+            moderator,
+            "pair",
+            &[a.clone(), b.clone()],
+            &format!("group {}", g.number),
+        )
+        .await?;
+        Ok(SlashReply::text(format!(
+            "Paired {} and {} for {}. They'll get their DMs in a moment.",
+            a.mention(),
+            b.mention(),
+            g.round.label()
+        )))
+    }
+
+    /// Finds `user` the best available waiting partner in the live round;
+    /// their current pairing (if any) is dissolved only once someone is found.
+    async fn repair(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
+        if let Err(e) = self.pairable(user).await? {
+            return Ok(SlashReply::text(e));
+        }
+        let round = self.live_round();
+        let Some(partner) = self.best_waiting_partner(user, round).await? else {
+            self.audit(
+                moderator,
+                "repair",
+                std::slice::from_ref(user),
+                "nobody available",
+            )
+            .await?;
+            return Ok(SlashReply::text(format!(
+                "Nobody is free to pair with {} right now. They'll be paired in the next round, or use `/mentoring pair` when someone joins.",
+                user.mention()
+            )));
+        };
+        if let Some(g) = self.group_of(user, round).await? {
+            self.update_group(round, g.number, |g| g.dissolved = true)
+                .await?;
+        }
+        let g = self
+            .create_group(vec![user.clone(), partner.clone()], GroupOrigin::Repair)
+            .await?;
+        self.audit(
+            moderator,
+            "repair",
+            &[user.clone(), partner.clone()],
+            &format!("group {}", g.number),
+        )
+        .await?;
+        Ok(SlashReply::text(format!(
+            "Re-paired {} with {}. Both get their DMs in a moment.",
+            user.mention(),
+            partner.mention()
+        )))
+    }
+
+    /// The best waiting partner for `user` in `round`, by the engine's score.
+    async fn best_waiting_partner(&self, user: &UserId, round: RoundId) -> Result<Option<UserId>> {
+        let now = self.now();
+        let Some(me) = self.deps.members.get(user).await? else {
+            return Ok(None);
+        };
+        let Some(profile) = &me.profile else {
+            return Ok(None);
+        };
+        let members = self.deps.members.list().await?;
+        let pool: Vec<_> = self
+            .waiting_members(round)
+            .await?
+            .into_iter()
+            .filter(|m| m.id != *user)
+            .filter_map(|m| {
+                m.profile
+                    .as_ref()
+                    .map(|p| pairing::candidate(&m.id, p, now))
+            })
+            .collect();
+        let past = self.past_groups(round).await?;
+        let history = pairing::history(round, &past);
+        // Anyone `user` was grouped with this round (still or before) is not "new".
+        let mut exclusions = pairing::exclusions(&members);
+        for g in self.deps.rounds.groups(round).await? {
+            if g.contains(user) {
+                for other in g.partners_of(user) {
+                    exclusions.push((user.into(), other.into()));
+                }
+            }
+        }
+        Ok(mentor_matching::best_partner_for(
+            &pairing::candidate(user, profile, now),
+            &pool,
+            &history,
+            &exclusions,
+            &self.cfg.matching,
+        )
+        .map(|(id, _)| UserId::from(&id)))
+    }
+
+    async fn unpair(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
+        let round = self.live_round();
+        let Some(g) = self.group_of(user, round).await? else {
+            return Ok(SlashReply::text(format!(
+                "{} has no partner this round.",
+                user.mention()
+            )));
+        };
+        self.update_group(round, g.number, |g| g.dissolved = true)
+            .await?;
+        for m in g.active_members() {
+            let key = format!("UNPAIRED-BY-MOD#{round}#{}#{m}", g.number);
+            self.dm_once(&key, m, &messages::moderator::unpaired_member())
+                .await?;
+        }
+        self.audit(
+            moderator,
+            "unpair",
+            &g.members,
+            &format!("group {}", g.number),
+        )
+        .await?;
+        Ok(SlashReply::text(format!(
+            "Unpaired group {} ({}). `/mentoring repair @someone` finds them new partners.",
+            g.number,
+            g.members
+                .iter()
+                .map(UserId::mention)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+
+    async fn remove(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
+        if self.deps.members.get(user).await?.is_none() {
+            return Ok(SlashReply::text(format!(
+                "{} isn't in the programme.",
+                user.mention()
+            )));
+        }
+        self.update_member(user, |m| m.status = MemberStatus::OptedOut)
+            .await?;
+        self.member_departed(user).await?;
+        self.audit(
+            moderator,
+            "remove",
+            std::slice::from_ref(user),
+            "opted out by moderator",
+        )
+        .await?;
+        Ok(SlashReply::text(format!(
+            "Removed {} from future rounds (their profile is kept; they can `opt in` again).",
+            user.mention()
+        )))
+    }
+
+    async fn exclude(&self, moderator: &UserId, a: &UserId, b: &UserId) -> Result<SlashReply> {
+        if a == b {
+            return Ok(SlashReply::text("Pick two different people."));
+        }
+        for u in [a, b] {
+            if self.deps.members.get(u).await?.is_none() {
+                return Ok(SlashReply::text(format!(
+                    "{} isn't in the programme.",
+                    u.mention()
+                )));
+            }
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            self.update_member(x, |m| {
+                if !m.excluded_with.contains(y) {
+                    m.excluded_with.push(y.clone());
+                }
+            })
+            .await?;
+        }
+        self.audit(moderator, "exclude", &[a.clone(), b.clone()], "never pair")
+            .await?;
+        Ok(SlashReply::text(format!(
+            "{} and {} will never be paired together.",
+            a.mention(),
+            b.mention()
+        )))
+    }
+
+    async fn export(&self, moderator: &UserId) -> Result<SlashReply> {
+        let members = self.deps.members.list().await?;
+        let round = self.live_round();
+        let groups = self.deps.rounds.groups(round).await?;
+        let csv = messages::moderator::export_csv(&members, round, &groups);
+        self.dm(moderator, &messages::moderator::export_message(round, &csv))
+            .await?;
+        self.audit(
+            moderator,
+            "export",
+            &[],
+            &format!("{} members", members.len()),
+        )
+        .await?;
+        Ok(SlashReply::text("I've sent you the export by DM."))
+    }
+
+    /// A member left the programme mid-round (opted out, left the channel, was
+    /// removed): records it on their group, tells the partner and moderators.
+    /// Returns whether they had a partner.
+    pub(crate) async fn member_departed(&self, user: &UserId) -> Result<bool> {
+        let round = self.live_round();
+        let Some(g) = self.group_of(user, round).await? else {
+            return Ok(false);
+        };
+        let Some(updated) = self
+            .update_group(round, g.number, |g| {
+                if !g.departed.contains(user) {
+                    g.departed.push(user.clone());
+                }
+            })
+            .await?
+        else {
+            return Ok(false);
+        };
+        let remaining: Vec<UserId> = updated.active_members().cloned().collect();
+        for r in &remaining {
+            let key = format!("PARTNER-LEFT#{round}#{}#{user}#{r}", g.number);
+            let still_paired = remaining.len() >= 2;
+            self.dm_once(
+                &key,
+                r,
+                &messages::moderator::partner_left(&self.cfg, still_paired),
+            )
+            .await?;
+        }
+        if remaining.len() == 1 {
+            let key = format!("PARTNER-LEFT-MODS#{round}#{}#{user}", g.number);
+            let msg = messages::moderator::partner_left_alert(user, &remaining[0]);
+            self.once(&key, || async {
+                self.tell_moderators(&msg).await;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(true)
+    }
+
+    /// Someone finished onboarding (or confirmed) after pairing: pair them now
+    /// if more than half the round is left and someone is waiting.
+    pub(crate) async fn late_joiner(&self, user: &UserId) -> Result<()> {
+        let now = self.now();
+        let round = self.live_round();
+        let paired = self
+            .deps
+            .rounds
+            .get(round)
+            .await?
+            .is_some_and(|r| r.state == RoundState::Paired);
+        if !paired || self.group_of(user, round).await?.is_some() {
+            return Ok(());
+        }
+        if !calendar::more_than_half_left(&self.cfg, round, now) {
+            return self
+                .dm_once(
+                    &format!("LATE#{round}#{user}"),
+                    user,
+                    &messages::moderator::late_wait(&self.cfg, now),
+                )
+                .await
+                .map(|_| ());
+        }
+        match self.best_waiting_partner(user, round).await? {
+            Some(partner) => {
+                let g = self
+                    .create_group(vec![user.clone(), partner.clone()], GroupOrigin::LateJoin)
+                    .await?;
+                self.tell_moderators(&messages::moderator::late_paired(user, &partner, g.number))
+                    .await;
+            }
+            None => {
+                self.dm_once(
+                    &format!("LATE#{round}#{user}"),
+                    user,
+                    &messages::moderator::late_wait(&self.cfg, now),
+                )
+                .await?;
+                self.tell_moderators(&messages::moderator::late_unpaired(user))
+                    .await;
+            }
+        }
+        Ok(())
+    }
+}

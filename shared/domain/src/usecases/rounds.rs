@@ -1,0 +1,589 @@
+//! Monthly rounds: the tick, reconfirmation, the pairing run, notification
+//! fan-out and consumption, and check-ins. Every send is guarded by a
+//! once-only marker, and the round item is a small state machine, so a
+//! duplicate tick, a Lambda retry or a crash halfway never pairs twice or DMs twice.
+
+use chrono::Duration;
+
+use super::Bot;
+use crate::calendar::{self, Due};
+use crate::error::{Error, Result};
+use crate::ids::{RoundId, UserId};
+use crate::messages::{self, actions};
+use crate::model::{
+    CheckinAnswer, Confirmation, Group, Ineligible, Member, MemberStatus, Round, RoundState,
+};
+use crate::pairing;
+use crate::ports::BusEvent;
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    pub due: Vec<String>,
+    pub published: usize,
+}
+
+/// What asking for a pairing run found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// This call paired the round.
+    Paired(Round),
+    /// The round was already paired.
+    AlreadyPaired(Round),
+    /// Another run is in progress.
+    InProgress,
+}
+
+/// A pairing run older than this is presumed dead and may be resumed.
+const STALE_RUN_MINUTES: i64 = 15;
+/// How many times to retry an optimistic update before giving up.
+const UPDATE_ATTEMPTS: usize = 8;
+
+impl Bot {
+    /// The hourly tick: does whatever the calendar says is due.
+    pub async fn tick(&self) -> Result<TickReport> {
+        let now = self.now();
+        let cur_id = calendar::current_round(&self.cfg, now);
+        let cur = self.deps.rounds.get(cur_id).await?;
+        let next = self.deps.rounds.get(cur_id.next()).await?;
+        let due = calendar::due(&self.cfg, now, cur.as_ref(), next.as_ref());
+        let mut report = TickReport::default();
+        for d in due {
+            report.due.push(d.to_string());
+            tracing::info!(due = %d, "due");
+            report.published += match d {
+                Due::Pair(r) => match self.run_round(r).await? {
+                    RunOutcome::Paired(round) => {
+                        (round.stats.groups + round.stats.unmatched + round.stats.not_confirmed)
+                            as usize
+                    }
+                    _ => 0,
+                },
+                Due::Reconfirm(r) => self.start_reconfirm(r).await?,
+                Due::Checkin(r, day) => self.start_checkins(r, day).await?,
+            };
+        }
+        report.published += self.alert_unresponsive(cur_id).await?;
+        Ok(report)
+    }
+
+    /// The round item, created (with its seed) on first touch.
+    pub async fn ensure_round(&self, id: RoundId) -> Result<Round> {
+        if let Some(r) = self.deps.rounds.get(id).await? {
+            return Ok(r);
+        }
+        let r = Round::new(id, pairing::seed_for(id), self.now());
+        self.deps.rounds.create(&r).await?;
+        self.deps
+            .rounds
+            .get(id)
+            .await?
+            .ok_or_else(|| Error::Store(format!("round {id} vanished")))
+    }
+
+    /// Applies `change` to the round with optimistic concurrency.
+    async fn update_round(&self, id: RoundId, change: impl Fn(&mut Round)) -> Result<Round> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let current = self.ensure_round(id).await?;
+            let mut next = current.next_version();
+            change(&mut next);
+            if self.deps.rounds.update(&next).await? {
+                return Ok(next);
+            }
+        }
+        Err(Error::Conflict(format!("round {id}")))
+    }
+
+    /// Applies `change` to a group with optimistic concurrency; `None` if absent.
+    pub(crate) async fn update_group(
+        &self,
+        round: RoundId,
+        number: u32,
+        change: impl Fn(&mut Group),
+    ) -> Result<Option<Group>> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let Some(current) = self
+                .deps
+                .rounds
+                .groups(round)
+                .await?
+                .into_iter()
+                .find(|g| g.number == number)
+            else {
+                return Ok(None);
+            };
+            let mut next = current.clone();
+            next.version += 1;
+            change(&mut next);
+            if self.deps.rounds.put_group(&next).await? {
+                return Ok(Some(next));
+            }
+        }
+        Err(Error::Conflict(format!("group {round}/{number}")))
+    }
+
+    /// Groups of the past rounds the engine should know about.
+    pub(crate) async fn past_groups(&self, round: RoundId) -> Result<Vec<Group>> {
+        let mut out = Vec::new();
+        let mut r = round.prev();
+        for _ in 0..pairing::HISTORY_ROUNDS {
+            out.extend(self.deps.rounds.groups(r).await?);
+            r = r.prev();
+        }
+        Ok(out)
+    }
+
+    /// T−7: asks every active member whether they stay in for `round`.
+    async fn start_reconfirm(&self, round: RoundId) -> Result<usize> {
+        self.ensure_round(round).await?;
+        let events: Vec<BusEvent> = self
+            .deps
+            .members
+            .list()
+            .await?
+            .into_iter()
+            .filter(|m| m.status == MemberStatus::Active && m.in_channel && m.profile.is_some())
+            .filter(|m| !m.confirmations.contains_key(&round))
+            .map(|m| BusEvent::Reconfirm { round, user: m.id })
+            .collect();
+        self.deps.bus.publish(&events).await?;
+        let now = self.now();
+        self.update_round(round, |r| {
+            r.reconfirm_sent_at.get_or_insert(now);
+        })
+        .await?;
+        Ok(events.len())
+    }
+
+    /// Members of the programme with their pairing eligibility for `round`.
+    fn split_eligible(members: &[Member], round: RoundId) -> (Vec<&Member>, Vec<&Member>) {
+        let eligible = members
+            .iter()
+            .filter(|m| m.is_eligible_for(round))
+            .collect();
+        let not_confirmed = members
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.ineligibility(round),
+                    Some(Ineligible::DidNotConfirm) | Some(Ineligible::Skipping)
+                )
+            })
+            .collect();
+        (eligible, not_confirmed)
+    }
+
+    /// Computes the plan for `round` without storing anything (moderator preview).
+    pub async fn preview_round(
+        &self,
+        round: RoundId,
+    ) -> Result<(Round, mentor_matching::RoundPlan)> {
+        let r = self.ensure_round(round).await?;
+        let members = self.deps.members.list().await?;
+        let (eligible, _) = Self::split_eligible(&members, round);
+        let past = self.past_groups(round).await?;
+        let plan = pairing::plan(
+            &self.cfg,
+            round,
+            &eligible,
+            &members,
+            &past,
+            r.seed,
+            self.now(),
+        );
+        Ok((r, plan))
+    }
+
+    /// T: pairs `round` exactly once, then fans out the notifications.
+    pub async fn run_round(&self, id: RoundId) -> Result<RunOutcome> {
+        let now = self.now();
+        let round = self.ensure_round(id).await?;
+        match round.state {
+            RoundState::Paired => return Ok(RunOutcome::AlreadyPaired(round)),
+            RoundState::Pairing => {
+                let stale = round
+                    .pairing_started_at
+                    .is_none_or(|t| now - t > Duration::minutes(STALE_RUN_MINUTES));
+                if !stale {
+                    return Ok(RunOutcome::InProgress);
+                }
+                tracing::warn!(round = %id, "resuming a pairing run that did not finish");
+            }
+            RoundState::Open => {}
+        }
+        // Claim the run: only one claimant's conditional write succeeds.
+        let mut claim = round.next_version();
+        claim.state = RoundState::Pairing;
+        claim.pairing_started_at = Some(now);
+        if !self.deps.rounds.update(&claim).await? {
+            return Ok(RunOutcome::InProgress);
+        }
+        let members = self.deps.members.list().await?;
+        let (eligible, not_confirmed) = Self::split_eligible(&members, id);
+        // Resuming: keep the groups already stored (some DMs may be out).
+        let mut groups = self.deps.rounds.groups(id).await?;
+        let mut unmatched = claim.unmatched.clone();
+        if groups.is_empty() {
+            let past = self.past_groups(id).await?;
+            let plan = pairing::plan(&self.cfg, id, &eligible, &members, &past, claim.seed, now);
+            groups = pairing::groups_of(id, &plan, 1);
+            unmatched = plan
+                .unmatched
+                .iter()
+                .map(|u| (UserId::from(&u.member), u.reason))
+                .collect();
+            self.deps.rounds.put_groups(&groups).await?;
+        }
+        let past = self.past_groups(id).await?;
+        let repeats = groups
+            .iter()
+            .filter(|g| {
+                past.iter()
+                    .any(|p| g.members.iter().filter(|m| p.members.contains(m)).count() >= 2)
+            })
+            .count() as u32;
+        let not_confirmed_ids: Vec<UserId> = not_confirmed.iter().map(|m| m.id.clone()).collect();
+        let mut stored = claim.clone();
+        stored.version += 1;
+        stored.unmatched = unmatched.clone();
+        stored.not_confirmed = not_confirmed_ids.clone();
+        stored.stats = crate::model::RoundStats {
+            eligible: eligible.len() as u32,
+            groups: groups.len() as u32,
+            trios: groups.iter().filter(|g| g.members.len() == 3).count() as u32,
+            unmatched: unmatched.len() as u32,
+            not_confirmed: not_confirmed_ids.len() as u32,
+            repeats,
+        };
+        if !self.deps.rounds.update(&stored).await? {
+            return Err(Error::Conflict(format!(
+                "round {id} changed during the run"
+            )));
+        }
+        let mut events: Vec<BusEvent> = groups
+            .iter()
+            .map(|g| BusEvent::NotifyGroup {
+                round: id,
+                group: g.number,
+            })
+            .collect();
+        events.extend(
+            unmatched
+                .iter()
+                .map(|(u, _)| u)
+                .chain(not_confirmed_ids.iter())
+                .map(|u| BusEvent::NotifyUnpaired {
+                    round: id,
+                    user: u.clone(),
+                }),
+        );
+        events.push(BusEvent::ModeratorSummary { round: id });
+        self.deps.bus.publish(&events).await?;
+        let mut done = stored.next_version();
+        done.state = RoundState::Paired;
+        done.paired_at = Some(self.now());
+        if !self.deps.rounds.update(&done).await? {
+            return Err(Error::Conflict(format!(
+                "round {id} changed during the run"
+            )));
+        }
+        tracing::info!(round = %id, groups = done.stats.groups, unmatched = done.stats.unmatched, "round paired");
+        Ok(RunOutcome::Paired(done))
+    }
+
+    /// T+d: fans out the check-ins of `round`.
+    async fn start_checkins(&self, round: RoundId, day: u32) -> Result<usize> {
+        let events: Vec<BusEvent> = self
+            .deps
+            .rounds
+            .groups(round)
+            .await?
+            .into_iter()
+            .filter(|g| g.is_live())
+            .map(|g| BusEvent::Checkin {
+                round,
+                group: g.number,
+                day,
+            })
+            .collect();
+        self.deps.bus.publish(&events).await?;
+        self.update_round(round, |r| {
+            if !r.checkins_sent.contains(&day) {
+                r.checkins_sent.push(day);
+            }
+        })
+        .await?;
+        Ok(events.len())
+    }
+
+    /// Consumes one piece of hand-off work from the bus.
+    pub async fn on_bus_event(&self, event: &BusEvent) -> Result<()> {
+        match event {
+            BusEvent::NotifyGroup { round, group } => self.notify_group(*round, *group).await,
+            BusEvent::NotifyUnpaired { round, user } => self.notify_unpaired(*round, user).await,
+            BusEvent::Reconfirm { round, user } => self.send_reconfirm(*round, user).await,
+            BusEvent::Checkin { round, group, day } => {
+                self.send_checkin(*round, *group, *day).await
+            }
+            BusEvent::ModeratorSummary { round } => self.send_summary(*round).await,
+            BusEvent::RunRound {
+                round,
+                requested_by,
+                response_url,
+            } => {
+                self.moderator_run(*round, requested_by, response_url.as_deref())
+                    .await
+            }
+        }
+    }
+
+    /// Sends one DM at most once; a permanent "can't reach" marks the member
+    /// unreachable instead of failing (retrying would not help).
+    pub(crate) async fn dm_once(
+        &self,
+        key: &str,
+        user: &UserId,
+        message: &crate::surface::Message,
+    ) -> Result<bool> {
+        self.once(key, || async {
+            match self.dm(user, message).await {
+                Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
+                    self.mark_unreachable(user, &f.code).await
+                }
+                other => other,
+            }
+        })
+        .await
+    }
+
+    async fn group(&self, round: RoundId, number: u32) -> Result<Option<Group>> {
+        Ok(self
+            .deps
+            .rounds
+            .groups(round)
+            .await?
+            .into_iter()
+            .find(|g| g.number == number))
+    }
+
+    async fn notify_group(&self, round: RoundId, number: u32) -> Result<()> {
+        let Some(group) = self.group(round, number).await? else {
+            tracing::warn!(round = %round, group = number, "notification for a missing group");
+            return Ok(());
+        };
+        let members: Vec<Member> = {
+            let mut v = Vec::new();
+            for id in &group.members {
+                if let Some(m) = self.deps.members.get(id).await? {
+                    v.push(m);
+                }
+            }
+            v
+        };
+        // The group DM first, so the personal DMs can point at it.
+        let intro = messages::rounds::group_intro(&self.cfg, &group);
+        let key = format!("NOTIFY#{round}#{number}#group");
+        self.once(&key, || async {
+                match self.group_dm(&group.members, &intro).await {
+                    Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
+                        tracing::warn!(round = %round, group = number, code = %f.code, "group DM failed");
+                        Ok(())
+                    }
+                    other => other.map(|_| ()),
+                }
+            })
+            .await?;
+        // conversations.open returns the same group DM every time: link to it.
+        let group_dm = self.deps.slack.open_dm(&group.members).await.ok();
+        for me in &members {
+            let partners: Vec<&Member> = members.iter().filter(|m| m.id != me.id).collect();
+            let msg = messages::rounds::pairing_dm(
+                &self.cfg,
+                &group,
+                me,
+                &partners,
+                group_dm.as_ref(),
+                self.now(),
+            );
+            self.dm_once(&format!("NOTIFY#{round}#{number}#{}", me.id), &me.id, &msg)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn notify_unpaired(&self, round: RoundId, user: &UserId) -> Result<()> {
+        let Some(r) = self.deps.rounds.get(round).await? else {
+            return Ok(());
+        };
+        let why = r.unmatched.iter().find(|(u, _)| u == user).map(|(_, w)| *w);
+        let msg = match why {
+            Some(w) => messages::rounds::unmatched(&self.cfg, round, w, self.now()),
+            None => messages::rounds::not_confirmed(&self.cfg, round, self.now()),
+        };
+        self.dm_once(&format!("UNPAIRED#{round}#{user}"), user, &msg)
+            .await
+            .map(|_| ())
+    }
+
+    async fn send_reconfirm(&self, round: RoundId, user: &UserId) -> Result<()> {
+        let Some(m) = self.deps.members.get(user).await? else {
+            return Ok(());
+        };
+        if m.status != MemberStatus::Active || m.confirmations.contains_key(&round) {
+            return Ok(());
+        }
+        let msg = messages::rounds::reconfirm(&self.cfg, round);
+        self.dm_once(&format!("RECONFIRM#{round}#{user}"), user, &msg)
+            .await
+            .map(|_| ())
+    }
+
+    async fn send_checkin(&self, round: RoundId, number: u32, day: u32) -> Result<()> {
+        let Some(group) = self.group(round, number).await? else {
+            return Ok(());
+        };
+        if !group.is_live() {
+            return Ok(());
+        }
+        for user in group.active_members() {
+            let partners: Vec<UserId> = group.partners_of(user).cloned().collect();
+            let msg = messages::rounds::checkin(&self.cfg, round, number, day, &partners);
+            self.dm_once(&format!("CHECKIN#{round}#{day}#{user}"), user, &msg)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn send_summary(&self, round: RoundId) -> Result<()> {
+        let Some(r) = self.deps.rounds.get(round).await? else {
+            return Ok(());
+        };
+        let msg = messages::moderator::round_summary(&r);
+        for m in self.cfg.moderators.clone() {
+            self.dm_once(&format!("SUMMARY#{round}#{m}"), &m, &msg)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A check-in button: "round:group:day" in the value.
+    pub(crate) async fn answer_checkin(
+        &self,
+        user: &UserId,
+        action: &str,
+        value: &str,
+    ) -> Result<()> {
+        let mut parts = value.split(':');
+        let (Some(r), Some(g), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(super::invalid(format!("bad check-in value {value:?}")));
+        };
+        let (Ok(round), Ok(number), Ok(day)) =
+            (r.parse::<RoundId>(), g.parse::<u32>(), d.parse::<u32>())
+        else {
+            return Err(super::invalid(format!("bad check-in value {value:?}")));
+        };
+        let answer = match action {
+            actions::CHECKIN_MET => CheckinAnswer::Met,
+            actions::CHECKIN_NOT_YET => CheckinAnswer::NotYet,
+            actions::CHECKIN_UNRESPONSIVE => CheckinAnswer::Unresponsive,
+            _ => CheckinAnswer::WantOut,
+        };
+        let now = self.now();
+        let updated = self
+            .update_group(round, number, |g| {
+                if g.contains(user) {
+                    g.checkins
+                        .entry(day)
+                        .or_default()
+                        .insert(user.clone(), answer);
+                    match answer {
+                        CheckinAnswer::Unresponsive => {
+                            g.unresponsive_reported.entry(user.clone()).or_insert(now);
+                        }
+                        CheckinAnswer::Met => {
+                            g.unresponsive_reported.remove(user);
+                        }
+                        _ => {}
+                    }
+                }
+            })
+            .await?;
+        let Some(group) = updated.filter(|g| g.contains(user)) else {
+            return self
+                .dm(
+                    user,
+                    &crate::surface::Message::plain(
+                        "That check-in is for a pairing you're no longer in.",
+                    ),
+                )
+                .await;
+        };
+        self.dm(
+            user,
+            &messages::rounds::checkin_thanks(&self.cfg, answer, self.cfg.unresponsive_alert_hours),
+        )
+        .await?;
+        if answer == CheckinAnswer::WantOut {
+            self.tell_moderators(&messages::moderator::wants_out(user, &group))
+                .await;
+        }
+        Ok(())
+    }
+
+    /// Alerts moderators about "partner not responding" answers older than the configured delay.
+    async fn alert_unresponsive(&self, round: RoundId) -> Result<usize> {
+        let now = self.now();
+        let delay = Duration::hours(self.cfg.unresponsive_alert_hours as i64);
+        let mut sent = 0;
+        for g in self.deps.rounds.groups(round).await? {
+            if !g.is_live() {
+                continue;
+            }
+            for (user, at) in &g.unresponsive_reported {
+                if now - *at < delay {
+                    continue;
+                }
+                let msg = messages::moderator::unresponsive_alert(user, &g);
+                let key = format!("ALERT#{round}#{}#{user}", g.number);
+                let done = self
+                    .once(&key, || async {
+                        self.tell_moderators(&msg).await;
+                        Ok(())
+                    })
+                    .await?;
+                sent += usize::from(done);
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Whether `user` is waiting: active, signed up, in the channel and in no live group of `round`.
+    pub(crate) async fn waiting_members(&self, round: RoundId) -> Result<Vec<Member>> {
+        let groups = self.deps.rounds.groups(round).await?;
+        let in_group = |u: &UserId| {
+            groups
+                .iter()
+                .any(|g| g.is_live() && g.active_members().any(|m| m == u))
+        };
+        Ok(self
+            .deps
+            .members
+            .list()
+            .await?
+            .into_iter()
+            .filter(|m| m.status == MemberStatus::Active && m.in_channel && m.profile.is_some())
+            // Someone who chose to skip this round is not "waiting".
+            .filter(|m| m.confirmations.get(&round) != Some(&Confirmation::Skip))
+            .filter(|m| !in_group(&m.id))
+            .collect())
+    }
+
+    /// Confirms `user` for `round` (used when someone joins late).
+    pub(crate) async fn confirm(&self, user: &UserId, round: RoundId) -> Result<()> {
+        self.update_member(user, |m| {
+            m.confirmations.insert(round, Confirmation::Yes);
+        })
+        .await
+        .map(|_| ())
+    }
+}

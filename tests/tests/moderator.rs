@@ -1,0 +1,307 @@
+//! Moderator tools through signed slash-command and interaction requests.
+
+use std::collections::BTreeSet;
+
+use integration_tests::*;
+use lambda_http::http::StatusCode;
+use mentor_domain::model::MemberStatus;
+use mentor_domain::ports::{Audit, Members, Rounds};
+use mentor_domain::{RoundId, UserId};
+use serde_json::Value;
+
+const A: &str = "U0AAA";
+const B: &str = "U0BBB";
+const C: &str = "U0CCC";
+const D: &str = "U0DDD";
+
+fn reply_text(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    readable(&v)
+}
+
+async fn four_members(h: &Harness) {
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
+    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
+        .await;
+}
+
+async fn groups(h: &Harness, r: &str) -> Vec<BTreeSet<String>> {
+    let r: RoundId = r.parse().unwrap();
+    h.store
+        .groups(r)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|g| g.is_live())
+        .map(|g| g.members.iter().map(|m| m.0.clone()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn non_moderators_are_refused_every_command_and_nothing_changes() {
+    let h = Harness::at("2026-11-28T10:00:00Z").await;
+    four_members(&h).await;
+    let before = h.scan_all().await;
+    for cmd in [
+        "help",
+        "stats",
+        "preview",
+        "run",
+        "pair <@U0AAA> <@U0BBB>",
+        "repair <@U0AAA>",
+        "unpair <@U0AAA>",
+        "remove <@U0AAA>",
+        "exclude <@U0AAA> <@U0BBB>",
+        "export",
+    ] {
+        let (status, body) = h.send_command(A, cmd).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            reply_text(&body).contains("for the programme's moderators"),
+            "{cmd}: {body}"
+        );
+    }
+    assert_eq!(h.scan_all().await, before, "nothing stored");
+    assert!(h.bus.drain().is_empty(), "nothing published");
+}
+
+#[tokio::test]
+async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
+    let h = Harness::at("2026-12-02T10:00:00Z").await;
+    four_members(&h).await;
+    // Members who signed up now are confirmed for January; confirm December too.
+    for u in [A, B, C, D] {
+        h.send_interaction(&click(u, "reconfirm_yes", "2026-12", &format!("rc-{u}")))
+            .await;
+    }
+    let (_, preview) = h.send_command(MODERATOR, "preview").await;
+    let preview = reply_text(&preview);
+    assert!(preview.contains("Preview of December 2026"), "{preview}");
+    let (_, r1) = h.send_command(MODERATOR, "run").await;
+    assert!(reply_text(&r1).contains("Pairing December 2026 now"));
+    let (_, _r2) = h.send_command(MODERATOR, "run").await;
+    h.deliver().await;
+    let made = groups(&h, "2026-12").await;
+    assert_eq!(made.len(), 2, "one round, two pairs");
+    for g in &made {
+        let names: Vec<String> = g.iter().map(|u| format!("<@{u}>")).collect();
+        assert!(
+            preview.contains(&names.join(" + ")),
+            "preview lacks {names:?}: {preview}"
+        );
+    }
+    let responses = h.slack_calls("response-url").await;
+    assert!(responses.iter().any(|r| readable(r).contains("is paired")));
+    assert!(
+        h.store
+            .recent(10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "run")
+    );
+}
+
+#[tokio::test]
+async fn pair_by_hand_notifies_both_like_a_normal_round_and_is_audited() {
+    let h = Harness::at("2026-12-02T10:00:00Z").await;
+    four_members(&h).await;
+    let (_, body) = h
+        .send_command(MODERATOR, "pair <@U0AAA|ana> <@U0BBB>")
+        .await;
+    assert!(
+        reply_text(&body).contains("Paired <@U0AAA> and <@U0BBB>"),
+        "{body}"
+    );
+    h.deliver().await;
+    assert_eq!(h.pairing_dms(A, "December 2026").await, 1);
+    assert_eq!(h.pairing_dms(B, "December 2026").await, 1);
+    let audit = h.store.recent(5).await.unwrap();
+    assert_eq!(audit[0].action, "pair");
+    assert_eq!(audit[0].moderator, UserId::new(MODERATOR));
+    // Pairing someone who already has a partner is refused.
+    let (_, body) = h.send_command(MODERATOR, "pair <@U0AAA> <@U0CCC>").await;
+    assert!(reply_text(&body).contains("already has a partner"));
+}
+
+#[tokio::test]
+async fn malformed_moderator_arguments_get_clear_replies() {
+    let h = Harness::at("2026-12-02T10:00:00Z").await;
+    four_members(&h).await;
+    let before = h.scan_all().await;
+    let cases = [
+        ("pair <@U0AAA>", "Usage: `/mentoring pair @a @b`"),
+        ("pair bob <@U0AAA>", "isn't a person"),
+        ("pair <@U0AAA> <@U0NOBODY>", "isn't in the programme"),
+        ("repair", "Usage: `/mentoring repair @a`"),
+        ("frobnicate", "I don't know `frobnicate`"),
+    ];
+    for (cmd, want) in cases {
+        let (_, body) = h.send_command(MODERATOR, cmd).await;
+        assert!(reply_text(&body).contains(want), "{cmd}: {body}");
+    }
+    assert_eq!(h.scan_all().await, before);
+}
+
+#[tokio::test]
+async fn a_partner_leaving_mid_round_is_told_and_moderators_can_repair_in_one_click() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    four_members(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let dec = groups(&h, "2026-12").await;
+    let a_group = dec.iter().find(|g| g.contains(A)).unwrap().clone();
+    let partner = a_group.iter().find(|u| *u != A).unwrap().clone();
+    // A late joiner is waiting; the partner opts out.
+    h.set_time("2026-12-20T10:00:00Z");
+    h.sign_up("U0EEE", &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.send_event(&dm("Ev-out", &partner, "opt out")).await;
+    let kind = readable(h.dms_to(A).await.last().unwrap());
+    assert!(kind.contains("Your partner has left"), "{kind}");
+    let alert = h
+        .dms_to(MODERATOR)
+        .await
+        .into_iter()
+        .find(|m| readable(m).contains("left the programme mid-round"))
+        .expect("moderators alerted");
+    assert_eq!(action_ids(&alert), vec!["mod_repair"]);
+    h.send_interaction(&click(MODERATOR, "mod_repair", A, "alert-1"))
+        .await;
+    h.deliver().await;
+    let now = groups(&h, "2026-12").await;
+    assert!(
+        now.iter().any(|g| g.contains(A) && g.contains("U0EEE")),
+        "{now:?}"
+    );
+    assert_eq!(h.pairing_dms("U0EEE", "December 2026").await, 1);
+}
+
+#[tokio::test]
+async fn repair_with_nobody_available_says_so() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    four_members(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let (_, body) = h.send_command(MODERATOR, "repair <@U0AAA>").await;
+    assert!(reply_text(&body).contains("Nobody is free"), "{body}");
+}
+
+#[tokio::test]
+async fn unpair_remove_and_exclude_change_state_and_are_audited() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    four_members(&h).await;
+    let (_, body) = h.send_command(MODERATOR, "exclude <@U0AAA> <@U0BBB>").await;
+    assert!(reply_text(&body).contains("never be paired"));
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let dec = groups(&h, "2026-12").await;
+    assert!(
+        !dec.iter().any(|g| g.contains(A) && g.contains(B)),
+        "excluded pair paired"
+    );
+
+    let (_, body) = h.send_command(MODERATOR, "unpair <@U0CCC>").await;
+    assert!(reply_text(&body).contains("Unpaired group"), "{body}");
+    assert!(!groups(&h, "2026-12").await.iter().any(|g| g.contains(C)));
+
+    let (_, body) = h.send_command(MODERATOR, "remove <@U0DDD>").await;
+    assert!(reply_text(&body).contains("Removed <@U0DDD>"));
+    let d = Members::get(h.store.as_ref(), &UserId::new(D))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.status, MemberStatus::OptedOut);
+    let actions: Vec<String> = h
+        .store
+        .recent(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    for a in ["exclude", "unpair", "remove"] {
+        assert!(actions.contains(&a.to_string()), "{actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn stats_and_export_show_states_and_pairs_without_profile_answers() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    four_members(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let (_, body) = h.send_command(MODERATOR, "stats").await;
+    let stats = reply_text(&body);
+    assert!(stats.contains("Members: 4"), "{stats}");
+    assert!(stats.contains("2 live groups"), "{stats}");
+    let (_, body) = h.send_command(MODERATOR, "export").await;
+    assert!(reply_text(&body).contains("by DM"));
+    let export = readable(h.dms_to(MODERATOR).await.last().unwrap());
+    assert!(export.contains("user_id,status,in_channel"), "{export}");
+    assert!(export.contains("U0AAA,active,true"), "{export}");
+    assert!(
+        !export.contains("Europe/Lisbon") && !export.contains("Research"),
+        "profile answers leaked"
+    );
+}
+
+#[tokio::test]
+async fn a_late_joiner_early_in_the_month_is_paired_with_someone_waiting() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    // Three members: one trio. Two people then join on the 3rd and 4th.
+    h.set_time("2026-12-03T10:00:00Z");
+    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
+        .await;
+    h.deliver().await;
+    assert!(readable(h.dms_to(D).await.last().unwrap()).contains("next round"));
+    h.set_time("2026-12-04T10:00:00Z");
+    h.sign_up("U0EEE", &["Data"], &["Frontend"], "new").await;
+    h.deliver().await;
+    assert_eq!(h.pairing_dms(D, "December 2026").await, 1);
+    assert_eq!(h.pairing_dms("U0EEE", "December 2026").await, 1);
+    assert!(
+        h.dms_to(MODERATOR)
+            .await
+            .iter()
+            .any(|m| readable(m).contains("Late joiner <@U0EEE> was paired"))
+    );
+}
+
+#[tokio::test]
+async fn a_late_joiner_after_mid_month_waits_for_the_next_round() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    four_members(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    h.set_time("2026-12-20T10:00:00Z");
+    h.sign_up("U0LATE", &["Data"], &["Frontend"], "new").await;
+    h.deliver().await;
+    let last = readable(h.dms_to("U0LATE").await.last().unwrap());
+    assert!(last.contains("pairs are already made"), "{last}");
+    assert!(last.contains("January 2027"), "{last}");
+}
+
+#[tokio::test]
+async fn moderators_see_their_section_on_app_home() {
+    let h = Harness::new().await;
+    h.send_event(&event(
+        "Ev-home",
+        serde_json::json!({"type": "app_home_opened", "user": MODERATOR, "tab": "home"}),
+    ))
+    .await;
+    let home = h.slack_calls("views.publish").await.pop().unwrap();
+    let text = readable(&home["view"]);
+    assert!(text.contains("Moderator tools"), "{text}");
+    let ids = action_ids(&home["view"]);
+    assert!(ids.contains(&"mod_preview".to_string()) && ids.contains(&"mod_run".to_string()));
+}
