@@ -421,10 +421,9 @@ fn collect_text(v: &Value, out: &mut String) {
                 out.push('\n');
                 out.push_str(t);
             }
+            // A `text` that is an object (plain_text / mrkdwn) holds the string one level down.
             for (k, x) in o {
-                if k != "text" {
-                    collect_text(x, out);
-                } else if x.is_object() {
+                if k != "text" || x.is_object() {
                     collect_text(x, out);
                 }
             }

@@ -62,12 +62,10 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut sign_file: Option<String> = None;
     let mut form = false;
     let mut mode = "serve".to_string();
-    if let Some(first) = it.peek() {
-        if !first.starts_with("--") {
-            mode = it.next().unwrap_or_default();
-            if mode == "sign" {
-                sign_file = Some(value(&mut it, "sign")?);
-            }
+    if it.peek().is_some_and(|first| !first.starts_with("--")) {
+        mode = it.next().unwrap_or_default();
+        if mode == "sign" {
+            sign_file = Some(value(&mut it, "sign")?);
         }
     }
     while let Some(flag) = it.next() {

@@ -159,7 +159,6 @@ async fn route(
 
 pub async fn serve(args: &Args) -> Result<(), String> {
     let (app, bus) = local_app(args).await?;
-    let app = Arc::new(app);
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = TcpListener::bind(addr)
         .await
@@ -180,6 +179,15 @@ pub async fn serve(args: &Args) -> Result<(), String> {
          try:  cargo run -q -p local-runner -- sign infra/events/url-verification.json | sh",
         args.secret
     );
+    serve_on(listener, Arc::new(app), bus).await
+}
+
+/// Accepts connections on `listener` until the process ends.
+pub async fn serve_on(
+    listener: TcpListener,
+    app: Arc<App>,
+    bus: Arc<MemoryBus>,
+) -> Result<(), String> {
     loop {
         let (stream, _) = listener.accept().await.map_err(|e| e.to_string())?;
         let app = app.clone();
@@ -214,4 +222,46 @@ pub fn print_signed(args: &Args, file: &str, form: bool) -> Result<(), String> {
         args.port
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn post(addr: SocketAddr, path: &str, body: &str, secret: &str) -> String {
+        let ts = chrono::Utc::now().timestamp().to_string();
+        let sig = mentor_slack::verify::sign(secret, &ts, body.as_bytes());
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\nx-slack-request-timestamp: {ts}\r\nx-slack-signature: {sig}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn the_runner_answers_a_signed_url_verification_and_rejects_a_bad_signature() {
+        let args = crate::args::parse(std::iter::empty()).unwrap();
+        let (app, bus) = local_app(&args).await.unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(serve_on(listener, Arc::new(app), bus));
+        let body = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../infra/events/url-verification.json"
+        ))
+        .unwrap();
+        let ok = post(addr, "/slack/events", body.trim(), &args.secret).await;
+        assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+        assert!(
+            ok.contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
+            "{ok}"
+        );
+        let bad = post(addr, "/slack/events", body.trim(), "wrong-secret").await;
+        assert!(bad.starts_with("HTTP/1.1 401"), "{bad}");
+    }
 }

@@ -69,15 +69,15 @@ fn profile_values(cfg: &ProgrammeConfig, rng: &mut Rng) -> FormValues {
     v.insert(profile_form::WANTS.into(), FieldValue::Many(wants));
     v.insert(
         profile_form::EXPERIENCE.into(),
-        FieldValue::One(Some(enum_value(rng.pick(&Experience::ALL)))),
+        FieldValue::One(Some(enum_value(rng.pick(Experience::ALL)))),
     );
     v.insert(
         profile_form::MODE.into(),
-        FieldValue::One(Some(enum_value(rng.pick(&Mode::ALL)))),
+        FieldValue::One(Some(enum_value(rng.pick(Mode::ALL)))),
     );
     v.insert(
         profile_form::FREQUENCY.into(),
-        FieldValue::One(Some(enum_value(rng.pick(&Frequency::ALL)))),
+        FieldValue::One(Some(enum_value(rng.pick(Frequency::ALL)))),
     );
     v
 }
@@ -343,5 +343,16 @@ mod tests {
         assert_eq!(o.unnotified, 0);
         assert_eq!(o.repeats, 0);
         assert!(o.members >= 30);
+    }
+
+    #[tokio::test]
+    async fn two_hundred_members_over_six_months_is_clean() {
+        // The acceptance run of the rounds issue (also in the README).
+        let o = simulate(200, 6, 1, false).await.unwrap();
+        assert_eq!(
+            (o.rounds, o.repeats, o.unnotified, o.duplicate_dms),
+            (6, 0, 0, 0)
+        );
+        assert!(o.members > 200, "late joiners arrived");
     }
 }

@@ -13,7 +13,7 @@ use serde_json::json;
 pub async fn handle(app: &App, req: Request) -> HttpResponse {
     let body = match web::verified_body(app, &req) {
         Ok(b) => b,
-        Err(unauthorized) => return unauthorized,
+        Err(unauthorized) => return *unauthorized,
     };
     let envelope: Envelope = match serde_json::from_slice(body) {
         Ok(e) => e,

@@ -16,7 +16,7 @@ use serde_json::json;
 pub async fn handle(app: &App, req: Request) -> HttpResponse {
     let body = match web::verified_body(app, &req) {
         Ok(b) => b,
-        Err(unauthorized) => return unauthorized,
+        Err(unauthorized) => return *unauthorized,
     };
     // Slack's SSL check for slash commands.
     if body.starts_with(b"ssl_check=1") {

@@ -27,7 +27,7 @@ fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 }
 
 /// Verifies the Slack signature over the raw body; `Err` is the 401 to return.
-pub fn verified_body<'a>(app: &App, req: &'a Request) -> Result<&'a [u8], HttpResponse> {
+pub fn verified_body<'a>(app: &App, req: &'a Request) -> Result<&'a [u8], Box<HttpResponse>> {
     let body = body_bytes(req);
     let now = app.bot.deps.clock.now().timestamp();
     match verify::verify(
@@ -40,7 +40,7 @@ pub fn verified_body<'a>(app: &App, req: &'a Request) -> Result<&'a [u8], HttpRe
         Ok(()) => Ok(body),
         Err(e) => {
             tracing::warn!(reason = %e, "rejected unverified request");
-            Err(status(StatusCode::UNAUTHORIZED))
+            Err(Box::new(status(StatusCode::UNAUTHORIZED)))
         }
     }
 }

@@ -132,19 +132,19 @@ pub fn modal(cfg: &ProgrammeConfig, current: Option<&Profile>, slack_tz: Option<
             single(
                 EXPERIENCE,
                 "Your experience",
-                choices(&Experience::ALL, |e| e.label()),
+                choices(Experience::ALL, |e| e.label()),
                 current.map(|p| enum_value(&p.experience)),
             ),
             single(
                 MODE,
                 "How you like to meet",
-                choices(&Mode::ALL, |m| m.label()),
+                choices(Mode::ALL, |m| m.label()),
                 current.map(|p| enum_value(&p.mode)),
             ),
             single(
                 FREQUENCY,
                 "How often",
-                choices(&Frequency::ALL, |f| f.label()),
+                choices(Frequency::ALL, |f| f.label()),
                 current.map(|p| enum_value(&p.frequency)),
             ),
         ],

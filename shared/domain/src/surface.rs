@@ -106,12 +106,16 @@ impl Message {
 
     /// Everything a person would read, for tests and the console messenger.
     pub fn readable(&self) -> String {
-        let mut out = self.text.clone();
-        for b in &self.blocks {
-            out.push('\n');
-            out.push_str(&block_text(b));
+        let body: Vec<String> = self.blocks.iter().map(block_text).collect();
+        // The fallback text is usually repeated in the first block.
+        if body.first() == Some(&self.text) {
+            body.join("\n")
+        } else {
+            std::iter::once(self.text.clone())
+                .chain(body)
+                .collect::<Vec<_>>()
+                .join("\n")
         }
-        out
     }
 
     /// The action ids of every button, in order.

@@ -24,6 +24,21 @@
 //!   which with dual feasibility and complementary slackness proves
 //!   optimality.
 //!
+//! * **Persistent forest.** The classic algorithm relabels every tree
+//!   from scratch after each augmentation (a "stage"). Here only the trees
+//!   whose roots got matched are dissolved; every other tree keeps its
+//!   labels, duals and tight edges (which stay valid), and just the
+//!   bookkeeping that pointed into the dissolved trees is repaired: live
+//!   S-blossoms next to them rescan, unreached vertices whose least-slack
+//!   edge led into them look for a new one. Least-slack edges from
+//!   unlabeled vertices live in a lazily validated heap keyed relative to
+//!   the running sum of deltas, so a dual update touches only the forest.
+//!
+//! Debug builds verify the optimality certificate (dual feasibility,
+//! complementary slackness, full blossoms) at the end of every solve on
+//! graphs up to 4,096 vertices; the tests run thousands of random graphs
+//! through it and compare small ones with brute force.
+//!
 //! Maximum cardinality is obtained with the classic reduction "add a
 //! constant C to every weight", with C larger than any weight difference a
 //! lost pair could make up. It is applied implicitly: adding C to every
@@ -48,12 +63,16 @@ pub const MAX_ABS_WEIGHT: i64 = 1 << 50;
 /// Returns `mate[v] = Some(u)` if `v` is matched to `u`, `None` otherwise.
 ///
 /// Self-loops are ignored and of parallel edges the heaviest one is kept.
-/// Runs in O(n·(m + n)) worst case (O(n·m) edge scans); on the candidate
-/// graphs of a round, the jump start leaves only a few stages.
+/// Worst-case time is that of the classic algorithm up to a log factor
+/// (O(n) augmentations, each with O(n) dual updates); in practice the jump
+/// start and the persistent forest make it fast: a round's candidate graph
+/// of 10,000 vertices and ~350,000 edges takes about a second.
 ///
 /// # Panics
-/// If an edge names a vertex `>= n`, if `n >= 2^31`, or if an absolute weight
-/// exceeds [`MAX_ABS_WEIGHT`] (these bound every intermediate dual value).
+/// If an edge names a vertex `>= n`, if `n >= 2^31`, if an absolute weight
+/// exceeds [`MAX_ABS_WEIGHT`], or, with `max_cardinality`, if
+/// `n · (max weight − min weight)` exceeds about 2^59 (these bound every
+/// intermediate dual value in `i64`).
 #[must_use]
 pub fn max_weight_matching(
     n: usize,

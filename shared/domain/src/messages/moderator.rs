@@ -78,11 +78,9 @@ pub fn stats(
         .iter()
         .filter(|m| m.status == MemberStatus::Active && m.is_confirmed_for(next))
         .count();
-    let rate = if active == 0 {
-        "n/a".to_string()
-    } else {
-        format!("{}%", confirmed * 100 / active)
-    };
+    let rate = (confirmed * 100)
+        .checked_div(active)
+        .map_or("n/a".to_string(), |r| format!("{r}%"));
     let state = r
         .map(|r| format!("{:?}", r.state).to_lowercase())
         .unwrap_or("not started".into());

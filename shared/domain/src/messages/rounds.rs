@@ -45,10 +45,8 @@ pub fn reasons_text(reasons: &[Reason], me: &UserId) -> Vec<String> {
             #[allow(unreachable_patterns)]
             _ => None,
         };
-        if let Some(l) = line {
-            if !out.contains(&l) {
-                out.push(l);
-            }
+        if let Some(l) = line.filter(|l| !out.contains(l)) {
+            out.push(l);
         }
     }
     out
