@@ -172,15 +172,12 @@ impl Harness {
             published: Mutex::new(Vec::new()),
             fail_next: std::sync::atomic::AtomicBool::new(false),
         });
-        let deps = Deps {
-            members: store.clone(),
-            rounds: store.clone(),
-            ledger: store.clone(),
-            audit: store.clone(),
-            slack: Arc::new(SlackClient::new(&slack.uri(), "xoxb-test", fast_retries())),
-            bus: bus.clone(),
-            clock: clock.clone(),
-        };
+        let deps = Deps::from_store(
+            store.clone(),
+            Arc::new(SlackClient::new(&slack.uri(), "xoxb-test", fast_retries())),
+            bus.clone(),
+            clock.clone(),
+        );
         let app = App {
             bot: Bot::new(deps, cfg),
             signing_secret: SECRET.into(),
@@ -220,6 +217,11 @@ impl Harness {
             b = b.header(*k, *v);
         }
         b.body(Body::Text(body.to_string())).expect("request")
+    }
+
+    /// A request with any body, signed (for malformed-body tests).
+    pub fn raw_signed(&self, body: &str) -> Request {
+        self.signed("/slack/any", "application/octet-stream", body, &[])
     }
 
     /// A signed Events API request.

@@ -85,22 +85,7 @@ async fn a_stale_signature_gets_401() {
 #[tokio::test]
 async fn a_malformed_body_gets_400() {
     let h = Harness::new().await;
-    let req = {
-        let body = "{not json";
-        let ts = {
-            use mentor_domain::ports::Clock;
-            h.clock.now().timestamp().to_string()
-        };
-        lambda_http::http::Request::builder()
-            .method("POST")
-            .header("x-slack-request-timestamp", &ts)
-            .header(
-                "x-slack-signature",
-                mentor_slack::verify::sign(SECRET, &ts, body.as_bytes()),
-            )
-            .body(lambda_http::Body::Text(body.into()))
-            .unwrap()
-    };
+    let req = h.raw_signed("{not json");
     assert_eq!(
         slack_events::handle(&h.app, req).await.status(),
         StatusCode::BAD_REQUEST

@@ -299,20 +299,7 @@ async fn bad_interactions_are_handled_without_storing_anything() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = h.send_interaction(&json!({"type": "block_actions"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let body = "payload=%7Bnot-json";
-    let ts = {
-        use mentor_domain::ports::Clock;
-        h.clock.now().timestamp().to_string()
-    };
-    let req = lambda_http::http::Request::builder()
-        .method("POST")
-        .header("x-slack-request-timestamp", &ts)
-        .header(
-            "x-slack-signature",
-            mentor_slack::verify::sign(SECRET, &ts, body.as_bytes()),
-        )
-        .body(lambda_http::Body::Text(body.into()))
-        .unwrap();
+    let req = h.raw_signed("payload=%7Bnot-json");
     assert_eq!(
         slack_interactions::handle(&h.app, req).await.status(),
         StatusCode::BAD_REQUEST

@@ -59,18 +59,7 @@ pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let bus = Arc::new(MemoryBus::new());
     let deps = match &args.dynamodb_endpoint {
-        None => {
-            let store = Arc::new(MemoryStore::new());
-            Deps {
-                members: store.clone(),
-                rounds: store.clone(),
-                ledger: store.clone(),
-                audit: store,
-                slack,
-                bus: bus.clone(),
-                clock,
-            }
-        }
+        None => Deps::from_store(Arc::new(MemoryStore::new()), slack, bus.clone(), clock),
         Some(url) => {
             let sdk = mentor_aws::app::aws_config(Some(url)).await;
             let client = aws_sdk_dynamodb::Client::new(&sdk);
@@ -85,15 +74,7 @@ pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
                 eprintln!("created table {} at {url}", settings.table_name);
             }
             let store = Arc::new(DynamoStore::new(client, settings.table_name.clone()));
-            Deps {
-                members: store.clone(),
-                rounds: store.clone(),
-                ledger: store.clone(),
-                audit: store,
-                slack,
-                bus: bus.clone(),
-                clock,
-            }
+            Deps::from_store(store, slack, bus.clone(), clock)
         }
     };
     let app = App {

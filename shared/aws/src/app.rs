@@ -91,15 +91,7 @@ pub async fn build(settings: Settings) -> StartupResult<App> {
         None => Arc::new(ConsoleMessenger),
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let deps = Deps {
-        members: store.clone(),
-        rounds: store.clone(),
-        ledger: store.clone(),
-        audit: store,
-        slack,
-        bus,
-        clock,
-    };
+    let deps = Deps::from_store(store, slack, bus, clock);
     Ok(App {
         bot: Bot::new(deps, settings.programme),
         signing_secret,

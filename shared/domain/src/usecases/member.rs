@@ -184,16 +184,22 @@ impl Bot {
         }
     }
 
-    async fn resume(&self, user: &UserId) -> Result<()> {
+    /// Back in the programme and confirmed for the next round.
+    async fn reactivate(&self, user: &UserId) -> Result<()> {
         let next = self.next_round();
+        self.update_member(user, |m| {
+            m.status = MemberStatus::Active;
+            m.confirmations.insert(next, Confirmation::Yes);
+        })
+        .await
+        .map(|_| ())
+    }
+
+    async fn resume(&self, user: &UserId) -> Result<()> {
         let before = self.deps.members.get(user).await?.map(|m| m.status);
         match before {
             Some(MemberStatus::Paused) => {
-                self.update_member(user, |m| {
-                    m.status = MemberStatus::Active;
-                    m.confirmations.insert(next, Confirmation::Yes);
-                })
-                .await?;
+                self.reactivate(user).await?;
                 self.dm(user, &messages::resumed(&self.cfg, self.now()))
                     .await
             }
@@ -219,26 +225,17 @@ impl Bot {
     }
 
     async fn opt_in(&self, user: &UserId) -> Result<()> {
-        let next = self.next_round();
         let before = self.deps.members.get(user).await?;
         match before.as_ref().map(|m| m.status) {
             Some(MemberStatus::OptedOut)
             | Some(MemberStatus::Unreachable)
             | Some(MemberStatus::Left) => {
-                self.update_member(user, |m| {
-                    m.status = MemberStatus::Active;
-                    m.confirmations.insert(next, Confirmation::Yes);
-                })
-                .await?;
+                self.reactivate(user).await?;
                 self.dm(user, &messages::opted_in(&self.cfg, self.now()))
                     .await
             }
             Some(MemberStatus::Paused) => {
-                self.update_member(user, |m| {
-                    m.status = MemberStatus::Active;
-                    m.confirmations.insert(next, Confirmation::Yes);
-                })
-                .await?;
+                self.reactivate(user).await?;
                 self.dm(user, &messages::resumed(&self.cfg, self.now()))
                     .await
             }

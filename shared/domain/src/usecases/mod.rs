@@ -33,6 +33,27 @@ pub struct Deps {
 }
 
 impl Deps {
+    /// Ports from one store that implements all the store traits.
+    pub fn from_store<S>(
+        store: Arc<S>,
+        slack: Arc<dyn Messenger>,
+        bus: Arc<dyn EventBus>,
+        clock: Arc<dyn Clock>,
+    ) -> Self
+    where
+        S: Members + Rounds + Ledger + Audit + 'static,
+    {
+        Self {
+            members: store.clone(),
+            rounds: store.clone(),
+            ledger: store.clone(),
+            audit: store,
+            slack,
+            bus,
+            clock,
+        }
+    }
+
     /// Everything in memory, for tests and the local demo.
     pub fn in_memory(
         slack: Arc<dyn Messenger>,
@@ -45,15 +66,7 @@ impl Deps {
         let store = Arc::new(crate::memory::MemoryStore::new());
         let bus = Arc::new(crate::memory::MemoryBus::new());
         (
-            Self {
-                members: store.clone(),
-                rounds: store.clone(),
-                ledger: store.clone(),
-                audit: store.clone(),
-                slack,
-                bus: bus.clone(),
-                clock,
-            },
+            Self::from_store(store.clone(), slack, bus.clone(), clock),
             store,
             bus,
         )
@@ -147,6 +160,15 @@ impl Bot {
                 Err(e)
             }
         }
+    }
+
+    /// DMs the moderators about something at most once per `key`; true when sent now.
+    pub async fn tell_moderators_once(&self, key: &str, message: &Message) -> Result<bool> {
+        self.once(key, || async {
+            self.tell_moderators(message).await;
+            Ok(())
+        })
+        .await
     }
 
     /// The member's live group in `round`, if any.

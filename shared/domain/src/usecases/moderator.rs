@@ -605,11 +605,7 @@ impl Bot {
         if remaining.len() == 1 {
             let key = format!("PARTNER-LEFT-MODS#{round}#{}#{user}", g.number);
             let msg = messages::moderator::partner_left_alert(user, &remaining[0]);
-            self.once(&key, || async {
-                self.tell_moderators(&msg).await;
-                Ok(())
-            })
-            .await?;
+            self.tell_moderators_once(&key, &msg).await?;
         }
         Ok(true)
     }

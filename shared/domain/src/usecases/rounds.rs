@@ -545,13 +545,7 @@ impl Bot {
                 }
                 let msg = messages::moderator::unresponsive_alert(user, &g);
                 let key = format!("ALERT#{round}#{}#{user}", g.number);
-                let done = self
-                    .once(&key, || async {
-                        self.tell_moderators(&msg).await;
-                        Ok(())
-                    })
-                    .await?;
-                sent += usize::from(done);
+                sent += usize::from(self.tell_moderators_once(&key, &msg).await?);
             }
         }
         Ok(sent)
