@@ -305,3 +305,44 @@ async fn moderators_see_their_section_on_app_home() {
     let ids = action_ids(&home["view"]);
     assert!(ids.contains(&"mod_preview".to_string()) && ids.contains(&"mod_run".to_string()));
 }
+
+#[tokio::test]
+async fn a_late_joiner_with_nobody_waiting_joins_the_best_fitting_pair_as_a_trio() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    four_members(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    h.set_time("2026-12-05T10:00:00Z");
+    h.sign_up("U0EEE", &["Research"], &["Writing"], "one_to_three")
+        .await;
+    h.deliver().await;
+    let trio = groups(&h, "2026-12")
+        .await
+        .into_iter()
+        .find(|g| g.contains("U0EEE"))
+        .expect("joined a group");
+    assert_eq!(trio.len(), 3);
+    assert_eq!(h.pairing_dms("U0EEE", "December 2026").await, 1);
+    // The trio gets a group DM with all three; the others are not re-sent their own DM.
+    let gid = {
+        let mut v: Vec<&str> = trio.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        format!("G{}", v.join("-"))
+    };
+    let intros = h
+        .slack_calls("chat.postMessage")
+        .await
+        .into_iter()
+        .filter(|p| p["channel"] == gid.as_str())
+        .count();
+    assert_eq!(intros, 1);
+    for u in trio.iter().filter(|u| *u != "U0EEE") {
+        assert_eq!(h.pairing_dms(u, "December 2026").await, 1, "{u}");
+    }
+    assert!(
+        h.dms_to(MODERATOR)
+            .await
+            .iter()
+            .any(|m| readable(m).contains("joined") && readable(m).contains("as a trio"))
+    );
+}

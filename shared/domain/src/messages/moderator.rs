@@ -255,6 +255,16 @@ pub fn late_paired(user: &UserId, partner: &UserId, group: u32) -> Message {
     ))
 }
 
+pub fn late_trio(user: &UserId, group: &Group) -> Message {
+    let others: Vec<String> = group.partners_of(user).map(UserId::mention).collect();
+    Message::plain(format!(
+        "Late joiner {} joined {} as a trio (group {}), nobody else was waiting.",
+        user.mention(),
+        others.join(" and "),
+        group.number
+    ))
+}
+
 pub fn late_unpaired(user: &UserId) -> Message {
     Message::plain(format!(
         "Late joiner {} is waiting: nobody was free to pair with them. `/mentoring pair` them by hand if someone turns up.",

@@ -80,8 +80,10 @@ pub struct Bot {
     pub cfg: Arc<ProgrammeConfig>,
 }
 
-/// How long once-only markers for Slack events and clicks are kept.
-const EVENT_MARKER_DAYS: u32 = 2;
+/// How long once-only markers (Slack events, clicks, notifications) are
+/// kept: longer than a round plus its re-runs, so a notification marker
+/// outlives every moment its round could be resumed or re-notified.
+const MARKER_DAYS: u32 = 62;
 /// How long a claimed-but-unfinished notification is presumed in flight.
 const STALE_CLAIM_MINUTES: i64 = 10;
 
@@ -137,7 +139,7 @@ impl Bot {
         Fut: std::future::Future<Output = Result<()>>,
     {
         let now = self.now();
-        match self.deps.ledger.claim(key, now, EVENT_MARKER_DAYS).await? {
+        match self.deps.ledger.claim(key, now, MARKER_DAYS).await? {
             Claim::New => {}
             Claim::Done => return Ok(false),
             Claim::InProgress(since) => {

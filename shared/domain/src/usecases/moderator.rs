@@ -13,6 +13,10 @@ use crate::pairing;
 use crate::ports::BusEvent;
 use crate::surface::{Block, Message};
 
+/// A late joiner joins an existing pair only if they fit at least this well
+/// (sum of their scores with both; same time zone alone gives about 48).
+const LATE_TRIO_MIN_SCORE: i64 = 40;
+
 /// The immediate (ephemeral) answer to a slash command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlashReply {
@@ -642,17 +646,88 @@ impl Bot {
                 self.tell_moderators(&messages::moderator::late_paired(user, &partner, g.number))
                     .await;
             }
-            None => {
-                self.dm_once(
-                    &format!("LATE#{round}#{user}"),
-                    user,
-                    &messages::moderator::late_wait(&self.cfg, now),
-                )
-                .await?;
-                self.tell_moderators(&messages::moderator::late_unpaired(user))
-                    .await;
-            }
+            None => match self.join_as_third(user, round).await? {
+                Some(g) => {
+                    self.tell_moderators(&messages::moderator::late_trio(user, &g))
+                        .await;
+                }
+                None => {
+                    self.dm_once(
+                        &format!("LATE#{round}#{user}"),
+                        user,
+                        &messages::moderator::late_wait(&self.cfg, now),
+                    )
+                    .await?;
+                    self.tell_moderators(&messages::moderator::late_unpaired(user))
+                        .await;
+                }
+            },
         }
         Ok(())
+    }
+
+    /// Adds a late joiner to the live pair they fit best, as a trio, when
+    /// the fit is good (no repeat, a decent score); notifies the new trio.
+    async fn join_as_third(&self, user: &UserId, round: RoundId) -> Result<Option<Group>> {
+        let now = self.now();
+        let Some(profile) = self.deps.members.get(user).await?.and_then(|m| m.profile) else {
+            return Ok(None);
+        };
+        let members = self.deps.members.list().await?;
+        let profile_of = |id: &UserId| {
+            members
+                .iter()
+                .find(|m| m.id == *id)
+                .and_then(|m| m.profile.as_ref())
+                .map(|p| pairing::candidate(id, p, now))
+        };
+        let pairs: Vec<Group> = self
+            .deps
+            .rounds
+            .groups(round)
+            .await?
+            .into_iter()
+            .filter(|g| g.is_live() && g.active_members().count() == 2)
+            .collect();
+        let candidates: Vec<Vec<mentor_matching::Candidate>> = pairs
+            .iter()
+            .map(|g| g.active_members().filter_map(profile_of).collect())
+            .collect();
+        let past = self.past_groups(round).await?;
+        let fit = mentor_matching::best_group_for(
+            &pairing::candidate(user, &profile, now),
+            &candidates,
+            &pairing::history(round, &past),
+            &pairing::exclusions(&members),
+            &self.cfg.matching,
+        );
+        let Some(fit) = fit.filter(|f| {
+            f.score >= LATE_TRIO_MIN_SCORE
+                && !f
+                    .reasons
+                    .iter()
+                    .any(|r| matches!(r, mentor_matching::Reason::MetBefore { .. }))
+        }) else {
+            return Ok(None);
+        };
+        let number = pairs[fit.index].number;
+        let joined = self
+            .update_group(round, number, |g| {
+                if !g.members.contains(user) {
+                    g.members.push(user.clone());
+                    g.score += fit.score;
+                    g.reasons.extend(fit.reasons.iter().cloned());
+                }
+            })
+            .await?;
+        self.confirm(user, round).await?;
+        self.deps
+            .bus
+            .publish(&[BusEvent::NotifyGroup {
+                round,
+                group: number,
+            }])
+            .await?;
+        Ok(joined)
     }
 }

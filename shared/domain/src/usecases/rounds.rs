@@ -382,7 +382,9 @@ impl Bot {
         };
         // The group DM first, so the personal DMs can point at it.
         let intro = messages::rounds::group_intro(&self.cfg, &group);
-        let key = format!("NOTIFY#{round}#{number}#group");
+        // Keyed by size too: a late joiner turning the pair into a trio gets a
+        // new group DM with all three.
+        let key = format!("NOTIFY#{round}#{number}#group{}", group.members.len());
         self.once(&key, || async {
                 match self.group_dm(&group.members, &intro).await {
                     Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
