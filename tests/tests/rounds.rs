@@ -332,3 +332,37 @@ async fn a_deactivated_account_is_marked_unreachable_and_moderators_are_told() {
         .any(|m| readable(m).contains("account_inactive"));
     assert!(told);
 }
+
+#[tokio::test]
+async fn a_member_who_left_without_an_event_is_not_paired() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    let users = sign_up_many(&h, 5).await;
+    // Slack lists the channel without the last member (their leave event was lost).
+    let present: Vec<&str> = users[..4]
+        .iter()
+        .map(String::as_str)
+        .chain(["U0BOT"])
+        .collect();
+    Mock::given(method("POST"))
+        .and(path("/conversations.members"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"ok": true, "members": present, "response_metadata": {"next_cursor": ""}}),
+        ))
+        .with_priority(1)
+        .mount(&h.slack)
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let paired: BTreeSet<String> = pairs_of(&h, "2026-12")
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(paired, users[..4].iter().cloned().collect());
+    let gone = Members::get(h.store.as_ref(), &mentor_domain::UserId::new(&users[4]))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.status, MemberStatus::Left);
+    assert!(!gone.in_channel);
+}

@@ -155,6 +155,38 @@ impl Bot {
         Ok(events.len())
     }
 
+    /// All members, with channel membership checked against Slack
+    /// (`conversations.members`) in case a leave event was missed. Members
+    /// no longer in the channel are taken out (and stored so when `persist`).
+    /// An empty or failed answer changes nothing: the bot itself is always a
+    /// member, so an empty list means Slack didn't tell us.
+    async fn members_in_channel(&self, persist: bool) -> Result<Vec<Member>> {
+        let mut members = self.deps.members.list().await?;
+        let in_channel = match self.deps.slack.channel_members(&self.cfg.channel).await {
+            Ok(list) if !list.is_empty() => list,
+            Ok(_) => return Ok(members),
+            Err(e) => {
+                tracing::warn!(error = %e, "conversations.members failed; using stored membership");
+                return Ok(members);
+            }
+        };
+        let present: std::collections::HashSet<&UserId> = in_channel.iter().collect();
+        for m in members.iter_mut() {
+            if m.in_channel && !present.contains(&m.id) {
+                m.in_channel = false;
+                if matches!(m.status, MemberStatus::Active | MemberStatus::Paused) {
+                    m.status = MemberStatus::Left;
+                }
+                if persist {
+                    tracing::info!(user = %m.id, "not in the channel any more; taken out");
+                    m.updated_at = self.now();
+                    self.deps.members.put(m).await?;
+                }
+            }
+        }
+        Ok(members)
+    }
+
     /// Members of the programme with their pairing eligibility for `round`.
     fn split_eligible(members: &[Member], round: RoundId) -> (Vec<&Member>, Vec<&Member>) {
         let eligible = members
@@ -179,7 +211,7 @@ impl Bot {
         round: RoundId,
     ) -> Result<(Round, mentor_matching::RoundPlan)> {
         let r = self.ensure_round(round).await?;
-        let members = self.deps.members.list().await?;
+        let members = self.members_in_channel(false).await?;
         let (eligible, _) = Self::split_eligible(&members, round);
         let past = self.past_groups(round).await?;
         let plan = pairing::plan(
@@ -218,7 +250,7 @@ impl Bot {
         if !self.deps.rounds.update(&claim).await? {
             return Ok(RunOutcome::InProgress);
         }
-        let members = self.deps.members.list().await?;
+        let members = self.members_in_channel(true).await?;
         let (eligible, not_confirmed) = Self::split_eligible(&members, id);
         // Resuming: keep the groups already stored (some DMs may be out).
         let mut groups = self.deps.rounds.groups(id).await?;
