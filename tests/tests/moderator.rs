@@ -77,9 +77,20 @@ async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
         h.send_interaction(&click(u, "reconfirm_yes", "2026-12", &format!("rc-{u}")))
             .await;
     }
-    let (_, preview) = h.send_command(MODERATOR, "preview").await;
-    let preview = reply_text(&preview);
-    assert!(preview.contains("Preview of December 2026"), "{preview}");
+    let (_, ack) = h.send_command(MODERATOR, "preview").await;
+    assert!(reply_text(&ack).contains("Working out a preview of December 2026"));
+    h.deliver().await;
+    let preview = h
+        .slack_calls("response-url")
+        .await
+        .iter()
+        .map(readable)
+        .find(|t| t.contains("Preview of December 2026"))
+        .expect("preview posted back");
+    assert!(
+        groups(&h, "2026-12").await.is_empty(),
+        "a preview stores no groups"
+    );
     let (_, r1) = h.send_command(MODERATOR, "run").await;
     assert!(reply_text(&r1).contains("Pairing December 2026 now"));
     let (_, _r2) = h.send_command(MODERATOR, "run").await;

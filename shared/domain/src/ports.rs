@@ -123,6 +123,12 @@ pub enum BusEvent {
     },
     /// Send the moderators the round summary.
     ModeratorSummary { round: RoundId },
+    /// A moderator asked for a dry run of the next pairing.
+    Preview {
+        round: RoundId,
+        requested_by: UserId,
+        response_url: Option<String>,
+    },
     /// A moderator asked to run a round now.
     RunRound {
         round: RoundId,
@@ -140,6 +146,7 @@ impl BusEvent {
             BusEvent::Reconfirm { .. } => "reconfirm",
             BusEvent::Checkin { .. } => "checkin",
             BusEvent::ModeratorSummary { .. } => "moderator-summary",
+            BusEvent::Preview { .. } => "preview",
             BusEvent::RunRound { .. } => "run-round",
         }
     }

@@ -110,7 +110,7 @@ impl Bot {
             "stats" => Ok(SlashReply {
                 message: self.stats_message().await?,
             }),
-            "preview" => self.preview(user).await,
+            "preview" => self.request_preview(user, response_url).await,
             "run" => self.request_run(user, response_url).await,
             "pair" => match need(2, "pair @a @b") {
                 Some(r) => Ok(r),
@@ -184,19 +184,48 @@ impl Bot {
         self.dm(&a.user, &reply.message).await
     }
 
-    async fn preview(&self, moderator: &UserId) -> Result<SlashReply> {
+    /// Hands the dry run to the scheduler (a large round takes longer than
+    /// Slack's 3 s); the result comes back by `response_url` or DM.
+    async fn request_preview(
+        &self,
+        moderator: &UserId,
+        response_url: Option<&str>,
+    ) -> Result<SlashReply> {
         let round = self.round_to_run().await?;
+        self.deps
+            .bus
+            .publish(&[BusEvent::Preview {
+                round,
+                requested_by: moderator.clone(),
+                response_url: response_url.map(str::to_string),
+            }])
+            .await?;
+        Ok(SlashReply::text(format!(
+            "Working out a preview of {}: it will appear here in a moment.",
+            round.label()
+        )))
+    }
+
+    /// The scheduler computes a preview a moderator asked for and sends it back.
+    pub(crate) async fn moderator_preview(
+        &self,
+        round: RoundId,
+        moderator: &UserId,
+        response_url: Option<&str>,
+    ) -> Result<()> {
         let (_, plan) = self.preview_round(round).await?;
+        let msg = messages::moderator::preview(&self.cfg, round, &plan);
+        match response_url {
+            Some(url) => self.deps.slack.respond(url, &msg).await?,
+            None => self.dm(moderator, &msg).await?,
+        }
         self.audit(
             moderator,
             "preview",
             &[],
             &format!("{} groups", plan.groups.len()),
         )
-        .await?;
-        Ok(SlashReply {
-            message: messages::moderator::preview(&self.cfg, round, &plan),
-        })
+        .await
     }
 
     /// The round `run`/`preview` act on: the current one if not yet paired, else the next.

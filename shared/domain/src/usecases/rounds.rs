@@ -358,6 +358,14 @@ impl Bot {
                 self.send_checkin(*round, *group, *day).await
             }
             BusEvent::ModeratorSummary { round } => self.send_summary(*round).await,
+            BusEvent::Preview {
+                round,
+                requested_by,
+                response_url,
+            } => {
+                self.moderator_preview(*round, requested_by, response_url.as_deref())
+                    .await
+            }
             BusEvent::RunRound {
                 round,
                 requested_by,
