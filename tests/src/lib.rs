@@ -48,7 +48,16 @@ struct SlackResponder;
 
 impl Respond for SlackResponder {
     fn respond(&self, req: &MockRequest) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        // Write methods send JSON, read methods a form.
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or_else(|_| {
+            let form: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&req.body).unwrap_or_default();
+            Value::Object(
+                form.into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect(),
+            )
+        });
         let method = req.url.path().trim_start_matches('/').to_string();
         let ok = |extra: Value| {
             let mut v = json!({"ok": true});

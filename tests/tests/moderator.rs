@@ -118,18 +118,34 @@ async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
 
 #[tokio::test]
 async fn pair_by_hand_notifies_both_like_a_normal_round_and_is_audited() {
-    let h = Harness::at("2026-12-02T10:00:00Z").await;
-    four_members(&h).await;
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    // Before the round is paired, hand-made pairs are refused.
+    let (_, body) = h.send_command(MODERATOR, "pair <@U0AAA> <@U0BBB>").await;
+    assert!(
+        reply_text(&body).contains("hasn't been paired yet"),
+        "{body}"
+    );
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    // Two people join after mid-month and wait; a moderator pairs them.
+    h.set_time("2026-12-20T10:00:00Z");
+    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
+    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
+        .await;
+    h.deliver().await;
     let (_, body) = h
-        .send_command(MODERATOR, "pair <@U0AAA|ana> <@U0BBB>")
+        .send_command(MODERATOR, "pair <@U0CCC|cat> <@U0DDD>")
         .await;
     assert!(
-        reply_text(&body).contains("Paired <@U0AAA> and <@U0BBB>"),
+        reply_text(&body).contains("Paired <@U0CCC> and <@U0DDD>"),
         "{body}"
     );
     h.deliver().await;
-    assert_eq!(h.pairing_dms(A, "December 2026").await, 1);
-    assert_eq!(h.pairing_dms(B, "December 2026").await, 1);
+    assert_eq!(h.pairing_dms(C, "December 2026").await, 1);
+    assert_eq!(h.pairing_dms(D, "December 2026").await, 1);
     let audit = h.store.recent(5).await.unwrap();
     assert_eq!(audit[0].action, "pair");
     assert_eq!(audit[0].moderator, UserId::new(MODERATOR));

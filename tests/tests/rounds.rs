@@ -366,3 +366,21 @@ async fn a_member_who_left_without_an_event_is_not_paired() {
     assert_eq!(gone.status, MemberStatus::Left);
     assert!(!gone.in_channel);
 }
+
+#[tokio::test]
+async fn someone_signing_up_between_the_start_and_the_pairing_tick_is_paired() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    let users = sign_up_many(&h, 3).await;
+    // 09:00 has passed but the hourly tick hasn't paired the round yet.
+    h.set_time("2026-12-01T09:02:00Z");
+    h.sign_up("U0JUST", &["Data"], &["Writing"], "new").await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let paired: BTreeSet<String> = pairs_of(&h, "2026-12")
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(paired.contains("U0JUST"), "{paired:?}");
+    assert_eq!(paired.len(), users.len() + 1);
+}

@@ -401,8 +401,8 @@ impl Rounds for DynamoStore {
 
 #[async_trait]
 impl Ledger for DynamoStore {
-    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl_days: u32) -> Result<Claim> {
-        let expires = (now + Duration::days(ttl_days as i64)).timestamp();
+    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> Result<Claim> {
+        let expires = (now + ttl).timestamp();
         let res = self
             .client
             .put_item()

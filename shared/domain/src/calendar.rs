@@ -120,7 +120,10 @@ pub fn due(
         days.sort_unstable();
         for day in days {
             let sent = current.is_some_and(|r| r.checkins_sent.contains(&day));
-            if !sent && now >= checkin_at(cfg, cur_id, day) {
+            let at = checkin_at(cfg, cur_id, day);
+            // A round paired late skips the check-ins that fell before it.
+            let before_pairing = current.and_then(|r| r.paired_at).is_some_and(|p| at < p);
+            if !sent && !before_pairing && now >= at {
                 out.push(Due::Checkin(cur_id, day));
             }
         }
@@ -272,6 +275,18 @@ mod tests {
         );
         paired.checkins_sent.push(7);
         assert!(due(&c, t, Some(&paired), None).is_empty());
+    }
+
+    #[test]
+    fn a_round_paired_late_skips_check_ins_that_fell_before_it() {
+        let c = cfg("UTC");
+        let mut paired = done(rid("2026-12"), RoundState::Paired);
+        paired.paired_at = Some(utc("2026-12-10T10:00:00Z"));
+        assert!(due(&c, utc("2026-12-10T11:00:00Z"), Some(&paired), None).is_empty());
+        assert_eq!(
+            due(&c, utc("2026-12-22T09:00:00Z"), Some(&paired), None),
+            vec![Due::Checkin(rid("2026-12"), 21)]
+        );
     }
 
     #[test]

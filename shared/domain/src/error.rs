@@ -13,7 +13,9 @@ pub struct SlackFailure {
 }
 
 impl SlackFailure {
-    /// Failures that mean "this person can't be reached": the member is marked unreachable.
+    /// Failures that mean "this person can't be reached": the member is marked
+    /// unreachable. Token or scope problems (`invalid_auth`, `missing_scope`,
+    /// `not_allowed_token_type`) are the operator's, not the member's.
     pub fn means_unreachable(&self) -> bool {
         matches!(
             self.code.as_str(),
@@ -23,7 +25,6 @@ impl SlackFailure {
                 | "user_disabled"
                 | "users_not_found"
                 | "user_is_bot"
-                | "not_allowed_token_type"
         ) || self.code.starts_with("cannot_dm")
     }
 }

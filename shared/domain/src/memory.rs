@@ -143,7 +143,7 @@ impl Rounds for MemoryStore {
 
 #[async_trait]
 impl Ledger for MemoryStore {
-    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl_days: u32) -> Result<Claim> {
+    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> Result<Claim> {
         let mut d = lock(&self.data);
         match d.ledger.get(key) {
             Some(e) if e.expires > now && e.done => Ok(Claim::Done),
@@ -154,7 +154,7 @@ impl Ledger for MemoryStore {
                     LedgerEntry {
                         since: now,
                         done: false,
-                        expires: now + Duration::days(ttl_days as i64),
+                        expires: now + ttl,
                     },
                 );
                 Ok(Claim::New)

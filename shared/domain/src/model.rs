@@ -173,6 +173,10 @@ pub struct Round {
     pub paired_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub pairing_started_at: Option<DateTime<Utc>>,
+    /// The run's groups and unmatched list are stored; from here on a
+    /// resumed run re-announces them instead of planning again.
+    #[serde(default)]
+    pub plan_stored: bool,
     /// Counters for the moderators' summary.
     #[serde(default)]
     pub stats: RoundStats,
@@ -202,6 +206,7 @@ impl Round {
             created_at: now,
             paired_at: None,
             pairing_started_at: None,
+            plan_stored: false,
             stats: RoundStats::default(),
             unmatched: Vec::new(),
             not_confirmed: Vec::new(),

@@ -54,8 +54,9 @@ pub enum Claim {
 /// Once-only markers: processed Slack events, sent notifications.
 #[async_trait]
 pub trait Ledger: Send + Sync {
-    /// Claims `key`; markers expire after `ttl_days`.
-    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl_days: u32) -> Result<Claim>;
+    /// Claims `key`; the marker expires `ttl` after `now` (an expired marker
+    /// counts as absent even before DynamoDB's TTL sweep removes it).
+    async fn claim(&self, key: &str, now: DateTime<Utc>, ttl: chrono::Duration) -> Result<Claim>;
     /// Re-claims an in-progress key whose claimant is presumed dead.
     async fn steal(&self, key: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool>;
     async fn complete(&self, key: &str) -> Result<()>;

@@ -33,7 +33,9 @@ impl Default for RetryPolicy {
         Self {
             max_attempts: 5,
             base_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(60),
+            // Bounds one call to about 2.5 minutes, well inside a claim's
+            // presumed lifetime (see `Bot::once`).
+            max_delay: Duration::from_secs(30),
             per_channel_gap: Duration::from_millis(1100),
             request_timeout: Duration::from_secs(10),
         }
@@ -109,13 +111,22 @@ impl SlackClient {
         }
     }
 
-    /// POSTs JSON to `url` (a Web API method or a response_url), retrying
+    /// POSTs to `url` (a Web API method or a response_url), retrying
     /// 429 and transient failures. Returns the parsed body when `ok` is true.
-    async fn send(&self, method: &str, url: &str, body: &Value, auth: bool) -> SlackResult<Value> {
+    async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Payload<'_>,
+        auth: bool,
+    ) -> SlackResult<Value> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut req = self.http.post(url).json(body);
+            let mut req = match body {
+                Payload::Json(v) => self.http.post(url).json(v),
+                Payload::Form(f) => self.http.post(url).form(f),
+            };
             if auth {
                 req = req.bearer_auth(&self.token);
             }
@@ -181,10 +192,29 @@ impl SlackClient {
         }
     }
 
+    /// A write method: arguments as a JSON body.
     async fn call(&self, method: &str, body: Value) -> SlackResult<Value> {
         let url = format!("{}/{}", self.base_url, method);
-        self.send(method, &url, &body, true).await
+        self.send(method, &url, Payload::Json(&body), true).await
     }
+
+    /// A read method (`users.info`, `conversations.members`): Slack only
+    /// reads their arguments from a form or query string, not from JSON.
+    async fn read(&self, method: &str, args: &[(&str, String)]) -> SlackResult<Value> {
+        let url = format!("{}/{}", self.base_url, method);
+        let form: Vec<(String, String)> = args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        self.send(method, &url, Payload::Form(&form), true).await
+    }
+}
+
+/// How a request's arguments are encoded.
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    Json(&'a Value),
+    Form(&'a [(String, String)]),
 }
 
 trait Transient {
@@ -250,7 +280,7 @@ impl Messenger for SlackClient {
 
     async fn user_info(&self, user: &UserId) -> SlackResult<UserInfo> {
         let v = self
-            .call("users.info", json!({"user": user.as_str()}))
+            .read("users.info", &[("user", user.to_string())])
             .await?;
         let u = v.get("user").cloned().unwrap_or(Value::Null);
         Ok(UserInfo {
@@ -265,11 +295,14 @@ impl Messenger for SlackClient {
         let mut out = Vec::new();
         let mut cursor = String::new();
         for _ in 0..1000 {
-            let mut body = json!({"channel": channel.as_str(), "limit": 1000});
+            let mut args = vec![
+                ("channel", channel.to_string()),
+                ("limit", "1000".to_string()),
+            ];
             if !cursor.is_empty() {
-                body["cursor"] = json!(cursor);
+                args.push(("cursor", cursor.clone()));
             }
-            let v = self.call("conversations.members", body).await?;
+            let v = self.read("conversations.members", &args).await?;
             if let Some(ms) = v.get("members").and_then(Value::as_array) {
                 out.extend(ms.iter().filter_map(Value::as_str).map(UserId::new));
             }
@@ -289,7 +322,7 @@ impl Messenger for SlackClient {
         let mut body = blocks::message(message);
         body["response_type"] = json!("ephemeral");
         body["replace_original"] = json!(false);
-        self.send("response_url", response_url, &body, false)
+        self.send("response_url", response_url, Payload::Json(&body), false)
             .await
             .map(|_| ())
     }
@@ -382,15 +415,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn read_methods_send_form_arguments() {
+        let server = MockServer::start().await;
+        Mock::given(path("/users.info"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(wiremock::matchers::body_string("user=U1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"ok": true, "user": {"tz": "Europe/Lisbon", "tz_offset": 0}}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let c = SlackClient::new(&server.uri(), "t", fast());
+        let info = c.user_info(&UserId::new("U1")).await.unwrap();
+        assert_eq!(info.tz.as_deref(), Some("Europe/Lisbon"));
+    }
+
+    #[tokio::test]
     async fn channel_members_follows_cursors() {
         let server = MockServer::start().await;
         Mock::given(path("/conversations.members"))
-            .and(wiremock::matchers::body_partial_json(
-                json!({"cursor": "next"}),
-            ))
+            .and(wiremock::matchers::body_string_contains("cursor=next"))
             .respond_with(
                 ResponseTemplate::new(200).set_body_json(json!({"ok": true, "members": ["U3"]})),
             )
+            .with_priority(1)
             .mount(&server)
             .await;
         Mock::given(path("/conversations.members"))

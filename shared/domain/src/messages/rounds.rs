@@ -106,6 +106,13 @@ pub fn reconfirm_answered(
     })
 }
 
+pub fn reconfirm_too_late(round: RoundId) -> Message {
+    Message::plain(format!(
+        "That question was about {}, which is over now. I'll ask again before the next round.",
+        round.label()
+    ))
+}
+
 fn mode_line(m: &Member) -> Option<String> {
     m.profile.as_ref().map(|p| {
         format!(

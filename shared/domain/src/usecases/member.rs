@@ -45,7 +45,7 @@ pub enum ActionOutcome {
 /// Profiles older than this are worth a second look on re-joining.
 const OLD_PROFILE_DAYS: i64 = 180;
 /// A channel invitation is not repeated within this time.
-const INVITE_QUIET_DAYS: u32 = 1;
+const INVITE_QUIET_DAYS: i64 = 1;
 
 impl Bot {
     fn is_programme_channel(&self, channel: &ChannelId) -> bool {
@@ -186,10 +186,12 @@ impl Bot {
 
     /// Back in the programme and confirmed for the next round.
     async fn reactivate(&self, user: &UserId) -> Result<()> {
-        let next = self.next_round();
+        let rounds = self.rounds_to_confirm().await?;
         self.update_member(user, |m| {
             m.status = MemberStatus::Active;
-            m.confirmations.insert(next, Confirmation::Yes);
+            for r in &rounds {
+                m.confirmations.insert(*r, Confirmation::Yes);
+            }
         })
         .await
         .map(|_| ())
@@ -251,8 +253,17 @@ impl Bot {
     pub async fn delete_member_data(&self, user: &UserId) -> Result<()> {
         self.member_departed(user).await?;
         self.deps.members.delete(user).await?;
-        let replacement = UserId(format!("deleted-{:016x}", fnv(user.as_str())));
+        // Salted with the time, so the tag can't be recomputed from a user list.
+        let salt = self.now().timestamp_nanos_opt().unwrap_or_default();
+        let replacement = UserId(format!("deleted-{:016x}", fnv(&format!("{user}:{salt}"))));
         self.deps.rounds.anonymise(user, &replacement).await?;
+        // Other members' exclusion lists name them too.
+        for mut m in self.deps.members.list().await? {
+            if m.excluded_with.contains(user) {
+                m.excluded_with.retain(|x| x != user);
+                self.deps.members.put(&m).await?;
+            }
+        }
         tracing::info!(user = %user, "member data deleted");
         self.dm(user, &messages::deleted()).await
     }
@@ -280,7 +291,7 @@ impl Bot {
             Err(errors) => return Ok(Err(errors)),
         };
         let now = self.now();
-        let next = self.next_round();
+        let rounds = self.rounds_to_confirm().await?;
         let existing = self.deps.members.get(user).await?;
         let first_time = existing.as_ref().is_none_or(|m| m.profile.is_none());
         let mut member = existing.unwrap_or_else(|| Member::new_onboarding(user.clone(), now));
@@ -291,10 +302,9 @@ impl Bot {
             member.status = MemberStatus::Active;
         }
         if first_time || member.status == MemberStatus::Active {
-            member
-                .confirmations
-                .entry(next)
-                .or_insert(Confirmation::Yes);
+            for r in rounds {
+                member.confirmations.entry(r).or_insert(Confirmation::Yes);
+            }
         }
         self.deps.members.put(&member).await?;
         tracing::info!(user = %user, first_time, "profile saved");
@@ -359,7 +369,10 @@ impl Bot {
             "ACTION#{}#{}#{}#{}",
             user, a.action_id, a.value, a.dedupe_key
         );
-        let did = self.once(&key, || self.apply_action(a)).await?;
+        let window = chrono::Duration::minutes(super::CLICK_WINDOW_MINUTES);
+        let did = self
+            .once_within(&key, window, || self.apply_action(a))
+            .await?;
         if did && !a.action_id.starts_with("mod_") {
             self.refresh_home(user).await;
         }
@@ -476,7 +489,11 @@ impl Bot {
             }
             _ => {
                 let key = format!("INVITE#{user}");
-                let claim = self.deps.ledger.claim(&key, now, INVITE_QUIET_DAYS).await?;
+                let claim = self
+                    .deps
+                    .ledger
+                    .claim(&key, now, Duration::days(INVITE_QUIET_DAYS))
+                    .await?;
                 if claim != crate::ports::Claim::New {
                     return Ok(());
                 }
@@ -527,9 +544,23 @@ impl Bot {
         } else {
             Confirmation::Skip
         };
-        if self.deps.members.get(user).await?.is_none() {
+        let Some(member) = self.deps.members.get(user).await? else {
             return self
                 .dm(user, &messages::not_signed_up(&self.cfg, self.now()))
+                .await;
+        };
+        // An old reminder's button: that round is over.
+        if round < self.current_round() {
+            return self
+                .dm(user, &messages::rounds::reconfirm_too_late(round))
+                .await;
+        }
+        if !matches!(member.status, MemberStatus::Active | MemberStatus::Paused) {
+            return self
+                .dm(
+                    user,
+                    &messages::no_change("not taking part (say `opt in` to come back)"),
+                )
                 .await;
         }
         let already_paired = self
@@ -550,7 +581,7 @@ impl Bot {
             &messages::rounds::reconfirm_answered(&self.cfg, round, answer, already_paired),
         )
         .await?;
-        if answer == Confirmation::Yes && already_paired {
+        if answer == Confirmation::Yes && already_paired && round == self.current_round() {
             self.late_joiner(user).await?;
         }
         Ok(())

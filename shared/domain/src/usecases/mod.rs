@@ -83,9 +83,13 @@ pub struct Bot {
 /// How long once-only markers (Slack events, clicks, notifications) are
 /// kept: longer than a round plus its re-runs, so a notification marker
 /// outlives every moment its round could be resumed or re-notified.
-const MARKER_DAYS: u32 = 62;
-/// How long a claimed-but-unfinished notification is presumed in flight.
-const STALE_CLAIM_MINUTES: i64 = 10;
+const MARKER_DAYS: i64 = 62;
+/// A second click on the same button within this time is taken as a
+/// double-click and ignored; a deliberate click later still counts.
+pub(crate) const CLICK_WINDOW_MINUTES: i64 = 2;
+/// How long a claimed-but-unfinished piece of work is presumed in flight:
+/// longer than a function may run (the scheduler's timeout is 5 minutes).
+const STALE_CLAIM_MINUTES: i64 = 6;
 
 impl Bot {
     pub fn new(deps: Deps, cfg: ProgrammeConfig) -> Self {
@@ -138,15 +142,60 @@ impl Bot {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
+        self.once_with(key, false, chrono::Duration::days(MARKER_DAYS), work)
+            .await
+    }
+
+    /// Like [`Bot::once`] with a marker that lasts only `ttl` (button clicks).
+    pub async fn once_within<F, Fut>(
+        &self,
+        key: &str,
+        ttl: chrono::Duration,
+        work: F,
+    ) -> Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        self.once_with(key, false, ttl, work).await
+    }
+
+    /// Like [`Bot::once`], for bus work: a claim still in flight is an error,
+    /// so the delivery is retried (and lands in the DLQ if it never clears)
+    /// instead of being dropped as done.
+    pub async fn once_or_retry<F, Fut>(&self, key: &str, work: F) -> Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        self.once_with(key, true, chrono::Duration::days(MARKER_DAYS), work)
+            .await
+    }
+
+    async fn once_with<F, Fut>(
+        &self,
+        key: &str,
+        in_flight_is_error: bool,
+        ttl: chrono::Duration,
+        work: F,
+    ) -> Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
         let now = self.now();
-        match self.deps.ledger.claim(key, now, MARKER_DAYS).await? {
+        match self.deps.ledger.claim(key, now, ttl).await? {
             Claim::New => {}
             Claim::Done => return Ok(false),
             Claim::InProgress(since) => {
                 // A claimant that died mid-way leaves an old claim: take it over.
                 let stale = now - since > chrono::Duration::minutes(STALE_CLAIM_MINUTES);
                 if !stale || !self.deps.ledger.steal(key, since, now).await? {
-                    return Ok(false);
+                    return if in_flight_is_error {
+                        Err(Error::Conflict(format!("{key} is in flight")))
+                    } else {
+                        Ok(false)
+                    };
                 }
             }
         }
@@ -166,11 +215,29 @@ impl Bot {
 
     /// DMs the moderators about something at most once per `key`; true when sent now.
     pub async fn tell_moderators_once(&self, key: &str, message: &Message) -> Result<bool> {
-        self.once(key, || async {
+        self.once_or_retry(key, || async {
             self.tell_moderators(message).await;
             Ok(())
         })
         .await
+    }
+
+    /// The rounds someone who (re)joins now should be confirmed for: the
+    /// next one, and the current one too while its pairing is still to come.
+    pub async fn rounds_to_confirm(&self) -> Result<Vec<RoundId>> {
+        let now = self.now();
+        let current = self.current_round();
+        let mut out = vec![current.next()];
+        let paired = self
+            .deps
+            .rounds
+            .get(current)
+            .await?
+            .is_some_and(|r| r.state == crate::model::RoundState::Paired);
+        if !paired && crate::calendar::more_than_half_left(&self.cfg, current, now) {
+            out.push(current);
+        }
+        Ok(out)
     }
 
     /// The member's live group in `round`, if any.

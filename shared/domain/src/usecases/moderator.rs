@@ -387,6 +387,24 @@ impl Bot {
         Err(Error::Conflict("new group number".into()))
     }
 
+    /// Hand-made groups only go into a round the engine has already paired:
+    /// before that, the run would take them for a half-finished run of its own.
+    async fn not_paired_yet(&self) -> Result<Option<SlashReply>> {
+        let round = self.live_round();
+        let paired = self
+            .deps
+            .rounds
+            .get(round)
+            .await?
+            .is_some_and(|r| r.state == RoundState::Paired);
+        Ok((!paired).then(|| {
+            SlashReply::text(format!(
+                "{} hasn't been paired yet. `/mentoring run` pairs it now; then `pair` and `repair` adjust it.",
+                round.label()
+            ))
+        }))
+    }
+
     async fn manual_pair(&self, moderator: &UserId, a: &UserId, b: &UserId) -> Result<SlashReply> {
         if a == b {
             return Ok(SlashReply::text("Pick two different people."));
@@ -402,6 +420,9 @@ impl Bot {
                     u.mention()
                 )));
             }
+        }
+        if let Some(r) = self.not_paired_yet().await? {
+            return Ok(r);
         }
         let g = self
             .create_group(vec![a.clone(), b.clone()], GroupOrigin::Manual)
@@ -427,6 +448,9 @@ impl Bot {
         if let Err(e) = self.pairable(user).await? {
             return Ok(SlashReply::text(e));
         }
+        if let Some(r) = self.not_paired_yet().await? {
+            return Ok(r);
+        }
         let round = self.live_round();
         let Some(partner) = self.best_waiting_partner(user, round).await? else {
             self.audit(
@@ -444,6 +468,11 @@ impl Bot {
         if let Some(g) = self.group_of(user, round).await? {
             self.update_group(round, g.number, |g| g.dissolved = true)
                 .await?;
+            for other in g.partners_of(user).filter(|o| !g.departed.contains(o)) {
+                let key = format!("UNPAIRED-BY-MOD#{round}#{}#{other}", g.number);
+                self.dm_once(&key, other, &messages::moderator::unpaired_member())
+                    .await?;
+            }
         }
         let g = self
             .create_group(vec![user.clone(), partner.clone()], GroupOrigin::Repair)

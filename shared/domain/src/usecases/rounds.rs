@@ -252,19 +252,33 @@ impl Bot {
         }
         let members = self.members_in_channel(true).await?;
         let (eligible, not_confirmed) = Self::split_eligible(&members, id);
-        // Resuming: keep the groups already stored (some DMs may be out).
+        // Resuming after the plan was stored: keep its groups (some DMs may be
+        // out). Otherwise nothing was announced yet: plan afresh, overwrite
+        // whatever a crashed attempt half-wrote, and retire its extra groups.
         let mut groups = self.deps.rounds.groups(id).await?;
         let mut unmatched = claim.unmatched.clone();
-        if groups.is_empty() {
+        if !claim.plan_stored {
             let past = self.past_groups(id).await?;
             let plan = pairing::plan(&self.cfg, id, &eligible, &members, &past, claim.seed, now);
-            groups = pairing::groups_of(id, &plan, 1);
+            let fresh = pairing::groups_of(id, &plan, 1);
+            let planned = fresh.len();
+            let leftovers: Vec<Group> = groups
+                .into_iter()
+                .filter(|g| g.number as usize > planned)
+                .map(|mut g| {
+                    g.dissolved = true;
+                    g
+                })
+                .collect();
+            groups = fresh;
             unmatched = plan
                 .unmatched
                 .iter()
                 .map(|u| (UserId::from(&u.member), u.reason))
                 .collect();
-            self.deps.rounds.put_groups(&groups).await?;
+            let mut writes = groups.clone();
+            writes.extend(leftovers);
+            self.deps.rounds.put_groups(&writes).await?;
         }
         let past = self.past_groups(id).await?;
         let repeats = groups
@@ -278,6 +292,7 @@ impl Bot {
         let mut stored = claim.clone();
         stored.version += 1;
         stored.unmatched = unmatched.clone();
+        stored.plan_stored = true;
         stored.not_confirmed = not_confirmed_ids.clone();
         stored.stats = crate::model::RoundStats {
             eligible: eligible.len() as u32,
@@ -385,7 +400,7 @@ impl Bot {
         user: &UserId,
         message: &crate::surface::Message,
     ) -> Result<bool> {
-        self.once(key, || async {
+        self.once_or_retry(key, || async {
             match self.dm(user, message).await {
                 Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
                     self.mark_unreachable(user, &f.code).await
@@ -407,10 +422,16 @@ impl Bot {
     }
 
     async fn notify_group(&self, round: RoundId, number: u32) -> Result<()> {
-        let Some(group) = self.group(round, number).await? else {
+        let Some(mut group) = self.group(round, number).await? else {
             tracing::warn!(round = %round, group = number, "notification for a missing group");
             return Ok(());
         };
+        if !group.is_live() {
+            return Ok(());
+        }
+        // Someone who left the group mid-round is not told about it again.
+        let departed = group.departed.clone();
+        group.members.retain(|m| !departed.contains(m));
         let members: Vec<Member> = {
             let mut v = Vec::new();
             for id in &group.members {
@@ -425,7 +446,7 @@ impl Bot {
         // Keyed by size too: a late joiner turning the pair into a trio gets a
         // new group DM with all three.
         let key = format!("NOTIFY#{round}#{number}#group{}", group.members.len());
-        self.once(&key, || async {
+        self.once_or_retry(&key, || async {
                 match self.group_dm(&group.members, &intro).await {
                     Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
                         tracing::warn!(round = %round, group = number, code = %f.code, "group DM failed");
@@ -595,6 +616,7 @@ impl Bot {
 
     /// Whether `user` is waiting: active, signed up, in the channel and in no live group of `round`.
     pub(crate) async fn waiting_members(&self, round: RoundId) -> Result<Vec<Member>> {
+        let paired_at = self.deps.rounds.get(round).await?.and_then(|r| r.paired_at);
         let groups = self.deps.rounds.groups(round).await?;
         let in_group = |u: &UserId| {
             groups
@@ -608,8 +630,15 @@ impl Bot {
             .await?
             .into_iter()
             .filter(|m| m.status == MemberStatus::Active && m.in_channel && m.profile.is_some())
-            // Someone who chose to skip this round is not "waiting".
-            .filter(|m| m.confirmations.get(&round) != Some(&Confirmation::Skip))
+            // Waiting means wanting a partner this round: confirmed for it,
+            // or signed up after it was paired. Skippers and people who
+            // never answered are not drafted in.
+            .filter(|m| {
+                m.is_confirmed_for(round)
+                    || m.profile_saved_at
+                        .zip(paired_at)
+                        .is_some_and(|(saved, paired)| saved >= paired)
+            })
             .filter(|m| !in_group(&m.id))
             .collect())
     }

@@ -129,3 +129,30 @@ async fn delete_my_data_removes_the_member() {
     assert!(last.readable().contains("deleted"));
     let _ = dm_channel(&[ana()]);
 }
+
+#[tokio::test]
+async fn the_same_button_works_again_after_the_double_click_window() {
+    let (bot, slack, clock) = bot();
+    bot.save_profile(&ana(), &form(), "v1")
+        .await
+        .unwrap()
+        .unwrap();
+    let click = |id: &str| Action {
+        user: ana(),
+        action_id: id.into(),
+        value: String::new(),
+        trigger_id: None,
+        dedupe_key: "status-message".into(),
+        response_url: None,
+    };
+    bot.on_action(&click("pause")).await.unwrap();
+    bot.on_action(&click("resume")).await.unwrap();
+    clock.advance(chrono::Duration::minutes(3));
+    assert_eq!(
+        bot.on_action(&click("pause")).await.unwrap(),
+        super::ActionOutcome::Done
+    );
+    let m = bot.deps.members.get(&ana()).await.unwrap().unwrap();
+    assert_eq!(m.status, MemberStatus::Paused);
+    assert!(slack.dms_to(&ana()).len() >= 3);
+}
