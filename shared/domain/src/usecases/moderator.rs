@@ -215,10 +215,8 @@ impl Bot {
     ) -> Result<()> {
         let (_, plan) = self.preview_round(round).await?;
         let msg = messages::moderator::preview(&self.cfg, round, &plan);
-        match response_url {
-            Some(url) => self.deps.slack.respond(url, &msg).await?,
-            None => self.dm(moderator, &msg).await?,
-        }
+        self.reply_to_moderator(moderator, response_url, &msg)
+            .await?;
         self.audit(
             moderator,
             "preview",
@@ -294,19 +292,25 @@ impl Bot {
             "RUNREPLY#{round}#{moderator}#{}",
             matches!(outcome, RunOutcome::Paired(_))
         );
-        self.once(&key, || async {
-            match response_url {
-                Some(url) => self
-                    .deps
-                    .slack
-                    .respond(url, &msg)
-                    .await
-                    .map_err(Error::from),
-                None => self.dm(moderator, &msg).await,
-            }
+        self.once(&key, || {
+            self.reply_to_moderator(moderator, response_url, &msg)
         })
         .await
         .map(|_| ())
+    }
+
+    /// Answers a moderator where they asked: the slash command's
+    /// `response_url`, or a DM when the request came from a button.
+    async fn reply_to_moderator(
+        &self,
+        moderator: &UserId,
+        response_url: Option<&str>,
+        msg: &Message,
+    ) -> Result<()> {
+        match response_url {
+            Some(url) => Ok(self.deps.slack.respond(url, msg).await?),
+            None => self.dm(moderator, msg).await,
+        }
     }
 
     /// Checks a user can be paired by hand: in the programme, not opted out.
