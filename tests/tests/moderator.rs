@@ -261,6 +261,24 @@ async fn stats_and_export_show_states_and_pairs_without_profile_answers() {
     four_members(&h).await;
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
+    let (_, body) = h.send_command(MODERATOR, "help").await;
+    let help = reply_text(&body);
+    for cmd in [
+        "stats",
+        "preview",
+        "run",
+        "pair @a @b",
+        "repair @a",
+        "unpair @a",
+        "remove @a",
+        "exclude @a @b",
+        "export",
+    ] {
+        assert!(
+            help.contains(&format!("`{cmd}`")),
+            "help lacks {cmd}: {help}"
+        );
+    }
     let (_, body) = h.send_command(MODERATOR, "stats").await;
     let stats = reply_text(&body);
     assert!(stats.contains("Members: 4"), "{stats}");
