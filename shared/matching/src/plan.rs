@@ -523,6 +523,12 @@ fn explain(a: &Candidate, b: &Candidate, rules: &PairRules, weights: &Weights) -
     })
 }
 
+/// How many times a sparse plan that leaves someone out is retried with 4×k.
+const MAX_WIDENINGS: u32 = 2;
+/// Up to this many members, a sparse plan that still leaves someone out falls
+/// back to the full candidate graph (about n²/2 edges).
+const FULL_GRAPH_FALLBACK_MAX: usize = 2500;
+
 /// Plans one round: every eligible member in exactly one pair (or a trio
 /// where the maximum matching cannot pair them), maximising first the number
 /// of people paired, then (with `no_repeat_rounds: None`) the number of new
@@ -561,27 +567,53 @@ pub fn plan_round(
     }
     let rules = PairRules::new(history, exclusions, config);
     let fast = Fast::new(sorted, history, exclusions, config, seed);
-    let k = config.candidates_per_member.filter(|&k| k < n - 1);
+    let mut k = config.candidates_per_member.filter(|&k| k < n - 1);
 
-    let mut full_rows: Vec<u32> = Vec::new();
     let mut mate;
+    let mut widenings = 0;
     loop {
-        let edges = candidate_edges(&fast, k, &full_rows);
-        mate = solve_unique(n, &solver_weights(&edges, n), true);
-        let left: Vec<u32> = (0..n as u32)
-            .filter(|&v| mate[v as usize].is_none())
-            .collect();
-        // Sparsification must not cost anyone their partner: give the
-        // members left over all their allowed edges and solve again.
-        let fresh: Vec<u32> = left
-            .iter()
-            .copied()
-            .filter(|v| !full_rows.contains(v))
-            .collect();
-        if k.is_none() || left.len() <= n % 2 || fresh.is_empty() {
+        let mut full_rows: Vec<u32> = Vec::new();
+        let left = loop {
+            let edges = candidate_edges(&fast, k, &full_rows);
+            mate = solve_unique(n, &solver_weights(&edges, n), true);
+            let left: Vec<u32> = (0..n as u32)
+                .filter(|&v| mate[v as usize].is_none())
+                .collect();
+            // Sparsification must not cost anyone their partner: give the
+            // members left over all their allowed edges and solve again.
+            let fresh: Vec<u32> = left
+                .iter()
+                .copied()
+                .filter(|v| !full_rows.contains(v))
+                .collect();
+            if k.is_none() || left.len() <= n % 2 || fresh.is_empty() {
+                break left;
+            }
+            full_rows.extend(fresh);
+        };
+        // Still someone left over who has an allowed partner: the augmenting
+        // path may need an edge the sparse graph dropped between two matched
+        // members. Widen k (and, for rounds small enough, use the full graph,
+        // which is exact by definition) and solve again.
+        let Some(k_now) = k else { break };
+        let helpable = left.len() > n % 2 && {
+            let (mut mark, mut keys, mut row) = (vec![0u32; n], Vec::new(), Vec::new());
+            left.iter().any(|&v| {
+                fast.row(v as usize, &mut mark, &mut keys, &mut row);
+                !row.is_empty()
+            })
+        };
+        if !helpable {
             break;
         }
-        full_rows.extend(fresh);
+        k = if widenings < MAX_WIDENINGS && k_now.saturating_mul(4) < n - 1 {
+            Some(k_now * 4)
+        } else if n <= FULL_GRAPH_FALLBACK_MAX {
+            None
+        } else {
+            break;
+        };
+        widenings += 1;
     }
 
     let weights = &config.weights;
