@@ -563,12 +563,7 @@ impl Bot {
                 )
                 .await;
         }
-        let already_paired = self
-            .deps
-            .rounds
-            .get(round)
-            .await?
-            .is_some_and(|r| r.state == crate::model::RoundState::Paired);
+        let already_paired = self.is_paired(round).await?;
         self.update_member(user, |m| {
             m.confirmations.insert(round, answer);
             if answer == Confirmation::Yes && m.status == MemberStatus::Paused {

@@ -222,18 +222,23 @@ impl Bot {
         .await
     }
 
+    /// Whether `round` has been paired (its groups are the real ones).
+    pub async fn is_paired(&self, round: RoundId) -> Result<bool> {
+        Ok(self
+            .deps
+            .rounds
+            .get(round)
+            .await?
+            .is_some_and(|r| r.state == crate::model::RoundState::Paired))
+    }
+
     /// The rounds someone who (re)joins now should be confirmed for: the
     /// next one, and the current one too while its pairing is still to come.
     pub async fn rounds_to_confirm(&self) -> Result<Vec<RoundId>> {
         let now = self.now();
         let current = self.current_round();
         let mut out = vec![current.next()];
-        let paired = self
-            .deps
-            .rounds
-            .get(current)
-            .await?
-            .is_some_and(|r| r.state == crate::model::RoundState::Paired);
+        let paired = self.is_paired(current).await?;
         if !paired && crate::calendar::more_than_half_left(&self.cfg, current, now) {
             out.push(current);
         }

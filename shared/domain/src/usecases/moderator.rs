@@ -8,7 +8,7 @@ use crate::calendar;
 use crate::error::{Error, Result};
 use crate::ids::{RoundId, UserId};
 use crate::messages::{self, actions};
-use crate::model::{AuditEntry, Group, GroupOrigin, MemberStatus, RoundState};
+use crate::model::{AuditEntry, Group, GroupOrigin, MemberStatus};
 use crate::pairing;
 use crate::ports::BusEvent;
 use crate::surface::{Block, Message};
@@ -229,12 +229,7 @@ impl Bot {
     /// The round `run`/`preview` act on: the current one if not yet paired, else the next.
     async fn round_to_run(&self) -> Result<RoundId> {
         let cur = self.live_round();
-        let paired = self
-            .deps
-            .rounds
-            .get(cur)
-            .await?
-            .is_some_and(|r| r.state == RoundState::Paired);
+        let paired = self.is_paired(cur).await?;
         Ok(if paired { cur.next() } else { cur })
     }
 
@@ -395,12 +390,7 @@ impl Bot {
     /// before that, the run would take them for a half-finished run of its own.
     async fn not_paired_yet(&self) -> Result<Option<SlashReply>> {
         let round = self.live_round();
-        let paired = self
-            .deps
-            .rounds
-            .get(round)
-            .await?
-            .is_some_and(|r| r.state == RoundState::Paired);
+        let paired = self.is_paired(round).await?;
         Ok((!paired).then(|| {
             SlashReply::text(format!(
                 "{} hasn't been paired yet. `/mentoring run` pairs it now; then `pair` and `repair` adjust it.",
@@ -681,12 +671,7 @@ impl Bot {
     pub(crate) async fn late_joiner(&self, user: &UserId) -> Result<()> {
         let now = self.now();
         let round = self.live_round();
-        let paired = self
-            .deps
-            .rounds
-            .get(round)
-            .await?
-            .is_some_and(|r| r.state == RoundState::Paired);
+        let paired = self.is_paired(round).await?;
         if !paired || self.group_of(user, round).await?.is_some() {
             return Ok(());
         }
