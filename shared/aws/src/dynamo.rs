@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRe
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mentor_domain::error::{Error, Result};
 use mentor_domain::model::{AuditEntry, Group, Member, Round};
-use mentor_domain::ports::{Audit, Claim, Ledger, Members, Rounds};
+use mentor_domain::ports::{Audit, Claim, ClaimToken, Ledger, Members, Rounds};
 use mentor_domain::{RoundId, UserId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -399,10 +399,30 @@ impl Rounds for DynamoStore {
     }
 }
 
+/// A claim token nobody else will draw: 128 bits from the process's random
+/// hasher keys, the time and a counter (no extra crate needed for that).
+fn fresh_token() -> ClaimToken {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let count = COUNT.fetch_add(1, Ordering::Relaxed);
+    let nanos = Utc::now().timestamp_nanos_opt().unwrap_or_default();
+    let mut halves = [0u64; 2];
+    for (i, h) in halves.iter_mut().enumerate() {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(count);
+        hasher.write_i64(nanos);
+        hasher.write_usize(i);
+        *h = hasher.finish();
+    }
+    ClaimToken(format!("{:016x}{:016x}", halves[0], halves[1]))
+}
+
 #[async_trait]
 impl Ledger for DynamoStore {
     async fn claim(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> Result<Claim> {
         let expires = (now + ttl).timestamp();
+        let token = fresh_token();
         let res = self
             .client
             .put_item()
@@ -411,6 +431,7 @@ impl Ledger for DynamoStore {
             .item("SK", s("LEDGER"))
             .item("state", s("in_progress"))
             .item("since", n(now.timestamp_millis()))
+            .item("owner", s(token.0.clone()))
             .item("expires_at", n(expires))
             // An expired marker that TTL has not swept yet counts as absent.
             .condition_expression("attribute_not_exists(PK) OR expires_at < :now")
@@ -418,7 +439,7 @@ impl Ledger for DynamoStore {
             .send()
             .await;
         match res {
-            Ok(_) => Ok(Claim::New),
+            Ok(_) => Ok(Claim::New(token)),
             Err(e) if is_condition_failed(&e) => {
                 let item = self
                     .get_item(ledger_pk(key), "LEDGER")
@@ -443,19 +464,52 @@ impl Ledger for DynamoStore {
         }
     }
 
-    async fn steal(&self, key: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool> {
+    async fn steal(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ClaimToken>> {
+        let token = fresh_token();
         let res = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("PK", s(ledger_pk(key)))
             .key("SK", s("LEDGER"))
-            .update_expression("SET since = :now")
+            .update_expression("SET since = :now, #owner = :token")
             .condition_expression("#st = :ip AND since = :since")
             .expression_attribute_names("#st", "state")
+            .expression_attribute_names("#owner", "owner")
             .expression_attribute_values(":now", n(now.timestamp_millis()))
+            .expression_attribute_values(":token", s(token.0.clone()))
             .expression_attribute_values(":ip", s("in_progress"))
             .expression_attribute_values(":since", n(since.timestamp_millis()))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(Some(token)),
+            Err(e) if is_condition_failed(&e) => Ok(None),
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
+    async fn complete(&self, key: &str, token: &ClaimToken) -> Result<bool> {
+        // Conditional on the owner, which also means an absent item is never
+        // created by this update.
+        let res = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("PK", s(ledger_pk(key)))
+            .key("SK", s("LEDGER"))
+            .update_expression("SET #st = :done")
+            .condition_expression("#owner = :token AND #st = :ip")
+            .expression_attribute_names("#st", "state")
+            .expression_attribute_names("#owner", "owner")
+            .expression_attribute_values(":done", s("done"))
+            .expression_attribute_values(":ip", s("in_progress"))
+            .expression_attribute_values(":token", s(token.0.clone()))
             .send()
             .await;
         match res {
@@ -465,31 +519,25 @@ impl Ledger for DynamoStore {
         }
     }
 
-    async fn complete(&self, key: &str) -> Result<()> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("PK", s(ledger_pk(key)))
-            .key("SK", s("LEDGER"))
-            .update_expression("SET #st = :done")
-            .expression_attribute_names("#st", "state")
-            .expression_attribute_values(":done", s("done"))
-            .send()
-            .await
-            .map_err(store_err)?;
-        Ok(())
-    }
-
-    async fn release(&self, key: &str) -> Result<()> {
-        self.client
+    async fn release(&self, key: &str, token: &ClaimToken) -> Result<bool> {
+        let res = self
+            .client
             .delete_item()
             .table_name(&self.table)
             .key("PK", s(ledger_pk(key)))
             .key("SK", s("LEDGER"))
+            .condition_expression("#owner = :token AND #st = :ip")
+            .expression_attribute_names("#st", "state")
+            .expression_attribute_names("#owner", "owner")
+            .expression_attribute_values(":ip", s("in_progress"))
+            .expression_attribute_values(":token", s(token.0.clone()))
             .send()
-            .await
-            .map_err(store_err)?;
-        Ok(())
+            .await;
+        match res {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(store_err(e)),
+        }
     }
 }
 

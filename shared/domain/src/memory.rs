@@ -11,8 +11,8 @@ use crate::error::{Result, SlackFailure};
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::model::{AuditEntry, Group, Member, Round};
 use crate::ports::{
-    Audit, BusEvent, Claim, Clock, EventBus, Ledger, Members, Messenger, Rounds, SlackResult,
-    UserInfo,
+    Audit, BusEvent, Claim, ClaimToken, Clock, EventBus, Ledger, Members, Messenger, Rounds,
+    SlackResult, UserInfo,
 };
 use crate::surface::{Home, Message, Modal};
 
@@ -21,8 +21,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct LedgerEntry {
+    token: ClaimToken,
     since: DateTime<Utc>,
     done: bool,
     expires: DateTime<Utc>,
@@ -34,6 +35,8 @@ struct StoreData {
     rounds: BTreeMap<RoundId, Round>,
     groups: BTreeMap<(RoundId, u32), Group>,
     ledger: HashMap<String, LedgerEntry>,
+    /// Source of claim tokens (unique within the store).
+    tokens: u64,
     audit: Vec<AuditEntry>,
 }
 
@@ -141,6 +144,13 @@ impl Rounds for MemoryStore {
     }
 }
 
+impl StoreData {
+    fn fresh_token(&mut self) -> ClaimToken {
+        self.tokens += 1;
+        ClaimToken(format!("mem-{}", self.tokens))
+    }
+}
+
 #[async_trait]
 impl Ledger for MemoryStore {
     async fn claim(&self, key: &str, now: DateTime<Utc>, ttl: Duration) -> Result<Claim> {
@@ -149,37 +159,55 @@ impl Ledger for MemoryStore {
             Some(e) if e.expires > now && e.done => Ok(Claim::Done),
             Some(e) if e.expires > now => Ok(Claim::InProgress(e.since)),
             _ => {
+                let token = d.fresh_token();
                 d.ledger.insert(
                     key.to_string(),
                     LedgerEntry {
+                        token: token.clone(),
                         since: now,
                         done: false,
                         expires: now + ttl,
                     },
                 );
-                Ok(Claim::New)
+                Ok(Claim::New(token))
             }
         }
     }
-    async fn steal(&self, key: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool> {
+    async fn steal(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ClaimToken>> {
         let mut d = lock(&self.data);
+        let token = d.fresh_token();
         match d.ledger.get_mut(key) {
             Some(e) if !e.done && e.since == since => {
                 e.since = now;
+                e.token = token.clone();
+                Ok(Some(token))
+            }
+            _ => Ok(None),
+        }
+    }
+    async fn complete(&self, key: &str, token: &ClaimToken) -> Result<bool> {
+        match lock(&self.data).ledger.get_mut(key) {
+            Some(e) if e.token == *token && !e.done => {
+                e.done = true;
                 Ok(true)
             }
             _ => Ok(false),
         }
     }
-    async fn complete(&self, key: &str) -> Result<()> {
-        if let Some(e) = lock(&self.data).ledger.get_mut(key) {
-            e.done = true;
+    async fn release(&self, key: &str, token: &ClaimToken) -> Result<bool> {
+        let mut d = lock(&self.data);
+        match d.ledger.get(key) {
+            Some(e) if e.token == *token && !e.done => {
+                d.ledger.remove(key);
+                Ok(true)
+            }
+            _ => Ok(false),
         }
-        Ok(())
-    }
-    async fn release(&self, key: &str) -> Result<()> {
-        lock(&self.data).ledger.remove(key);
-        Ok(())
     }
 }
 

@@ -40,11 +40,17 @@ pub trait Rounds: Send + Sync {
     async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()>;
 }
 
+/// Proof of holding a claim. Only its holder may `complete` or `release`
+/// the claim, so a worker whose claim was taken over (it was presumed dead)
+/// can neither finish nor drop the claim of the worker that took over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClaimToken(pub String);
+
 /// What a claim on a once-only piece of work found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// Ours: do the work, then `complete` (or `release` on failure).
-    New,
+    /// Ours: do the work, then `complete` (or `release` on failure) with the token.
+    New(ClaimToken),
     /// Someone already did it.
     Done,
     /// Someone started it at this time and has not finished.
@@ -52,15 +58,28 @@ pub enum Claim {
 }
 
 /// Once-only markers: processed Slack events, sent notifications.
+///
+/// Contract: `claim` hands out a fresh token; `steal` replaces the token of
+/// an in-progress claim (so the old holder loses it); `complete` and
+/// `release` act only while the token still holds the claim and report
+/// whether they did. `complete` never creates a marker.
 #[async_trait]
 pub trait Ledger: Send + Sync {
     /// Claims `key`; the marker expires `ttl` after `now` (an expired marker
     /// counts as absent even before DynamoDB's TTL sweep removes it).
     async fn claim(&self, key: &str, now: DateTime<Utc>, ttl: chrono::Duration) -> Result<Claim>;
-    /// Re-claims an in-progress key whose claimant is presumed dead.
-    async fn steal(&self, key: &str, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<bool>;
-    async fn complete(&self, key: &str) -> Result<()>;
-    async fn release(&self, key: &str) -> Result<()>;
+    /// Takes over an in-progress claim made at `since` whose claimant is
+    /// presumed dead; the new token when taken.
+    async fn steal(
+        &self,
+        key: &str,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ClaimToken>>;
+    /// Marks the claim done if `token` still holds it; false otherwise.
+    async fn complete(&self, key: &str, token: &ClaimToken) -> Result<bool>;
+    /// Drops the claim if `token` still holds it; false otherwise.
+    async fn release(&self, key: &str, token: &ClaimToken) -> Result<bool>;
 }
 
 #[async_trait]

@@ -494,10 +494,10 @@ impl Bot {
                     .ledger
                     .claim(&key, now, Duration::days(INVITE_QUIET_DAYS))
                     .await?;
-                if claim != crate::ports::Claim::New {
+                let crate::ports::Claim::New(token) = claim else {
                     return Ok(());
-                }
-                self.deps.ledger.complete(&key).await?;
+                };
+                self.deps.ledger.complete(&key, &token).await?;
                 let invite = messages::channel_invite(&self.cfg, now);
                 self.deps
                     .slack

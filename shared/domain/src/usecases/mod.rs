@@ -184,29 +184,42 @@ impl Bot {
         Fut: std::future::Future<Output = Result<()>>,
     {
         let now = self.now();
-        match self.deps.ledger.claim(key, now, ttl).await? {
-            Claim::New => {}
+        let token = match self.deps.ledger.claim(key, now, ttl).await? {
+            Claim::New(token) => token,
             Claim::Done => return Ok(false),
             Claim::InProgress(since) => {
                 // A claimant that died mid-way leaves an old claim: take it over.
                 let stale = now - since > chrono::Duration::minutes(STALE_CLAIM_MINUTES);
-                if !stale || !self.deps.ledger.steal(key, since, now).await? {
-                    return if in_flight_is_error {
-                        Err(Error::Conflict(format!("{key} is in flight")))
-                    } else {
-                        Ok(false)
-                    };
+                let stolen = if stale {
+                    self.deps.ledger.steal(key, since, now).await?
+                } else {
+                    None
+                };
+                match stolen {
+                    Some(token) => token,
+                    None if in_flight_is_error => {
+                        return Err(Error::Conflict(format!("{key} is in flight")));
+                    }
+                    None => return Ok(false),
                 }
             }
-        }
+        };
         match work().await {
             Ok(()) => {
-                self.deps.ledger.complete(key).await?;
+                if !self.deps.ledger.complete(key, &token).await? {
+                    // We were presumed dead and someone took over: the work is
+                    // theirs to finish; our result stands but the marker is not ours.
+                    tracing::warn!(key, "claim was taken over before completion");
+                }
                 Ok(true)
             }
             Err(e) => {
-                if let Err(release) = self.deps.ledger.release(key).await {
-                    tracing::error!(key, error = %release, "could not release a claim");
+                match self.deps.ledger.release(key, &token).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(key, "claim was taken over; not released"),
+                    Err(release) => {
+                        tracing::error!(key, error = %release, "could not release a claim")
+                    }
                 }
                 Err(e)
             }
