@@ -41,12 +41,26 @@ pub(crate) fn resources_button(cfg: &ProgrammeConfig) -> Button {
     Button::new(actions::RESOURCES, "Resources", "").link(&cfg.resources_url)
 }
 
+/// A moment in each reader's own time zone: Slack renders
+/// `<!date^…>` in the reader's locale and zone; clients that can't show the
+/// fallback, the community's time ("Tuesday 1 December 2026, 09:00 (UTC)").
+/// Every date or time in a message goes through here.
+pub fn when(cfg: &ProgrammeConfig, t: DateTime<Utc>) -> String {
+    format!(
+        "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
+        t.timestamp(),
+        calendar::describe(cfg, t)
+    )
+}
+
+/// When `round` pairs, in the reader's time.
+pub fn round_start_text(cfg: &ProgrammeConfig, round: RoundId) -> String {
+    when(cfg, calendar::round_start(cfg, round))
+}
+
 pub(crate) fn next_round_line(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> String {
     let next = calendar::next_round(cfg, now);
-    format!(
-        "The next round starts *{}*.",
-        calendar::describe(cfg, calendar::round_start(cfg, next))
-    )
+    format!("The next round starts *{}*.", round_start_text(cfg, next))
 }
 
 const COMMANDS: &str = "• `status`: where you stand and who your partner is\n\
@@ -172,7 +186,7 @@ fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
             names.join(" and ")
         ));
     }
-    let start = calendar::describe(cfg, calendar::round_start(cfg, s.next_round));
+    let start = round_start_text(cfg, s.next_round);
     let confirmed = match s.member.status {
         MemberStatus::Active if s.confirmed_next => "you're confirmed ✅",
         MemberStatus::Active => "you haven't confirmed yet: I'll ask you a week before",
@@ -425,6 +439,17 @@ mod tests {
             m.action_ids(),
             vec![actions::OPEN_PROFILE, actions::RESOURCES]
         );
+    }
+
+    #[test]
+    fn dates_are_shown_in_each_readers_time_with_a_plain_fallback() {
+        let t = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+        assert_eq!(
+            when(&ProgrammeConfig::example(), t),
+            "<!date^1796115600^{date_long_pretty} at {time}|Tuesday 1 December 2026, 09:00 (UTC)>"
+        );
+        let text = welcome(&ProgrammeConfig::example(), now()).readable();
+        assert!(text.contains("<!date^1796115600^"), "{text}");
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub fn stats(
         live.len(),
         live.iter().filter(|g| g.members.len() == 3).count(),
         next.label(),
-        crate::calendar::describe(cfg, crate::calendar::round_start(cfg, next)),
+        super::round_start_text(cfg, next),
     );
     Message {
         text: "Programme stats".into(),
@@ -116,7 +116,7 @@ pub fn preview(cfg: &ProgrammeConfig, round: RoundId, plan: &RoundPlan) -> Messa
     for u in &plan.unmatched {
         lines.push(format!("• <@{}>: unmatched ({:?})", u.member.0, u.reason));
     }
-    let when = crate::calendar::describe(cfg, crate::calendar::round_start(cfg, round));
+    let when = super::round_start_text(cfg, round);
     let head = format!(
         "*Preview of {}* (runs {when}): {} groups, {} unmatched. The real run uses the same seed, so it gives these groups unless members change.",
         round.label(),

@@ -61,7 +61,7 @@ fn capitalise(s: &str) -> String {
 }
 
 pub fn reconfirm(cfg: &ProgrammeConfig, round: RoundId) -> Message {
-    let when = crate::calendar::describe(cfg, crate::calendar::round_start(cfg, round));
+    let when = super::round_start_text(cfg, round);
     let v = round.to_string();
     Message {
         text: format!("Stay in peer mentoring for {}?", round.label()),
@@ -89,7 +89,7 @@ pub fn reconfirm_answered(
     answer: Confirmation,
     already_paired: bool,
 ) -> Message {
-    let when = crate::calendar::describe(cfg, crate::calendar::round_start(cfg, round));
+    let when = super::round_start_text(cfg, round);
     Message::plain(match (answer, already_paired) {
         (Confirmation::Yes, false) => format!(
             "Great, you're in for {}! I'll introduce you to your partner on {when}.",
@@ -123,6 +123,13 @@ fn mode_line(m: &Member) -> Option<String> {
             p.offers.join(", ")
         )
     })
+}
+
+/// Paired more than two days after the round's start (a first launch late in
+/// the month, a late moderator `run`, a late joiner): the pairing is shorter
+/// than a month, so the DM says when it ends.
+fn paired_late(cfg: &ProgrammeConfig, round: RoundId, now: DateTime<Utc>) -> bool {
+    now - crate::calendar::round_start(cfg, round) > chrono::Duration::days(2)
 }
 
 /// The personal DM telling `me` who their partner is and why.
@@ -169,6 +176,12 @@ pub fn pairing_dm(
     }
     buttons.push(resources_button(cfg));
     blocks.push(Block::Buttons(buttons));
+    if paired_late(cfg, group.round, now) {
+        blocks.push(Block::Section(format!(
+            "This round was paired late, so your pairing lasts until *{}*, when the next round pairs.",
+            super::round_start_text(cfg, group.round.next())
+        )));
+    }
     blocks.push(Block::Context(format!(
         "Plans change: say `opt out` or `pause` any time. {}",
         next_round_line(cfg, now)

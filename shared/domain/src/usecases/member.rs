@@ -466,18 +466,20 @@ impl Bot {
             return Ok(());
         }
         let now = self.now();
-        let next = self.next_round();
         match self.deps.members.get(user).await? {
             Some(m) if m.profile.is_some() => {
                 let was_left = m.status == MemberStatus::Left;
                 let old = m
                     .profile_saved_at
                     .is_some_and(|t| now - t > Duration::days(OLD_PROFILE_DAYS));
+                let rounds = self.rounds_to_confirm().await?;
                 self.update_member(user, |m| {
                     m.in_channel = true;
                     if was_left {
                         m.status = MemberStatus::Active;
-                        m.confirmations.insert(next, Confirmation::Yes);
+                        for r in &rounds {
+                            m.confirmations.insert(*r, Confirmation::Yes);
+                        }
                     }
                 })
                 .await?;

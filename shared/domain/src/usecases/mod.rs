@@ -245,14 +245,14 @@ impl Bot {
             .is_some_and(|r| r.state == crate::model::RoundState::Paired))
     }
 
-    /// The rounds someone who (re)joins now should be confirmed for: the
-    /// next one, and the current one too while its pairing is still to come.
+    /// The rounds someone who signs up, opts in, resumes or rejoins now is
+    /// confirmed for (DESIGN.md §8): every round ahead that is not paired yet,
+    /// which is the next one, and the current one while it is unpaired (on
+    /// any day of the month: a moderator's `run` pairs it late).
     pub async fn rounds_to_confirm(&self) -> Result<Vec<RoundId>> {
-        let now = self.now();
         let current = self.current_round();
         let mut out = vec![current.next()];
-        let paired = self.is_paired(current).await?;
-        if !paired && crate::calendar::more_than_half_left(&self.cfg, current, now) {
+        if !self.is_paired(current).await? {
             out.push(current);
         }
         Ok(out)

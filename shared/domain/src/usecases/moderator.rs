@@ -244,7 +244,7 @@ impl Bot {
                 "{} is already paired. The {} round runs by itself on {}; `preview` shows what it would do.",
                 self.live_round().label(),
                 round.label(),
-                calendar::describe(&self.cfg, calendar::round_start(&self.cfg, round))
+                messages::round_start_text(&self.cfg, round)
             )));
         }
         self.deps

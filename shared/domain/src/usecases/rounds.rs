@@ -187,19 +187,25 @@ impl Bot {
         Ok(members)
     }
 
-    /// Members of the programme with their pairing eligibility for `round`.
-    fn split_eligible(members: &[Member], round: RoundId) -> (Vec<&Member>, Vec<&Member>) {
+    /// Members of the programme who are paired in `round`, and those who
+    /// will be told they are not because they skipped it or did not answer
+    /// "stay in?". Nobody is told they didn't confirm a round they were never
+    /// asked about (`asked`: the round's reminders went out).
+    fn split_eligible(
+        members: &[Member],
+        round: RoundId,
+        asked: bool,
+    ) -> (Vec<&Member>, Vec<&Member>) {
         let eligible = members
             .iter()
             .filter(|m| m.is_eligible_for(round))
             .collect();
         let not_confirmed = members
             .iter()
-            .filter(|m| {
-                matches!(
-                    m.ineligibility(round),
-                    Some(Ineligible::DidNotConfirm) | Some(Ineligible::Skipping)
-                )
+            .filter(|m| match m.ineligibility(round) {
+                Some(Ineligible::Skipping) => true,
+                Some(Ineligible::DidNotConfirm) => asked,
+                _ => false,
             })
             .collect();
         (eligible, not_confirmed)
@@ -212,7 +218,7 @@ impl Bot {
     ) -> Result<(Round, mentor_matching::RoundPlan)> {
         let r = self.ensure_round(round).await?;
         let members = self.members_in_channel(false).await?;
-        let (eligible, _) = Self::split_eligible(&members, round);
+        let (eligible, _) = Self::split_eligible(&members, round, false);
         let past = self.past_groups(round).await?;
         let plan = pairing::plan(
             &self.cfg,
@@ -251,7 +257,8 @@ impl Bot {
             return Ok(RunOutcome::InProgress);
         }
         let members = self.members_in_channel(true).await?;
-        let (eligible, not_confirmed) = Self::split_eligible(&members, id);
+        let asked = claim.reconfirm_sent_at.is_some();
+        let (eligible, not_confirmed) = Self::split_eligible(&members, id, asked);
         // Resuming after the plan was stored: keep its groups (some DMs may be
         // out). Otherwise nothing was announced yet: plan afresh, overwrite
         // whatever a crashed attempt half-wrote, and retire its extra groups.
