@@ -6,7 +6,7 @@ use lambda_http::http::StatusCode;
 use mentor_aws::app::App;
 use mentor_aws::web::{self, HttpResponse};
 use mentor_domain::usecases::Origin;
-use mentor_domain::{ChannelId, UserId};
+use mentor_domain::{ChannelId, OnceKey, UserId};
 use mentor_slack::events::{Envelope, Incoming};
 use serde_json::json;
 
@@ -31,7 +31,9 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 tracing::debug!(event_id, why, "event ignored");
                 return web::status(StatusCode::OK);
             }
-            let key = format!("EVENT#{event_id}");
+            let key = OnceKey::Event {
+                event_id: event_id.clone(),
+            };
             match app.bot.once(&key, || dispatch(app, incoming)).await {
                 Ok(true) => web::status(StatusCode::OK),
                 Ok(false) => {

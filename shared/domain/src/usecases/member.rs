@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::messages::{self, StatusView, actions};
 use crate::model::{Confirmation, Member, MemberStatus};
+use crate::once_key::OnceKey;
 use crate::profile_form::{self, FieldErrors, FormValues};
 
 /// Where a member spoke to the bot.
@@ -308,7 +309,9 @@ impl Bot {
         }
         self.deps.members.put(&member).await?;
         tracing::info!(user = %user, first_time, "profile saved");
-        let key = format!("VIEW#{view_key}");
+        let key = OnceKey::View {
+            submission: view_key.to_string(),
+        };
         self.once(&key, || async {
             self.dm(
                 user,
@@ -365,10 +368,12 @@ impl Bot {
             tracing::debug!(action_id = %a.action_id, "unknown action");
             return Ok(ActionOutcome::Unknown);
         }
-        let key = format!(
-            "ACTION#{}#{}#{}#{}",
-            user, a.action_id, a.value, a.dedupe_key
-        );
+        let key = OnceKey::Click {
+            user: user.clone(),
+            action_id: a.action_id.clone(),
+            value: a.value.clone(),
+            target: a.dedupe_key.clone(),
+        };
         let window = chrono::Duration::minutes(super::CLICK_WINDOW_MINUTES);
         let did = self
             .once_within(&key, window, || self.apply_action(a))
@@ -490,7 +495,7 @@ impl Bot {
                 Ok(())
             }
             _ => {
-                let key = format!("INVITE#{user}");
+                let key = OnceKey::Invite { user: user.clone() }.render();
                 let claim = self
                     .deps
                     .ledger

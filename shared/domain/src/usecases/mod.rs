@@ -13,6 +13,7 @@ use crate::config::ProgrammeConfig;
 use crate::error::{Error, Result};
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::model::{Group, Member, MemberStatus};
+use crate::once_key::OnceKey;
 use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Rounds};
 use crate::surface::Message;
 
@@ -137,7 +138,7 @@ impl Bot {
     /// Runs `work` at most once for `key` (a Slack event id, a click, a
     /// notification). A failed `work` releases the key so a retry can redo it.
     /// Returns `Ok(false)` when the work was already done or is in flight.
-    pub async fn once<F, Fut>(&self, key: &str, work: F) -> Result<bool>
+    pub async fn once<F, Fut>(&self, key: &OnceKey, work: F) -> Result<bool>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
@@ -149,7 +150,7 @@ impl Bot {
     /// Like [`Bot::once`] with a marker that lasts only `ttl` (button clicks).
     pub async fn once_within<F, Fut>(
         &self,
-        key: &str,
+        key: &OnceKey,
         ttl: chrono::Duration,
         work: F,
     ) -> Result<bool>
@@ -163,7 +164,7 @@ impl Bot {
     /// Like [`Bot::once`], for bus work: a claim still in flight is an error,
     /// so the delivery is retried (and lands in the DLQ if it never clears)
     /// instead of being dropped as done.
-    pub async fn once_or_retry<F, Fut>(&self, key: &str, work: F) -> Result<bool>
+    pub async fn once_or_retry<F, Fut>(&self, key: &OnceKey, work: F) -> Result<bool>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
@@ -174,7 +175,7 @@ impl Bot {
 
     async fn once_with<F, Fut>(
         &self,
-        key: &str,
+        key: &OnceKey,
         in_flight_is_error: bool,
         ttl: chrono::Duration,
         work: F,
@@ -184,6 +185,8 @@ impl Bot {
         Fut: std::future::Future<Output = Result<()>>,
     {
         let now = self.now();
+        let key = key.render();
+        let key = key.as_str();
         let token = match self.deps.ledger.claim(key, now, ttl).await? {
             Claim::New(token) => token,
             Claim::Done => return Ok(false),
@@ -227,7 +230,7 @@ impl Bot {
     }
 
     /// DMs the moderators about something at most once per `key`; true when sent now.
-    pub async fn tell_moderators_once(&self, key: &str, message: &Message) -> Result<bool> {
+    pub async fn tell_moderators_once(&self, key: &OnceKey, message: &Message) -> Result<bool> {
         self.once_or_retry(key, || async {
             self.tell_moderators(message).await;
             Ok(())

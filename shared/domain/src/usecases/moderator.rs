@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::ids::{RoundId, UserId};
 use crate::messages::{self, actions};
 use crate::model::{AuditEntry, Group, GroupOrigin, MemberStatus};
+use crate::once_key::OnceKey;
 use crate::pairing;
 use crate::ports::BusEvent;
 use crate::surface::{Block, Message};
@@ -283,10 +284,11 @@ impl Bot {
                 round.label()
             )),
         };
-        let key = format!(
-            "RUNREPLY#{round}#{moderator}#{}",
-            matches!(outcome, RunOutcome::Paired(_))
-        );
+        let key = OnceKey::RunReply {
+            round,
+            moderator: moderator.clone(),
+            paired: matches!(outcome, RunOutcome::Paired(_)),
+        };
         self.once(&key, || {
             self.reply_to_moderator(moderator, response_url, &msg)
         })
@@ -463,7 +465,11 @@ impl Bot {
             self.update_group(round, g.number, |g| g.dissolved = true)
                 .await?;
             for other in g.partners_of(user).filter(|o| !g.departed.contains(o)) {
-                let key = format!("UNPAIRED-BY-MOD#{round}#{}#{other}", g.number);
+                let key = OnceKey::UnpairedByModerator {
+                    round,
+                    group: g.number,
+                    user: other.clone(),
+                };
                 self.dm_once(&key, other, &messages::moderator::unpaired_member())
                     .await?;
             }
@@ -538,7 +544,11 @@ impl Bot {
         self.update_group(round, g.number, |g| g.dissolved = true)
             .await?;
         for m in g.active_members() {
-            let key = format!("UNPAIRED-BY-MOD#{round}#{}#{m}", g.number);
+            let key = OnceKey::UnpairedByModerator {
+                round,
+                group: g.number,
+                user: m.clone(),
+            };
             self.dm_once(&key, m, &messages::moderator::unpaired_member())
                 .await?;
         }
@@ -649,7 +659,12 @@ impl Bot {
         };
         let remaining: Vec<UserId> = updated.active_members().cloned().collect();
         for r in &remaining {
-            let key = format!("PARTNER-LEFT#{round}#{}#{user}#{r}", g.number);
+            let key = OnceKey::PartnerLeft {
+                round,
+                group: g.number,
+                departed: user.clone(),
+                recipient: r.clone(),
+            };
             let still_paired = remaining.len() >= 2;
             self.dm_once(
                 &key,
@@ -659,7 +674,11 @@ impl Bot {
             .await?;
         }
         if remaining.len() == 1 {
-            let key = format!("PARTNER-LEFT-MODS#{round}#{}#{user}", g.number);
+            let key = OnceKey::PartnerLeftModerators {
+                round,
+                group: g.number,
+                departed: user.clone(),
+            };
             let msg = messages::moderator::partner_left_alert(user, &remaining[0]);
             self.tell_moderators_once(&key, &msg).await?;
         }
@@ -678,7 +697,10 @@ impl Bot {
         if !calendar::more_than_half_left(&self.cfg, round, now) {
             return self
                 .dm_once(
-                    &format!("LATE#{round}#{user}"),
+                    &OnceKey::Late {
+                        round,
+                        user: user.clone(),
+                    },
                     user,
                     &messages::moderator::late_wait(&self.cfg, now),
                 )
@@ -700,7 +722,10 @@ impl Bot {
                 }
                 None => {
                     self.dm_once(
-                        &format!("LATE#{round}#{user}"),
+                        &OnceKey::Late {
+                            round,
+                            user: user.clone(),
+                        },
                         user,
                         &messages::moderator::late_wait(&self.cfg, now),
                     )

@@ -13,6 +13,7 @@ use crate::messages::{self, actions};
 use crate::model::{
     CheckinAnswer, Confirmation, Group, Ineligible, Member, MemberStatus, Round, RoundState,
 };
+use crate::once_key::OnceKey;
 use crate::pairing;
 use crate::ports::BusEvent;
 
@@ -403,7 +404,7 @@ impl Bot {
     /// unreachable instead of failing (retrying would not help).
     pub(crate) async fn dm_once(
         &self,
-        key: &str,
+        key: &OnceKey,
         user: &UserId,
         message: &crate::surface::Message,
     ) -> Result<bool> {
@@ -452,7 +453,11 @@ impl Bot {
         let intro = messages::rounds::group_intro(&self.cfg, &group);
         // Keyed by size too: a late joiner turning the pair into a trio gets a
         // new group DM with all three.
-        let key = format!("NOTIFY#{round}#{number}#group{}", group.members.len());
+        let key = OnceKey::NotifyGroup {
+            round,
+            group: number,
+            size: group.members.len(),
+        };
         self.once_or_retry(&key, || async {
                 match self.group_dm(&group.members, &intro).await {
                     Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
@@ -475,8 +480,12 @@ impl Bot {
                 group_dm.as_ref(),
                 self.now(),
             );
-            self.dm_once(&format!("NOTIFY#{round}#{number}#{}", me.id), &me.id, &msg)
-                .await?;
+            let key = OnceKey::Notify {
+                round,
+                group: number,
+                user: me.id.clone(),
+            };
+            self.dm_once(&key, &me.id, &msg).await?;
         }
         Ok(())
     }
@@ -490,9 +499,11 @@ impl Bot {
             Some(w) => messages::rounds::unmatched(&self.cfg, round, w, self.now()),
             None => messages::rounds::not_confirmed(&self.cfg, round, self.now()),
         };
-        self.dm_once(&format!("UNPAIRED#{round}#{user}"), user, &msg)
-            .await
-            .map(|_| ())
+        let key = OnceKey::Unpaired {
+            round,
+            user: user.clone(),
+        };
+        self.dm_once(&key, user, &msg).await.map(|_| ())
     }
 
     async fn send_reconfirm(&self, round: RoundId, user: &UserId) -> Result<()> {
@@ -503,9 +514,11 @@ impl Bot {
             return Ok(());
         }
         let msg = messages::rounds::reconfirm(&self.cfg, round);
-        self.dm_once(&format!("RECONFIRM#{round}#{user}"), user, &msg)
-            .await
-            .map(|_| ())
+        let key = OnceKey::Reconfirm {
+            round,
+            user: user.clone(),
+        };
+        self.dm_once(&key, user, &msg).await.map(|_| ())
     }
 
     async fn send_checkin(&self, round: RoundId, number: u32, day: u32) -> Result<()> {
@@ -518,8 +531,12 @@ impl Bot {
         for user in group.active_members() {
             let partners: Vec<UserId> = group.partners_of(user).cloned().collect();
             let msg = messages::rounds::checkin(&self.cfg, round, number, day, &partners);
-            self.dm_once(&format!("CHECKIN#{round}#{day}#{user}"), user, &msg)
-                .await?;
+            let key = OnceKey::Checkin {
+                round,
+                day,
+                user: user.clone(),
+            };
+            self.dm_once(&key, user, &msg).await?;
         }
         Ok(())
     }
@@ -530,8 +547,11 @@ impl Bot {
         };
         let msg = messages::moderator::round_summary(&r);
         for m in self.cfg.moderators.clone() {
-            self.dm_once(&format!("SUMMARY#{round}#{m}"), &m, &msg)
-                .await?;
+            let key = OnceKey::Summary {
+                round,
+                moderator: m.clone(),
+            };
+            self.dm_once(&key, &m, &msg).await?;
         }
         Ok(())
     }
@@ -614,7 +634,11 @@ impl Bot {
                     continue;
                 }
                 let msg = messages::moderator::unresponsive_alert(user, &g);
-                let key = format!("ALERT#{round}#{}#{user}", g.number);
+                let key = OnceKey::Alert {
+                    round,
+                    group: g.number,
+                    user: user.clone(),
+                };
                 sent += usize::from(self.tell_moderators_once(&key, &msg).await?);
             }
         }

@@ -1,0 +1,443 @@
+//! Every exactly-once marker the bot writes to the ledger, as one type.
+//!
+//! A key names a piece of work that must happen at most once (a Slack event
+//! handled, a DM sent, a moderator alerted). This module is the only place
+//! that turns a key into the ledger's string and back, so two kinds of work
+//! can never share a marker by accident. User ids stay typed inside the
+//! variants: anything that changes how a user id appears in a key (such as a
+//! keyed hash) changes it here, in [`OnceKey::render`].
+//!
+//! Free-text fields (Slack event ids, view submissions, button values) are escaped
+//! (`%` → `%25`, `#` → `%23`) so a field can never forge a separator; Slack's
+//! own ids contain neither, so their keys read exactly as before.
+
+use std::fmt;
+
+use crate::ids::{RoundId, UserId};
+
+/// One exactly-once marker.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OnceKey {
+    /// A Slack Events API delivery (`event_id`).
+    Event { event_id: String },
+    /// A submitted modal state (its view id and hash): its confirmation DM.
+    View { submission: String },
+    /// A button click by `user` on one message or view state (`target`).
+    Click {
+        user: UserId,
+        action_id: String,
+        value: String,
+        target: String,
+    },
+    /// The pairing DM to one member of a group.
+    Notify {
+        round: RoundId,
+        group: u32,
+        user: UserId,
+    },
+    /// The group DM of a group of `size` (a trio gets its own once it grows).
+    NotifyGroup {
+        round: RoundId,
+        group: u32,
+        size: usize,
+    },
+    /// "You weren't paired this month".
+    Unpaired { round: RoundId, user: UserId },
+    /// "Stay in for next month?".
+    Reconfirm { round: RoundId, user: UserId },
+    /// A check-in `day` days into the round.
+    Checkin {
+        round: RoundId,
+        day: u32,
+        user: UserId,
+    },
+    /// The round summary to one moderator.
+    Summary { round: RoundId, moderator: UserId },
+    /// "Partner not responding" alert to the moderators.
+    Alert {
+        round: RoundId,
+        group: u32,
+        user: UserId,
+    },
+    /// The answer to a moderator's "run", per outcome (paired or not).
+    RunReply {
+        round: RoundId,
+        moderator: UserId,
+        paired: bool,
+    },
+    /// "A moderator ended your pairing".
+    UnpairedByModerator {
+        round: RoundId,
+        group: u32,
+        user: UserId,
+    },
+    /// "Your partner left" to one remaining member.
+    PartnerLeft {
+        round: RoundId,
+        group: u32,
+        departed: UserId,
+        recipient: UserId,
+    },
+    /// "Someone is left alone" to the moderators.
+    PartnerLeftModerators {
+        round: RoundId,
+        group: u32,
+        departed: UserId,
+    },
+    /// "We'll pair you soon" to a late joiner.
+    Late { round: RoundId, user: UserId },
+    /// The channel invitation to someone who mentioned the bot from outside.
+    Invite { user: UserId },
+}
+
+/// A string that is not a key this module renders.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a once-key: {0:?}")]
+pub struct BadOnceKey(pub String);
+
+impl OnceKey {
+    /// The ledger string for this key (the one place keys are formatted).
+    pub fn render(&self) -> String {
+        use OnceKey::*;
+        let f = |parts: &[&str]| parts.join("#");
+        match self {
+            Event { event_id } => f(&["EVENT", &esc(event_id)]),
+            View { submission } => f(&["VIEW", &esc(submission)]),
+            Click {
+                user,
+                action_id,
+                value,
+                target,
+            } => f(&[
+                "ACTION",
+                &uid(user),
+                &esc(action_id),
+                &esc(value),
+                &esc(target),
+            ]),
+            Notify { round, group, user } => {
+                f(&["NOTIFY", &round.to_string(), &group.to_string(), &uid(user)])
+            }
+            NotifyGroup { round, group, size } => f(&[
+                "NOTIFY",
+                &round.to_string(),
+                &group.to_string(),
+                &format!("group{size}"),
+            ]),
+            Unpaired { round, user } => f(&["UNPAIRED", &round.to_string(), &uid(user)]),
+            Reconfirm { round, user } => f(&["RECONFIRM", &round.to_string(), &uid(user)]),
+            Checkin { round, day, user } => {
+                f(&["CHECKIN", &round.to_string(), &day.to_string(), &uid(user)])
+            }
+            Summary { round, moderator } => f(&["SUMMARY", &round.to_string(), &uid(moderator)]),
+            Alert { round, group, user } => {
+                f(&["ALERT", &round.to_string(), &group.to_string(), &uid(user)])
+            }
+            RunReply {
+                round,
+                moderator,
+                paired,
+            } => f(&[
+                "RUNREPLY",
+                &round.to_string(),
+                &uid(moderator),
+                &paired.to_string(),
+            ]),
+            UnpairedByModerator { round, group, user } => f(&[
+                "UNPAIRED-BY-MOD",
+                &round.to_string(),
+                &group.to_string(),
+                &uid(user),
+            ]),
+            PartnerLeft {
+                round,
+                group,
+                departed,
+                recipient,
+            } => f(&[
+                "PARTNER-LEFT",
+                &round.to_string(),
+                &group.to_string(),
+                &uid(departed),
+                &uid(recipient),
+            ]),
+            PartnerLeftModerators {
+                round,
+                group,
+                departed,
+            } => f(&[
+                "PARTNER-LEFT-MODS",
+                &round.to_string(),
+                &group.to_string(),
+                &uid(departed),
+            ]),
+            Late { round, user } => f(&["LATE", &round.to_string(), &uid(user)]),
+            Invite { user } => f(&["INVITE", &uid(user)]),
+        }
+    }
+
+    /// Reads a rendered key back (diagnostics, tests, tools).
+    pub fn parse(s: &str) -> Result<Self, BadOnceKey> {
+        parse_parts(&s.split('#').collect::<Vec<_>>()).ok_or_else(|| BadOnceKey(s.to_string()))
+    }
+}
+
+impl fmt::Display for OnceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('%', "%25").replace('#', "%23")
+}
+
+fn unesc(s: &str) -> Option<String> {
+    let out = s.replace("%23", "#").replace("%25", "%");
+    // Only the two escapes this module writes may appear.
+    (esc(&out) == s).then_some(out)
+}
+
+fn uid(u: &UserId) -> String {
+    esc(u.as_str())
+}
+
+fn parse_parts(p: &[&str]) -> Option<OnceKey> {
+    use OnceKey::*;
+    let user = |s: &str| unesc(s).map(UserId);
+    let round = |s: &str| s.parse::<RoundId>().ok();
+    let num = |s: &str| s.parse::<u32>().ok();
+    Some(match p {
+        ["EVENT", e] => Event {
+            event_id: unesc(e)?,
+        },
+        ["VIEW", v] => View {
+            submission: unesc(v)?,
+        },
+        ["ACTION", u, a, v, t] => Click {
+            user: user(u)?,
+            action_id: unesc(a)?,
+            value: unesc(v)?,
+            target: unesc(t)?,
+        },
+        ["NOTIFY", r, g, last] => match last.strip_prefix("group") {
+            Some(size) => NotifyGroup {
+                round: round(r)?,
+                group: num(g)?,
+                size: size.parse().ok()?,
+            },
+            None => Notify {
+                round: round(r)?,
+                group: num(g)?,
+                user: user(last)?,
+            },
+        },
+        ["UNPAIRED", r, u] => Unpaired {
+            round: round(r)?,
+            user: user(u)?,
+        },
+        ["RECONFIRM", r, u] => Reconfirm {
+            round: round(r)?,
+            user: user(u)?,
+        },
+        ["CHECKIN", r, d, u] => Checkin {
+            round: round(r)?,
+            day: num(d)?,
+            user: user(u)?,
+        },
+        ["SUMMARY", r, m] => Summary {
+            round: round(r)?,
+            moderator: user(m)?,
+        },
+        ["ALERT", r, g, u] => Alert {
+            round: round(r)?,
+            group: num(g)?,
+            user: user(u)?,
+        },
+        ["RUNREPLY", r, m, paired] => RunReply {
+            round: round(r)?,
+            moderator: user(m)?,
+            paired: paired.parse().ok()?,
+        },
+        ["UNPAIRED-BY-MOD", r, g, u] => UnpairedByModerator {
+            round: round(r)?,
+            group: num(g)?,
+            user: user(u)?,
+        },
+        ["PARTNER-LEFT", r, g, d, u] => PartnerLeft {
+            round: round(r)?,
+            group: num(g)?,
+            departed: user(d)?,
+            recipient: user(u)?,
+        },
+        ["PARTNER-LEFT-MODS", r, g, d] => PartnerLeftModerators {
+            round: round(r)?,
+            group: num(g)?,
+            departed: user(d)?,
+        },
+        ["LATE", r, u] => Late {
+            round: round(r)?,
+            user: user(u)?,
+        },
+        ["INVITE", u] => Invite { user: user(u)? },
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn round() -> impl Strategy<Value = RoundId> {
+        (2000i32..2100, 1u32..=12).prop_map(|(y, m)| RoundId::new(y, m).unwrap())
+    }
+
+    /// Slack user ids: upper-case letters and digits after U or W.
+    fn user() -> impl Strategy<Value = UserId> {
+        "[UW][A-Z0-9]{2,11}".prop_map(UserId)
+    }
+
+    /// Free text from Slack, separators and escapes included.
+    fn text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9.:#%_-]{0,12}"
+    }
+
+    fn key() -> impl Strategy<Value = OnceKey> {
+        use OnceKey::*;
+        prop_oneof![
+            text().prop_map(|event_id| Event { event_id }),
+            text().prop_map(|submission| View { submission }),
+            (user(), text(), text(), text()).prop_map(|(user, action_id, value, target)| Click {
+                user,
+                action_id,
+                value,
+                target
+            }),
+            (round(), any::<u32>(), user()).prop_map(|(round, group, user)| Notify {
+                round,
+                group,
+                user
+            }),
+            (round(), any::<u32>(), 0usize..10).prop_map(|(round, group, size)| NotifyGroup {
+                round,
+                group,
+                size
+            }),
+            (round(), user()).prop_map(|(round, user)| Unpaired { round, user }),
+            (round(), user()).prop_map(|(round, user)| Reconfirm { round, user }),
+            (round(), any::<u32>(), user()).prop_map(|(round, day, user)| Checkin {
+                round,
+                day,
+                user
+            }),
+            (round(), user()).prop_map(|(round, moderator)| Summary { round, moderator }),
+            (round(), any::<u32>(), user()).prop_map(|(round, group, user)| Alert {
+                round,
+                group,
+                user
+            }),
+            (round(), user(), any::<bool>()).prop_map(|(round, moderator, paired)| RunReply {
+                round,
+                moderator,
+                paired
+            }),
+            (round(), any::<u32>(), user())
+                .prop_map(|(round, group, user)| { UnpairedByModerator { round, group, user } }),
+            (round(), any::<u32>(), user(), user()).prop_map(
+                |(round, group, departed, recipient)| PartnerLeft {
+                    round,
+                    group,
+                    departed,
+                    recipient
+                }
+            ),
+            (round(), any::<u32>(), user()).prop_map(|(round, group, departed)| {
+                PartnerLeftModerators {
+                    round,
+                    group,
+                    departed,
+                }
+            }),
+            (round(), user()).prop_map(|(round, user)| Late { round, user }),
+            user().prop_map(|user| Invite { user }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_key_reads_back_as_itself(k in key()) {
+            prop_assert_eq!(OnceKey::parse(&k.render()), Ok(k));
+        }
+
+        #[test]
+        fn distinct_keys_never_share_a_marker(a in key(), b in key()) {
+            prop_assume!(a != b);
+            prop_assert_ne!(a.render(), b.render());
+        }
+    }
+
+    #[test]
+    fn keys_read_as_the_markers_already_in_the_ledger() {
+        let r = RoundId::new(2027, 1).unwrap();
+        let u = UserId::from("U1");
+        let cases = [
+            (
+                OnceKey::Event {
+                    event_id: "Ev1".into(),
+                },
+                "EVENT#Ev1",
+            ),
+            (
+                OnceKey::NotifyGroup {
+                    round: r,
+                    group: 3,
+                    size: 2,
+                },
+                "NOTIFY#2027-01#3#group2",
+            ),
+            (
+                OnceKey::Notify {
+                    round: r,
+                    group: 3,
+                    user: u.clone(),
+                },
+                "NOTIFY#2027-01#3#U1",
+            ),
+            (
+                OnceKey::RunReply {
+                    round: r,
+                    moderator: u.clone(),
+                    paired: true,
+                },
+                "RUNREPLY#2027-01#U1#true",
+            ),
+            (
+                OnceKey::Click {
+                    user: u,
+                    action_id: "checkin_met".into(),
+                    value: "2027-01:3:7".into(),
+                    target: "1.2".into(),
+                },
+                "ACTION#U1#checkin_met#2027-01:3:7#1.2",
+            ),
+        ];
+        for (k, s) in cases {
+            assert_eq!(k.render(), s);
+        }
+    }
+
+    #[test]
+    fn strings_that_are_not_keys_are_refused() {
+        for s in [
+            "",
+            "EVENT",
+            "NOTIFY#2027-13#1#U1",
+            "LATE#2027-01",
+            "X#1",
+            "EVENT#a%2",
+        ] {
+            assert!(OnceKey::parse(s).is_err(), "{s}");
+        }
+    }
+}
