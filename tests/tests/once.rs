@@ -9,11 +9,16 @@ use integration_tests::*;
 use mentor_domain::memory::{FixedClock, MemoryStore, RecordingMessenger};
 use mentor_domain::ports::{Claim, ClaimToken, Ledger};
 use mentor_domain::usecases::Deps;
-use mentor_domain::{Bot, Error, ProgrammeConfig};
+use mentor_domain::{Bot, Error, OnceKey, ProgrammeConfig};
 use tokio::sync::oneshot;
 
 const KEY: &str = "NOTIFY#2026-12#1#U0ANA";
 const START: &str = "2026-12-01T09:00:00Z";
+
+/// The pairing DM marker that `KEY` stores.
+fn once_key() -> OnceKey {
+    OnceKey::parse(KEY).expect("KEY is a once-key")
+}
 
 fn memory_bot() -> (Bot, Arc<FixedClock>, Arc<MemoryStore>) {
     let clock = Arc::new(FixedClock::at(utc(START)));
@@ -32,7 +37,8 @@ async fn a_stalled_worker_cannot_undo_the_work_of_the_worker_that_took_over(
     let runs = AtomicUsize::new(0);
     let (started_tx, started_rx) = oneshot::channel::<()>();
     let (wake_tx, wake_rx) = oneshot::channel::<()>();
-    let worker_a = bot.once_or_retry(KEY, || async {
+    let key = once_key();
+    let worker_a = bot.once_or_retry(&key, || async {
         runs.fetch_add(1, Ordering::SeqCst);
         let _ = started_tx.send(());
         let _ = wake_rx.await;
@@ -44,7 +50,7 @@ async fn a_stalled_worker_cannot_undo_the_work_of_the_worker_that_took_over(
         let _ = started_rx.await;
         clock.advance(Duration::minutes(7));
         let b = bot
-            .once_or_retry(KEY, || async {
+            .once_or_retry(&once_key(), || async {
                 runs.fetch_add(1, Ordering::SeqCst);
                 Ok(())
             })
@@ -56,7 +62,7 @@ async fn a_stalled_worker_cannot_undo_the_work_of_the_worker_that_took_over(
     assert!(a.is_err(), "A reports its own failure");
     assert!(matches!(b, Ok(true)), "B took the stale claim over: {b:?}");
     let third = bot
-        .once_or_retry(KEY, || async {
+        .once_or_retry(&once_key(), || async {
             runs.fetch_add(1, Ordering::SeqCst);
             Ok(())
         })
