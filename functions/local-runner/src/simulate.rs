@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use mentor_domain::action::{Action, ReconfirmAnswer};
 use mentor_domain::memory::{FixedClock, RecordingMessenger, SlackCall};
-use mentor_domain::messages::actions;
+use mentor_domain::model::CheckinAnswer;
 use mentor_domain::profile_form::{self, FieldValue, FormValues, enum_value};
-use mentor_domain::usecases::{Action, Deps, Origin};
+use mentor_domain::usecases::{Click, Deps, Origin};
 use mentor_domain::{Bot, Experience, Frequency, Mode, ProgrammeConfig, RoundId, UserId};
 
 /// A tiny deterministic generator (SplitMix64), so a seed reproduces a run.
@@ -168,40 +169,47 @@ pub async fn simulate(
                     .entry(msg.text.clone())
                     .or_default() += 1;
             }
-            let ids = msg.action_ids();
-            let value = |id: &str| {
-                msg.blocks.iter().find_map(|b| match b {
-                    mentor_domain::surface::Block::Buttons(bs) => bs
-                        .iter()
-                        .find(|x| x.action_id == id)
-                        .map(|x| x.value.clone()),
-                    _ => None,
-                })
-            };
-            let answer = if ids.iter().any(|a| a == actions::RECONFIRM_YES) {
+            let actions = msg.actions();
+            let reminder = actions.iter().find_map(|a| match a {
+                Action::Reconfirm { round, .. } => Some(*round),
+                _ => None,
+            });
+            let checkin = actions.iter().find_map(|a| match a {
+                Action::Checkin {
+                    round, group, day, ..
+                } => Some((*round, *group, *day)),
+                _ => None,
+            });
+            let answer = if let Some(round) = reminder {
                 let roll = rng.below(100);
-                Some(match roll {
-                    0..=79 => actions::RECONFIRM_YES,
-                    80..=89 => actions::RECONFIRM_SKIP,
-                    90..=92 => actions::RECONFIRM_OPT_OUT,
-                    _ => "", // ignores the reminder
+                let answer = match roll {
+                    0..=79 => Some(ReconfirmAnswer::Yes),
+                    80..=89 => Some(ReconfirmAnswer::Skip),
+                    90..=92 => Some(ReconfirmAnswer::OptOut),
+                    _ => None, // ignores the reminder
+                };
+                answer.map(|answer| Action::Reconfirm { answer, round })
+            } else if let Some((round, group, day)) = checkin {
+                let answer = *rng.pick(&[
+                    CheckinAnswer::Met,
+                    CheckinAnswer::Met,
+                    CheckinAnswer::NotYet,
+                    CheckinAnswer::Unresponsive,
+                ]);
+                Some(Action::Checkin {
+                    answer,
+                    round,
+                    group,
+                    day,
                 })
-            } else if ids.iter().any(|a| a == actions::CHECKIN_MET) {
-                Some(*rng.pick(&[
-                    actions::CHECKIN_MET,
-                    actions::CHECKIN_MET,
-                    actions::CHECKIN_NOT_YET,
-                    actions::CHECKIN_UNRESPONSIVE,
-                ]))
             } else {
                 None
             };
-            if let Some(action_id) = answer.filter(|a| !a.is_empty()) {
+            if let Some(action) = answer {
                 clicks += 1;
-                let a = Action {
+                let a = Click {
                     user: user.clone(),
-                    action_id: action_id.into(),
-                    value: value(action_id).unwrap_or_default(),
+                    action,
                     trigger_id: None,
                     dedupe_key: format!("click-{clicks}"),
                     response_url: None,

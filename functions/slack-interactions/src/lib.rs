@@ -8,7 +8,7 @@ use mentor_aws::app::App;
 use mentor_aws::web::{self, HttpResponse};
 use mentor_domain::UserId;
 use mentor_domain::profile_form;
-use mentor_domain::usecases::{Action, ActionOutcome};
+use mentor_domain::usecases::{Action, ActionOutcome, Click};
 use mentor_slack::blocks;
 use mentor_slack::interactions::{self, Interaction};
 use serde_json::json;
@@ -51,17 +51,16 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 .or(container.view_id)
                 .or(item.action_ts)
                 .unwrap_or_default();
-            let action = Action {
+            let click = Click {
                 user: UserId(user.id),
-                action_id: item.action_id,
-                value: item.value.unwrap_or_default(),
+                action: Action::decode(&item.action_id, item.value.as_deref().unwrap_or_default()),
                 trigger_id,
                 dedupe_key: target,
                 response_url,
             };
-            match app.bot.on_action(&action).await {
+            match app.bot.on_action(&click).await {
                 Ok(ActionOutcome::Unknown) => {
-                    tracing::debug!(action_id = %action.action_id, "unknown action ignored");
+                    tracing::debug!(action_id = %item.action_id, "unknown action ignored");
                     web::status(StatusCode::OK)
                 }
                 Ok(_) => web::status(StatusCode::OK),

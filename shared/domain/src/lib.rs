@@ -6,6 +6,7 @@
 //! live in other crates; in-memory adapters live in [`memory`] so the same use
 //! cases run in unit tests and the local demo.
 
+pub mod action;
 pub mod calendar;
 pub mod commands;
 pub mod config;

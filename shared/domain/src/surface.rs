@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::action::Action;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ButtonStyle {
     Default,
@@ -22,14 +24,20 @@ pub struct Button {
 }
 
 impl Button {
-    pub fn new(action_id: &str, text: &str, value: impl Into<String>) -> Self {
+    /// A button that sends `action` back when clicked.
+    pub fn new(action: Action, text: &str) -> Self {
+        let (action_id, value) = action.encode();
         Self {
             action_id: action_id.into(),
             text: text.into(),
-            value: value.into(),
+            value,
             style: ButtonStyle::Default,
             url: None,
         }
+    }
+    /// What this button does when clicked.
+    pub fn action(&self) -> Action {
+        Action::decode(&self.action_id, &self.value)
     }
     pub fn primary(mut self) -> Self {
         self.style = ButtonStyle::Primary;
@@ -118,9 +126,9 @@ impl Message {
         }
     }
 
-    /// The action ids of every button, in order.
-    pub fn action_ids(&self) -> Vec<String> {
-        buttons(&self.blocks).map(|b| b.action_id.clone()).collect()
+    /// What every button does, in order.
+    pub fn actions(&self) -> Vec<Action> {
+        buttons(&self.blocks).map(Button::action).collect()
     }
 }
 
@@ -170,7 +178,7 @@ impl Home {
             .collect::<Vec<_>>()
             .join("\n")
     }
-    pub fn action_ids(&self) -> Vec<String> {
-        buttons(&self.blocks).map(|b| b.action_id.clone()).collect()
+    pub fn actions(&self) -> Vec<Action> {
+        buttons(&self.blocks).map(Button::action).collect()
     }
 }

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::action::Action;
 use crate::calendar;
 use crate::config::ProgrammeConfig;
 use crate::ids::{RoundId, UserId};
@@ -12,33 +13,9 @@ use crate::surface::{Block, Button, Home, Message};
 pub mod moderator;
 pub mod rounds;
 
-pub mod actions {
-    //! Button action ids: the contract between messages and the interaction handler.
-    pub const OPEN_PROFILE: &str = "open_profile";
-    pub const PAUSE: &str = "pause";
-    pub const RESUME: &str = "resume";
-    pub const OPT_OUT: &str = "opt_out";
-    pub const OPT_IN: &str = "opt_in";
-    pub const DELETE_CONFIRM: &str = "delete_confirm";
-    pub const DELETE_CANCEL: &str = "delete_cancel";
-    pub const RECONFIRM_YES: &str = "reconfirm_yes";
-    pub const RECONFIRM_SKIP: &str = "reconfirm_skip";
-    pub const RECONFIRM_OPT_OUT: &str = "reconfirm_opt_out";
-    pub const CHECKIN_MET: &str = "checkin_met";
-    pub const CHECKIN_NOT_YET: &str = "checkin_not_yet";
-    pub const CHECKIN_UNRESPONSIVE: &str = "checkin_unresponsive";
-    pub const CHECKIN_WANT_OUT: &str = "checkin_want_out";
-    pub const OPEN_GROUP_DM: &str = "open_group_dm";
-    pub const RESOURCES: &str = "resources";
-    pub const MOD_PREVIEW: &str = "mod_preview";
-    pub const MOD_RUN: &str = "mod_run";
-    pub const MOD_REPAIR: &str = "mod_repair";
-    pub const MOD_STATS: &str = "mod_stats";
-}
-
 /// Resources as a link button.
 pub(crate) fn resources_button(cfg: &ProgrammeConfig) -> Button {
-    Button::new(actions::RESOURCES, "Resources", "").link(&cfg.resources_url)
+    Button::new(Action::Resources, "Resources").link(&cfg.resources_url)
 }
 
 /// A moment in each reader's own time zone: Slack renders
@@ -87,7 +64,7 @@ pub fn help(cfg: &ProgrammeConfig, is_moderator: bool) -> Message {
         ));
     }
     blocks.push(Block::Buttons(vec![
-        Button::new(actions::OPEN_PROFILE, "Edit my profile", ""),
+        Button::new(Action::OpenProfile, "Edit my profile"),
         resources_button(cfg),
     ]));
     Message {
@@ -119,7 +96,7 @@ pub fn welcome(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
                 next_round_line(cfg, now)
             )),
             Block::Buttons(vec![
-                Button::new(actions::OPEN_PROFILE, "Set up my profile", "").primary(),
+                Button::new(Action::OpenProfile, "Set up my profile").primary(),
                 resources_button(cfg),
             ]),
             Block::Context("Say `help` any time to see what I can do.".into()),
@@ -157,7 +134,7 @@ pub fn profile_saved(
             Block::Section(headline.into()),
             Block::Section(profile_summary(profile)),
             Block::Section(next_round_line(cfg, now)),
-            Block::Buttons(vec![Button::new(actions::OPEN_PROFILE, "Edit profile", "")]),
+            Block::Buttons(vec![Button::new(Action::OpenProfile, "Edit profile")]),
         ],
     }
 }
@@ -201,7 +178,7 @@ fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
 }
 
 pub fn status(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> Message {
-    let mut buttons = vec![Button::new(actions::OPEN_PROFILE, "Edit profile", "")];
+    let mut buttons = vec![Button::new(Action::OpenProfile, "Edit profile")];
     buttons.extend(status_buttons(s.member.status));
     Message {
         text: format!("Your mentoring status: {}", s.member.status.label()),
@@ -215,15 +192,15 @@ pub fn status(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> Message {
 fn status_buttons(status: MemberStatus) -> Vec<Button> {
     match status {
         MemberStatus::Active => vec![
-            Button::new(actions::PAUSE, "Pause", ""),
-            Button::new(actions::OPT_OUT, "Opt out", "").danger(),
+            Button::new(Action::Pause, "Pause"),
+            Button::new(Action::OptOut, "Opt out").danger(),
         ],
         MemberStatus::Paused => vec![
-            Button::new(actions::RESUME, "Resume", "").primary(),
-            Button::new(actions::OPT_OUT, "Opt out", "").danger(),
+            Button::new(Action::Resume, "Resume").primary(),
+            Button::new(Action::OptOut, "Opt out").danger(),
         ],
         MemberStatus::OptedOut | MemberStatus::Unreachable => {
-            vec![Button::new(actions::OPT_IN, "Opt in", "").primary()]
+            vec![Button::new(Action::OptIn, "Opt in").primary()]
         }
         MemberStatus::Onboarding | MemberStatus::Left => vec![],
     }
@@ -249,7 +226,7 @@ pub fn paused(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
                  stays your partner this month. {}",
                 next_round_line(cfg, now)
             )),
-            Block::Buttons(vec![Button::new(actions::RESUME, "Resume", "").primary()]),
+            Block::Buttons(vec![Button::new(Action::Resume, "Resume").primary()]),
         ],
     }
 }
@@ -274,7 +251,7 @@ pub fn opted_out(had_partner: bool) -> Message {
                 "You've opted out, and won't be paired again.{partner} Your profile is kept so you \
                  can come back with one click; say `delete my data` to remove it."
             )),
-            Block::Buttons(vec![Button::new(actions::OPT_IN, "Opt back in", "")]),
+            Block::Buttons(vec![Button::new(Action::OptIn, "Opt back in")]),
         ],
     }
 }
@@ -301,8 +278,8 @@ pub fn delete_confirm_request() -> Message {
                     .into(),
             ),
             Block::Buttons(vec![
-                Button::new(actions::DELETE_CONFIRM, "Yes, delete my data", "").danger(),
-                Button::new(actions::DELETE_CANCEL, "Keep my data", ""),
+                Button::new(Action::DeleteConfirm, "Yes, delete my data").danger(),
+                Button::new(Action::DeleteCancel, "Keep my data"),
             ]),
         ],
     }
@@ -337,7 +314,7 @@ pub fn channel_invite(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
                 next_round_line(cfg, now)
             )),
             Block::Buttons(vec![
-                Button::new(actions::OPEN_PROFILE, "Sign me up", "").primary(),
+                Button::new(Action::OpenProfile, "Sign me up").primary(),
                 resources_button(cfg),
             ]),
         ],
@@ -366,11 +343,7 @@ pub fn rejoined(cfg: &ProgrammeConfig, now: DateTime<Utc>, profile_is_old: bool)
                 cfg.channel_name,
                 next_round_line(cfg, now)
             )),
-            Block::Buttons(vec![Button::new(
-                actions::OPEN_PROFILE,
-                "Review profile",
-                "",
-            )]),
+            Block::Buttons(vec![Button::new(Action::OpenProfile, "Review profile")]),
         ],
     }
 }
@@ -389,7 +362,7 @@ pub fn home(
                 cfg.channel_name
             )));
             blocks.push(Block::Buttons(vec![
-                Button::new(actions::OPEN_PROFILE, "Set up my profile", "").primary(),
+                Button::new(Action::OpenProfile, "Set up my profile").primary(),
                 resources_button(cfg),
             ]));
         }
@@ -401,7 +374,7 @@ pub fn home(
                     profile_summary(p)
                 )));
             }
-            let mut buttons = vec![Button::new(actions::OPEN_PROFILE, "Edit profile", "")];
+            let mut buttons = vec![Button::new(Action::OpenProfile, "Edit profile")];
             buttons.extend(status_buttons(s.member.status));
             buttons.push(resources_button(cfg));
             blocks.push(Block::Buttons(buttons));
@@ -435,10 +408,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("no fixed mentor or mentee roles"));
-        assert_eq!(
-            m.action_ids(),
-            vec![actions::OPEN_PROFILE, actions::RESOURCES]
-        );
+        assert_eq!(m.actions(), vec![Action::OpenProfile, Action::Resources]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use mentor_matching::RoundPlan;
 
-use super::actions;
+use crate::action::{Action, ModeratorAction};
 use crate::config::ProgrammeConfig;
 use crate::ids::{RoundId, UserId};
 use crate::model::{CheckinAnswer, Group, Member, MemberStatus, Round};
@@ -177,9 +177,8 @@ pub fn round_summary(r: &Round) -> Message {
 fn repair_button(user: &UserId) -> Block {
     Block::Buttons(vec![
         Button::new(
-            actions::MOD_REPAIR,
+            Action::Moderator(ModeratorAction::Repair(user.clone())),
             &format!("Re-pair {}", user.as_str()),
-            user.as_str(),
         )
         .primary(),
     ])

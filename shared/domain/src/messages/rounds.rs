@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use mentor_matching::Reason;
 
-use super::{actions, next_round_line, resources_button};
+use super::{next_round_line, resources_button};
+use crate::action::{Action, ReconfirmAnswer};
 use crate::config::ProgrammeConfig;
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::model::{CheckinAnswer, Confirmation, Group, Member, UnmatchedWhy};
@@ -62,7 +63,7 @@ fn capitalise(s: &str) -> String {
 
 pub fn reconfirm(cfg: &ProgrammeConfig, round: RoundId) -> Message {
     let when = super::round_start_text(cfg, round);
-    let v = round.to_string();
+    let answer = |answer| Action::Reconfirm { answer, round };
     Message {
         text: format!("Stay in peer mentoring for {}?", round.label()),
         blocks: vec![
@@ -72,9 +73,9 @@ pub fn reconfirm(cfg: &ProgrammeConfig, round: RoundId) -> Message {
                 round.label()
             )),
             Block::Buttons(vec![
-                Button::new(actions::RECONFIRM_YES, "Yes, pair me", v.clone()).primary(),
-                Button::new(actions::RECONFIRM_SKIP, "Skip next month", v.clone()),
-                Button::new(actions::RECONFIRM_OPT_OUT, "Opt out", v).danger(),
+                Button::new(answer(ReconfirmAnswer::Yes), "Yes, pair me").primary(),
+                Button::new(answer(ReconfirmAnswer::Skip), "Skip next month"),
+                Button::new(answer(ReconfirmAnswer::OptOut), "Opt out").danger(),
             ]),
             Block::Context(format!(
                 "Changed your mind? Click another button any time before {when}."
@@ -169,7 +170,7 @@ pub fn pairing_dm(
     let mut buttons = Vec::new();
     if let Some(ch) = group_dm {
         buttons.push(
-            Button::new(actions::OPEN_GROUP_DM, "Open our group DM", "")
+            Button::new(Action::OpenGroupDm, "Open our group DM")
                 .primary()
                 .link(&format!("https://slack.com/app_redirect?channel={ch}")),
         );
@@ -260,7 +261,12 @@ pub fn checkin(
     day: u32,
     partners: &[UserId],
 ) -> Message {
-    let v = format!("{round}:{group}:{day}");
+    let answer = |answer| Action::Checkin {
+        answer,
+        round,
+        group,
+        day,
+    };
     let who: Vec<String> = partners.iter().map(UserId::mention).collect();
     Message {
         text: "How's your mentoring pairing going?".into(),
@@ -270,14 +276,13 @@ pub fn checkin(
                 who.join(" and ")
             )),
             Block::Buttons(vec![
-                Button::new(actions::CHECKIN_MET, "We've met", v.clone()).primary(),
-                Button::new(actions::CHECKIN_NOT_YET, "Not yet", v.clone()),
+                Button::new(answer(CheckinAnswer::Met), "We've met").primary(),
+                Button::new(answer(CheckinAnswer::NotYet), "Not yet"),
                 Button::new(
-                    actions::CHECKIN_UNRESPONSIVE,
+                    answer(CheckinAnswer::Unresponsive),
                     "My partner isn't responding",
-                    v.clone(),
                 ),
-                Button::new(actions::CHECKIN_WANT_OUT, "I want out", v).danger(),
+                Button::new(answer(CheckinAnswer::WantOut), "I want out").danger(),
             ]),
             Block::Context(format!("Ideas for your next chat: {}", cfg.resources_url)),
         ],

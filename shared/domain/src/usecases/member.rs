@@ -4,10 +4,11 @@
 use chrono::Duration;
 
 use super::Bot;
+use crate::action::{Action, ReconfirmAnswer};
 use crate::commands::Command;
 use crate::error::Result;
 use crate::ids::{ChannelId, RoundId, UserId};
-use crate::messages::{self, StatusView, actions};
+use crate::messages::{self, StatusView};
 use crate::model::{Confirmation, Member, MemberStatus};
 use crate::once_key::OnceKey;
 use crate::profile_form::{self, FieldErrors, FormValues};
@@ -23,10 +24,9 @@ pub enum Origin {
 
 /// A button click, as the interaction handler hands it over.
 #[derive(Debug, Clone)]
-pub struct Action {
+pub struct Click {
     pub user: UserId,
-    pub action_id: String,
-    pub value: String,
+    pub action: Action,
     pub trigger_id: Option<String>,
     /// Identifies this click's target (message or view) so a double-click is ignored.
     pub dedupe_key: String,
@@ -348,37 +348,39 @@ impl Bot {
     }
 
     /// A button was clicked.
-    pub async fn on_action(&self, a: &Action) -> Result<ActionOutcome> {
-        let user = &a.user;
-        // Opening a modal must work every time (the person may have closed it).
-        if a.action_id == actions::OPEN_PROFILE {
-            return match &a.trigger_id {
-                Some(t) => self
-                    .open_profile(user, t)
-                    .await
-                    .map(|_| ActionOutcome::Done),
-                None => Ok(ActionOutcome::Unknown),
-            };
+    pub async fn on_action(&self, click: &Click) -> Result<ActionOutcome> {
+        let user = &click.user;
+        match &click.action {
+            // Opening a modal must work every time (the person may have closed it).
+            Action::OpenProfile => {
+                return match &click.trigger_id {
+                    Some(t) => self
+                        .open_profile(user, t)
+                        .await
+                        .map(|_| ActionOutcome::Done),
+                    None => Ok(ActionOutcome::Unknown),
+                };
+            }
+            // Link buttons still call back; nothing to do.
+            Action::Resources | Action::OpenGroupDm => return Ok(ActionOutcome::Done),
+            Action::Unknown { action_id } => {
+                tracing::debug!(action_id, "unknown action");
+                return Ok(ActionOutcome::Unknown);
+            }
+            _ => {}
         }
-        // Link buttons still call back; nothing to do.
-        if a.action_id == actions::RESOURCES || a.action_id == actions::OPEN_GROUP_DM {
-            return Ok(ActionOutcome::Done);
-        }
-        if !self.knows_action(&a.action_id) {
-            tracing::debug!(action_id = %a.action_id, "unknown action");
-            return Ok(ActionOutcome::Unknown);
-        }
+        let (action_id, value) = click.action.encode();
         let key = OnceKey::Click {
             user: user.clone(),
-            action_id: a.action_id.clone(),
-            value: a.value.clone(),
-            target: a.dedupe_key.clone(),
+            action_id: action_id.to_string(),
+            value,
+            target: click.dedupe_key.clone(),
         };
         let window = chrono::Duration::minutes(super::CLICK_WINDOW_MINUTES);
         let did = self
-            .once_within(&key, window, || self.apply_action(a))
+            .once_within(&key, window, || self.apply_action(click))
             .await?;
-        if did && !a.action_id.starts_with("mod_") {
+        if did && !click.action.is_moderator() {
             self.refresh_home(user).await;
         }
         Ok(if did {
@@ -388,54 +390,42 @@ impl Bot {
         })
     }
 
-    fn knows_action(&self, id: &str) -> bool {
-        use actions::*;
-        [
-            PAUSE,
-            RESUME,
-            OPT_OUT,
-            OPT_IN,
-            DELETE_CONFIRM,
-            DELETE_CANCEL,
-            RECONFIRM_YES,
-            RECONFIRM_SKIP,
-            RECONFIRM_OPT_OUT,
-            CHECKIN_MET,
-            CHECKIN_NOT_YET,
-            CHECKIN_UNRESPONSIVE,
-            CHECKIN_WANT_OUT,
-            MOD_PREVIEW,
-            MOD_RUN,
-            MOD_REPAIR,
-            MOD_STATS,
-        ]
-        .contains(&id)
-    }
-
-    async fn apply_action(&self, a: &Action) -> Result<()> {
-        use actions::*;
-        let user = &a.user;
-        match a.action_id.as_str() {
-            PAUSE => self.pause(user).await,
-            RESUME => self.resume(user).await,
-            OPT_OUT => self.opt_out(user).await,
-            OPT_IN => self.opt_in(user).await,
-            DELETE_CONFIRM => {
+    async fn apply_action(&self, click: &Click) -> Result<()> {
+        let user = &click.user;
+        match &click.action {
+            Action::Pause => self.pause(user).await,
+            Action::Resume => self.resume(user).await,
+            Action::OptOut => self.opt_out(user).await,
+            Action::OptIn => self.opt_in(user).await,
+            Action::DeleteConfirm => {
                 if self.deps.members.get(user).await?.is_some() {
                     self.delete_member_data(user).await
                 } else {
                     self.dm(user, &messages::nothing_to_delete()).await
                 }
             }
-            DELETE_CANCEL => self.dm(user, &messages::delete_cancelled()).await,
-            RECONFIRM_YES | RECONFIRM_SKIP | RECONFIRM_OPT_OUT => {
-                self.answer_reconfirm(user, &a.action_id, &a.value).await
+            Action::DeleteCancel => self.dm(user, &messages::delete_cancelled()).await,
+            Action::Reconfirm { answer, round } => {
+                self.answer_reconfirm(user, *answer, *round).await
             }
-            CHECKIN_MET | CHECKIN_NOT_YET | CHECKIN_UNRESPONSIVE | CHECKIN_WANT_OUT => {
-                self.answer_checkin(user, &a.action_id, &a.value).await
+            Action::Checkin {
+                answer,
+                round,
+                group,
+                day,
+            } => {
+                self.answer_checkin(user, *answer, *round, *group, *day)
+                    .await
             }
-            MOD_PREVIEW | MOD_RUN | MOD_REPAIR | MOD_STATS => self.moderator_button(a).await,
-            _ => Ok(()),
+            Action::Moderator(m) => {
+                self.moderator_button(user, m, click.response_url.as_deref())
+                    .await
+            }
+            // Answered in `on_action` without a click marker.
+            Action::OpenProfile
+            | Action::Resources
+            | Action::OpenGroupDm
+            | Action::Unknown { .. } => Ok(()),
         }
     }
 
@@ -539,17 +529,16 @@ impl Bot {
         Ok(())
     }
 
-    async fn answer_reconfirm(&self, user: &UserId, action: &str, value: &str) -> Result<()> {
-        let Ok(round) = value.parse::<RoundId>() else {
-            return Err(super::invalid(format!("bad round id {value:?}")));
-        };
-        if action == actions::RECONFIRM_OPT_OUT {
-            return self.opt_out(user).await;
-        }
-        let answer = if action == actions::RECONFIRM_YES {
-            Confirmation::Yes
-        } else {
-            Confirmation::Skip
+    async fn answer_reconfirm(
+        &self,
+        user: &UserId,
+        answer: ReconfirmAnswer,
+        round: RoundId,
+    ) -> Result<()> {
+        let answer = match answer {
+            ReconfirmAnswer::OptOut => return self.opt_out(user).await,
+            ReconfirmAnswer::Yes => Confirmation::Yes,
+            ReconfirmAnswer::Skip => Confirmation::Skip,
         };
         let Some(member) = self.deps.members.get(user).await? else {
             return self

@@ -17,7 +17,8 @@ use crate::once_key::OnceKey;
 use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Rounds};
 use crate::surface::Message;
 
-pub use member::{Action, ActionOutcome, Origin};
+pub use crate::action::Action;
+pub use member::{ActionOutcome, Click, Origin};
 pub use moderator::SlashReply;
 pub use rounds::TickReport;
 
@@ -300,9 +301,4 @@ impl Bot {
         }
         Ok(())
     }
-}
-
-/// Maps "not found" style errors into `Invalid` for friendlier replies.
-pub(crate) fn invalid(msg: impl Into<String>) -> Error {
-    Error::Invalid(msg.into())
 }

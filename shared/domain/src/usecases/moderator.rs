@@ -4,15 +4,16 @@
 
 use super::Bot;
 use super::rounds::RunOutcome;
+use crate::action::{Action, ModeratorAction};
 use crate::calendar;
 use crate::error::{Error, Result};
 use crate::ids::{RoundId, UserId};
-use crate::messages::{self, actions};
+use crate::messages;
 use crate::model::{AuditEntry, Group, GroupOrigin, MemberStatus};
 use crate::once_key::OnceKey;
 use crate::pairing;
 use crate::ports::BusEvent;
-use crate::surface::{Block, Message};
+use crate::surface::{Block, Button, Message};
 
 /// A late joiner joins an existing pair only if they fit at least this well
 /// (sum of their scores with both; same time zone alone gives about 48).
@@ -161,28 +162,32 @@ impl Bot {
         let mut blocks = vec![Block::Header("Moderator tools".into())];
         blocks.extend(self.stats_message().await?.blocks);
         blocks.push(Block::Buttons(vec![
-            crate::surface::Button::new(actions::MOD_PREVIEW, "Preview next pairing", ""),
-            crate::surface::Button::new(actions::MOD_RUN, "Run the round now", "").danger(),
+            Button::new(
+                Action::Moderator(ModeratorAction::Preview),
+                "Preview next pairing",
+            ),
+            Button::new(Action::Moderator(ModeratorAction::Run), "Run the round now").danger(),
         ]));
         Ok(blocks)
     }
 
     /// Moderator buttons (App Home, partner-left DM).
-    pub(crate) async fn moderator_button(&self, a: &super::Action) -> Result<()> {
-        let reply = match a.action_id.as_str() {
-            actions::MOD_PREVIEW => self.slash_command(&a.user, "preview", None).await?,
-            actions::MOD_RUN => {
-                self.slash_command(&a.user, "run", a.response_url.as_deref())
-                    .await?
-            }
-            actions::MOD_STATS => self.slash_command(&a.user, "stats", None).await?,
-            _ => {
-                let target = format!("<@{}>", a.value);
-                self.slash_command(&a.user, &format!("repair {target}"), None)
-                    .await?
+    pub(crate) async fn moderator_button(
+        &self,
+        moderator: &UserId,
+        action: &ModeratorAction,
+        response_url: Option<&str>,
+    ) -> Result<()> {
+        let reply = match action {
+            ModeratorAction::Preview => self.slash_command(moderator, "preview", None).await?,
+            ModeratorAction::Run => self.slash_command(moderator, "run", response_url).await?,
+            ModeratorAction::Stats => self.slash_command(moderator, "stats", None).await?,
+            ModeratorAction::Repair(target) => {
+                let command = format!("repair {}", target.mention());
+                self.slash_command(moderator, &command, None).await?
             }
         };
-        self.dm(&a.user, &reply.message).await
+        self.dm(moderator, &reply.message).await
     }
 
     /// Hands the dry run to the scheduler (a large round takes longer than

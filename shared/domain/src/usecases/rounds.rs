@@ -9,7 +9,7 @@ use super::Bot;
 use crate::calendar::{self, Due};
 use crate::error::{Error, Result};
 use crate::ids::{RoundId, UserId};
-use crate::messages::{self, actions};
+use crate::messages;
 use crate::model::{
     CheckinAnswer, Confirmation, Group, Ineligible, Member, MemberStatus, Round, RoundState,
 };
@@ -556,28 +556,15 @@ impl Bot {
         Ok(())
     }
 
-    /// A check-in button: "round:group:day" in the value.
+    /// A check-in button: `answer` for group `number` of `round`, `day` days in.
     pub(crate) async fn answer_checkin(
         &self,
         user: &UserId,
-        action: &str,
-        value: &str,
+        answer: CheckinAnswer,
+        round: RoundId,
+        number: u32,
+        day: u32,
     ) -> Result<()> {
-        let mut parts = value.split(':');
-        let (Some(r), Some(g), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(super::invalid(format!("bad check-in value {value:?}")));
-        };
-        let (Ok(round), Ok(number), Ok(day)) =
-            (r.parse::<RoundId>(), g.parse::<u32>(), d.parse::<u32>())
-        else {
-            return Err(super::invalid(format!("bad check-in value {value:?}")));
-        };
-        let answer = match action {
-            actions::CHECKIN_MET => CheckinAnswer::Met,
-            actions::CHECKIN_NOT_YET => CheckinAnswer::NotYet,
-            actions::CHECKIN_UNRESPONSIVE => CheckinAnswer::Unresponsive,
-            _ => CheckinAnswer::WantOut,
-        };
         let now = self.now();
         let updated = self
             .update_group(round, number, |g| {

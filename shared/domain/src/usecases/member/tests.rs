@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use crate::memory::{FixedClock, RecordingMessenger, SlackCall, dm_channel};
 use crate::model::MemberStatus;
 use crate::profile_form::{FieldValue, FormValues};
-use crate::usecases::{Action, Deps, Origin};
+use crate::usecases::{Action, Click, Deps, Origin};
 use crate::{Bot, ChannelId, ProgrammeConfig, UserId};
 
 fn bot() -> (Bot, Arc<RecordingMessenger>, Arc<FixedClock>) {
@@ -101,10 +101,9 @@ async fn a_repeated_click_is_reported_as_duplicate() {
         .await
         .unwrap()
         .unwrap();
-    let a = Action {
+    let a = Click {
         user: ana(),
-        action_id: "pause".into(),
-        value: String::new(),
+        action: Action::Pause,
         trigger_id: None,
         dedupe_key: "1.1".into(),
         response_url: None,
@@ -137,19 +136,18 @@ async fn the_same_button_works_again_after_the_double_click_window() {
         .await
         .unwrap()
         .unwrap();
-    let click = |id: &str| Action {
+    let click = |action: Action| Click {
         user: ana(),
-        action_id: id.into(),
-        value: String::new(),
+        action,
         trigger_id: None,
         dedupe_key: "status-message".into(),
         response_url: None,
     };
-    bot.on_action(&click("pause")).await.unwrap();
-    bot.on_action(&click("resume")).await.unwrap();
+    bot.on_action(&click(Action::Pause)).await.unwrap();
+    bot.on_action(&click(Action::Resume)).await.unwrap();
     clock.advance(chrono::Duration::minutes(3));
     assert_eq!(
-        bot.on_action(&click("pause")).await.unwrap(),
+        bot.on_action(&click(Action::Pause)).await.unwrap(),
         super::ActionOutcome::Done
     );
     let m = bot.deps.members.get(&ana()).await.unwrap().unwrap();

@@ -1,0 +1,292 @@
+//! Every button the bot shows, as one type.
+//!
+//! A button carries an `action_id` and a `value` to Slack and back. This
+//! module is the only place that knows those strings: messages build buttons
+//! from an [`Action`] and the interaction handler decodes a click into one.
+//! Anything that is not a button of ours, or carries a value we did not
+//! write, decodes to [`Action::Unknown`], which does nothing.
+
+use crate::ids::{RoundId, UserId};
+use crate::model::CheckinAnswer;
+
+/// The answers to "Stay in for next month?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReconfirmAnswer {
+    Yes,
+    Skip,
+    OptOut,
+}
+
+/// A moderator's button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModeratorAction {
+    Preview,
+    Run,
+    Stats,
+    /// Re-pair this member (from a "partner left" alert).
+    Repair(UserId),
+}
+
+/// What a button does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    OpenProfile,
+    Pause,
+    Resume,
+    OptOut,
+    OptIn,
+    DeleteConfirm,
+    DeleteCancel,
+    /// An answer to the reminder for `round`.
+    Reconfirm {
+        answer: ReconfirmAnswer,
+        round: RoundId,
+    },
+    /// A check-in answer for group `group` of `round`, `day` days in.
+    Checkin {
+        answer: CheckinAnswer,
+        round: RoundId,
+        group: u32,
+        day: u32,
+    },
+    /// Link buttons: Slack opens the URL and still calls back.
+    OpenGroupDm,
+    Resources,
+    Moderator(ModeratorAction),
+    /// Not a button of ours (or a value we did not write): ignored.
+    Unknown {
+        action_id: String,
+    },
+}
+
+const OPEN_PROFILE: &str = "open_profile";
+const PAUSE: &str = "pause";
+const RESUME: &str = "resume";
+const OPT_OUT: &str = "opt_out";
+const OPT_IN: &str = "opt_in";
+const DELETE_CONFIRM: &str = "delete_confirm";
+const DELETE_CANCEL: &str = "delete_cancel";
+const RECONFIRM_YES: &str = "reconfirm_yes";
+const RECONFIRM_SKIP: &str = "reconfirm_skip";
+const RECONFIRM_OPT_OUT: &str = "reconfirm_opt_out";
+const CHECKIN_MET: &str = "checkin_met";
+const CHECKIN_NOT_YET: &str = "checkin_not_yet";
+const CHECKIN_UNRESPONSIVE: &str = "checkin_unresponsive";
+const CHECKIN_WANT_OUT: &str = "checkin_want_out";
+const OPEN_GROUP_DM: &str = "open_group_dm";
+const RESOURCES: &str = "resources";
+const MOD_PREVIEW: &str = "mod_preview";
+const MOD_RUN: &str = "mod_run";
+const MOD_REPAIR: &str = "mod_repair";
+const MOD_STATS: &str = "mod_stats";
+
+impl Action {
+    /// The button's `action_id` and `value`.
+    pub fn encode(&self) -> (&str, String) {
+        use Action::*;
+        let plain = |id| (id, String::new());
+        match self {
+            OpenProfile => plain(OPEN_PROFILE),
+            Pause => plain(PAUSE),
+            Resume => plain(RESUME),
+            OptOut => plain(OPT_OUT),
+            OptIn => plain(OPT_IN),
+            DeleteConfirm => plain(DELETE_CONFIRM),
+            DeleteCancel => plain(DELETE_CANCEL),
+            Reconfirm { answer, round } => {
+                let id = match answer {
+                    ReconfirmAnswer::Yes => RECONFIRM_YES,
+                    ReconfirmAnswer::Skip => RECONFIRM_SKIP,
+                    ReconfirmAnswer::OptOut => RECONFIRM_OPT_OUT,
+                };
+                (id, round.to_string())
+            }
+            Checkin {
+                answer,
+                round,
+                group,
+                day,
+            } => {
+                let id = match answer {
+                    CheckinAnswer::Met => CHECKIN_MET,
+                    CheckinAnswer::NotYet => CHECKIN_NOT_YET,
+                    CheckinAnswer::Unresponsive => CHECKIN_UNRESPONSIVE,
+                    CheckinAnswer::WantOut => CHECKIN_WANT_OUT,
+                };
+                (id, format!("{round}:{group}:{day}"))
+            }
+            OpenGroupDm => plain(OPEN_GROUP_DM),
+            Resources => plain(RESOURCES),
+            Moderator(ModeratorAction::Preview) => plain(MOD_PREVIEW),
+            Moderator(ModeratorAction::Run) => plain(MOD_RUN),
+            Moderator(ModeratorAction::Stats) => plain(MOD_STATS),
+            Moderator(ModeratorAction::Repair(user)) => (MOD_REPAIR, user.to_string()),
+            Unknown { action_id } => (action_id.as_str(), String::new()),
+        }
+    }
+
+    /// Reads a click back; anything we did not write is `Unknown`.
+    pub fn decode(action_id: &str, value: &str) -> Action {
+        Self::decode_known(action_id, value).unwrap_or_else(|| Action::Unknown {
+            action_id: action_id.to_string(),
+        })
+    }
+
+    fn decode_known(action_id: &str, value: &str) -> Option<Action> {
+        use Action::*;
+        let reconfirm = |answer| value.parse().ok().map(|round| Reconfirm { answer, round });
+        let checkin = |answer| {
+            let mut parts = value.split(':');
+            let (r, g, d) = (parts.next()?, parts.next()?, parts.next()?);
+            if parts.next().is_some() {
+                return None;
+            }
+            Some(Checkin {
+                answer,
+                round: r.parse().ok()?,
+                group: g.parse().ok()?,
+                day: d.parse().ok()?,
+            })
+        };
+        Some(match action_id {
+            OPEN_PROFILE => OpenProfile,
+            PAUSE => Pause,
+            RESUME => Resume,
+            OPT_OUT => OptOut,
+            OPT_IN => OptIn,
+            DELETE_CONFIRM => DeleteConfirm,
+            DELETE_CANCEL => DeleteCancel,
+            RECONFIRM_YES => reconfirm(ReconfirmAnswer::Yes)?,
+            RECONFIRM_SKIP => reconfirm(ReconfirmAnswer::Skip)?,
+            RECONFIRM_OPT_OUT => reconfirm(ReconfirmAnswer::OptOut)?,
+            CHECKIN_MET => checkin(CheckinAnswer::Met)?,
+            CHECKIN_NOT_YET => checkin(CheckinAnswer::NotYet)?,
+            CHECKIN_UNRESPONSIVE => checkin(CheckinAnswer::Unresponsive)?,
+            CHECKIN_WANT_OUT => checkin(CheckinAnswer::WantOut)?,
+            OPEN_GROUP_DM => OpenGroupDm,
+            RESOURCES => Resources,
+            MOD_PREVIEW => Moderator(ModeratorAction::Preview),
+            MOD_RUN => Moderator(ModeratorAction::Run),
+            MOD_STATS => Moderator(ModeratorAction::Stats),
+            MOD_REPAIR if UserId::is_valid(value) => {
+                Moderator(ModeratorAction::Repair(UserId::from(value)))
+            }
+            _ => return None,
+        })
+    }
+
+    /// Moderator buttons change nothing in the clicker's own App Home.
+    pub fn is_moderator(&self) -> bool {
+        matches!(self, Action::Moderator(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn round() -> impl Strategy<Value = RoundId> {
+        (2000i32..2100, 1u32..=12).prop_map(|(y, m)| RoundId::new(y, m).unwrap())
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        use Action::*;
+        let reconfirm = prop_oneof![
+            Just(ReconfirmAnswer::Yes),
+            Just(ReconfirmAnswer::Skip),
+            Just(ReconfirmAnswer::OptOut)
+        ];
+        let checkin = prop_oneof![
+            Just(CheckinAnswer::Met),
+            Just(CheckinAnswer::NotYet),
+            Just(CheckinAnswer::Unresponsive),
+            Just(CheckinAnswer::WantOut)
+        ];
+        prop_oneof![
+            prop_oneof![
+                Just(OpenProfile),
+                Just(Pause),
+                Just(Resume),
+                Just(OptOut),
+                Just(OptIn),
+                Just(DeleteConfirm),
+                Just(DeleteCancel),
+                Just(OpenGroupDm),
+                Just(Resources),
+                Just(Moderator(ModeratorAction::Preview)),
+                Just(Moderator(ModeratorAction::Run)),
+                Just(Moderator(ModeratorAction::Stats)),
+            ],
+            "[UW][A-Z0-9]{2,11}".prop_map(|u| Moderator(ModeratorAction::Repair(UserId(u)))),
+            (reconfirm, round()).prop_map(|(answer, round)| Reconfirm { answer, round }),
+            (checkin, round(), any::<u32>(), any::<u32>()).prop_map(
+                |(answer, round, group, day)| Checkin {
+                    answer,
+                    round,
+                    group,
+                    day
+                }
+            ),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_button_decodes_to_the_action_it_was_built_from(a in action()) {
+            let (id, value) = a.encode();
+            prop_assert_eq!(Action::decode(id, &value), a);
+        }
+
+        #[test]
+        fn distinct_actions_make_distinct_buttons(a in action(), b in action()) {
+            prop_assume!(a != b);
+            prop_assert_ne!(a.encode(), b.encode());
+        }
+    }
+
+    #[test]
+    fn buttons_keep_the_ids_and_values_slack_already_holds() {
+        let r = RoundId::new(2026, 12).unwrap();
+        let checkin = Action::Checkin {
+            answer: CheckinAnswer::Unresponsive,
+            round: r,
+            group: 3,
+            day: 7,
+        };
+        assert_eq!(
+            checkin.encode(),
+            ("checkin_unresponsive", "2026-12:3:7".to_string())
+        );
+        let reconfirm = Action::Reconfirm {
+            answer: ReconfirmAnswer::Skip,
+            round: r,
+        };
+        assert_eq!(
+            reconfirm.encode(),
+            ("reconfirm_skip", "2026-12".to_string())
+        );
+        let repair = Action::Moderator(ModeratorAction::Repair(UserId::from("U0ANA")));
+        assert_eq!(repair.encode(), ("mod_repair", "U0ANA".to_string()));
+    }
+
+    #[test]
+    fn clicks_we_did_not_build_are_unknown() {
+        for (id, value) in [
+            ("mod_something_new", ""),
+            ("reconfirm_yes", "not a round"),
+            ("checkin_met", "2026-12:1"),
+            ("checkin_met", "2026-12:1:7:9"),
+            ("mod_repair", "<@U1>"),
+            ("", ""),
+        ] {
+            assert_eq!(
+                Action::decode(id, value),
+                Action::Unknown {
+                    action_id: id.to_string()
+                },
+                "{id} {value}"
+            );
+        }
+    }
+}
