@@ -3,6 +3,9 @@
 //! (wiremock) that records what the bot sent, an injected clock, and helpers
 //! that build signed Slack requests for the real handlers.
 
+pub mod faults;
+pub mod world;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

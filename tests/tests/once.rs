@@ -159,3 +159,208 @@ async fn on_dynamodb_complete_never_creates_a_marker_nobody_claimed() {
     let h = Harness::at(START).await;
     complete_never_creates_a_marker_nobody_claimed(h.store.as_ref()).await;
 }
+
+// ---------------------------------------------------------------------------
+// Groups: one live group per member, stored together with their announcement.
+
+use integration_tests::world::{World, member};
+use mentor_domain::model::Group;
+use mentor_domain::ports::{Audit, Members, Rounds};
+use mentor_domain::{RoundId, UserId};
+
+const PAIRED_AT: &str = "2026-12-01T09:00:00Z";
+
+fn december() -> RoundId {
+    "2026-12".parse().expect("round id")
+}
+
+fn moderator() -> UserId {
+    UserId::new(MODERATOR)
+}
+
+/// `n` members sign up in November; the December round is paired on the
+/// 1st at 09:00 and everyone is told.
+async fn paired_round<S>(store: Arc<S>, n: usize) -> World<S>
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = World::new(store, utc("2026-11-20T10:00:00Z"));
+    for i in 0..n {
+        w.sign_up(i).await;
+    }
+    w.clock.set(utc(PAIRED_AT));
+    w.bot.tick().await.expect("tick");
+    w.deliver_once().await;
+    assert_eq!(w.live_places(december()).await.len(), n - n % 2 + n % 2);
+    w
+}
+
+async fn group_of<S: Rounds>(w: &World<S>, u: &UserId) -> Option<Group> {
+    w.store
+        .groups(december())
+        .await
+        .expect("groups")
+        .into_iter()
+        .find(|g| g.is_live() && g.active_members().any(|m| m == u))
+}
+
+async fn slash<S>(w: &World<S>, text: &str) -> String
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    w.bot
+        .slash_command(&moderator(), text, None)
+        .await
+        .expect("slash command")
+        .message
+        .readable()
+}
+
+/// Two members whose groups a moderator ended: free to be paired again.
+async fn unpair_two<S>(w: &World<S>) -> (UserId, UserId, UserId)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let a = member(0);
+    let ga = group_of(w, &a).await.expect("a is paired");
+    let b = ga.partners_of(&a).next().cloned().expect("a's partner");
+    let c = (1..6)
+        .map(member)
+        .find(|u| !ga.contains(u))
+        .expect("someone in another group");
+    slash(w, &format!("unpair {}", a.mention())).await;
+    slash(w, &format!("unpair {}", c.mention())).await;
+    w.deliver_once().await;
+    assert!(group_of(w, &a).await.is_none() && group_of(w, &c).await.is_none());
+    (a, b, c)
+}
+
+/// Two moderators `pair` the same member (c) with different people at the
+/// same moment (their requests interleave step by step): one pairing wins,
+/// the other is told that member already has a partner.
+async fn two_moderators_pairing_one_member_at_once_make_one_group<S>(store: Arc<S>)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = paired_round(store, 6).await;
+    let (a, b, c) = unpair_two(&w).await;
+    w.writes.interleave(true);
+    // (a and b were partners: neither pairing below reunites anyone.)
+    let (ac, bc) = (
+        format!("pair {} {}", a.mention(), c.mention()),
+        format!("pair {} {}", b.mention(), c.mention()),
+    );
+    let (first, second) = tokio::join!(slash(&w, &ac), slash(&w, &bc));
+    w.writes.interleave(false);
+    let replies = [first, second];
+    assert_eq!(
+        replies.iter().filter(|r| r.starts_with("Paired")).count(),
+        1,
+        "{replies:?}"
+    );
+    assert!(
+        replies
+            .iter()
+            .any(|r| r.contains(&format!("{} already has a partner", c.mention()))),
+        "{replies:?}"
+    );
+    assert_eq!(w.live_places(december()).await.get(&c), Some(&1));
+    w.settle().await;
+    assert_eq!(w.check(december()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn in_memory_two_moderators_pairing_one_member_at_once_make_one_group() {
+    two_moderators_pairing_one_member_at_once_make_one_group(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test]
+async fn on_dynamodb_two_moderators_pairing_one_member_at_once_make_one_group() {
+    let h = Harness::at(START).await;
+    two_moderators_pairing_one_member_at_once_make_one_group(h.store.clone()).await;
+}
+
+/// The audit write fails after a moderator's `pair` is done: the
+/// moderator still hears it worked, and the pair is told.
+async fn a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error<S>(store: Arc<S>)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = paired_round(store, 6).await;
+    let (a, _, b) = unpair_two(&w).await;
+    w.writes.fail_every("audit.record");
+    let reply = w
+        .bot
+        .slash_command(
+            &moderator(),
+            &format!("pair {} {}", a.mention(), b.mention()),
+            None,
+        )
+        .await;
+    w.writes.heal();
+    let reply = reply.expect("the pairing is done").message.readable();
+    assert!(reply.starts_with("Paired"), "{reply}");
+    w.deliver_once().await;
+    assert_eq!(w.check(december()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn in_memory_a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error() {
+    a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error(Arc::new(MemoryStore::new()))
+        .await;
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error() {
+    let h = Harness::at(START).await;
+    a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error(h.store.clone()).await;
+}
+
+/// The bus is down when a moderator pairs two people: the group is stored
+/// with its "to announce" mark, a second `pair` is refused, and the next
+/// tick announces it, once.
+async fn a_group_whose_announcement_failed_is_announced_by_the_next_tick<S>(store: Arc<S>)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = paired_round(store, 6).await;
+    let (a, _, b) = unpair_two(&w).await;
+    w.writes.fail_every("bus.publish");
+    let reply = slash(&w, &format!("pair {} {}", a.mention(), b.mention())).await;
+    w.writes.heal();
+    assert!(reply.starts_with("Paired"), "{reply}");
+    w.deliver_once().await;
+    assert_eq!(
+        w.pairing_dms(&a, std::slice::from_ref(&b)),
+        0,
+        "not told yet"
+    );
+    let again = slash(&w, &format!("pair {} {}", a.mention(), b.mention())).await;
+    assert!(again.contains("already has a partner"), "{again}");
+    w.advance(Duration::minutes(60));
+    w.bot.tick().await.expect("tick");
+    w.deliver_once().await;
+    assert_eq!(w.pairing_dms(&a, std::slice::from_ref(&b)), 1);
+    assert_eq!(w.pairing_dms(&b, std::slice::from_ref(&a)), 1);
+    assert!(
+        group_of(&w, &a)
+            .await
+            .is_some_and(|g| g.to_announce.is_none())
+    );
+    w.advance(Duration::minutes(60));
+    w.bot.tick().await.expect("tick");
+    w.deliver_once().await;
+    assert_eq!(w.check(december()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn in_memory_a_group_whose_announcement_failed_is_announced_by_the_next_tick() {
+    a_group_whose_announcement_failed_is_announced_by_the_next_tick(Arc::new(MemoryStore::new()))
+        .await;
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_group_whose_announcement_failed_is_announced_by_the_next_tick() {
+    let h = Harness::at(START).await;
+    a_group_whose_announcement_failed_is_announced_by_the_next_tick(h.store.clone()).await;
+}

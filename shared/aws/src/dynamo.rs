@@ -8,11 +8,16 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, DeleteRequest, Put, PutRequest, TransactWriteItem, WriteRequest,
+};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mentor_domain::error::{Error, Result};
 use mentor_domain::model::{AuditEntry, Group, Member, Round};
-use mentor_domain::ports::{Audit, Claim, ClaimToken, Ledger, Members, Rounds};
+use mentor_domain::ports::{
+    Audit, Claim, ClaimToken, GroupWrite, Ledger, Members, Rounds, place_moves, round_place_key,
+};
 use mentor_domain::{RoundId, UserId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -303,6 +308,15 @@ fn member_item(m: &Member) -> Result<Item> {
     ]))
 }
 
+/// A member's place in a round: which live group holds them.
+fn place_item(round: RoundId, key: &str, group: u32) -> Item {
+    HashMap::from([
+        ("PK".to_string(), s(round_pk(round))),
+        ("SK".to_string(), s(key)),
+        ("group".to_string(), n(group)),
+    ])
+}
+
 fn round_item(r: &Round) -> Result<Item> {
     Ok(HashMap::from([
         ("PK".to_string(), s(round_pk(r.id))),
@@ -335,20 +349,134 @@ impl Rounds for DynamoStore {
     }
 
     async fn put_groups(&self, groups: &[Group]) -> Result<()> {
-        let mut requests = Vec::with_capacity(groups.len());
+        let Some(round) = groups.first().map(|g| g.round) else {
+            return Ok(());
+        };
+        let numbers: Vec<u32> = groups.iter().map(|g| g.number).collect();
+        let mut requests = Vec::with_capacity(groups.len() * 3);
+        let mut held = Vec::new();
         for g in groups {
             let put = PutRequest::builder()
                 .set_item(Some(Self::group_item(g)?))
                 .build()
                 .map_err(store_err)?;
             requests.push(WriteRequest::builder().put_request(put).build());
+            for u in g.holders() {
+                let key = round_place_key(&u);
+                let put = PutRequest::builder()
+                    .set_item(Some(place_item(round, &key, g.number)))
+                    .build()
+                    .map_err(store_err)?;
+                requests.push(WriteRequest::builder().put_request(put).build());
+                held.push(key);
+            }
+        }
+        // Places a crashed attempt wrote for groups now rewritten without them.
+        for item in self.query_pk(round_pk(round), Some("PLACE#")).await? {
+            let sk = item.get("SK").and_then(|v| v.as_s().ok()).cloned();
+            let group = item
+                .get("group")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse::<u32>().ok());
+            if let (Some(sk), Some(group)) = (sk, group)
+                && numbers.contains(&group)
+                && !held.contains(&sk)
+            {
+                let del = DeleteRequest::builder()
+                    .key("PK", s(round_pk(round)))
+                    .key("SK", s(sk))
+                    .build()
+                    .map_err(store_err)?;
+                requests.push(WriteRequest::builder().delete_request(del).build());
+            }
         }
         self.batch_write(requests).await
     }
 
-    async fn put_group(&self, group: &Group) -> Result<bool> {
-        self.put_versioned(Self::group_item(group)?, group.version)
+    async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool> {
+        let Some(round) = writes.first().map(|w| w.next.round) else {
+            return Ok(true);
+        };
+        let mut items = Vec::new();
+        for w in writes {
+            let mut put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(Self::group_item(&w.next)?));
+            put = match &w.prev {
+                None => put.condition_expression("attribute_not_exists(PK)"),
+                Some(p) => put
+                    .condition_expression("version = :prev")
+                    .expression_attribute_values(":prev", n(p.version)),
+            };
+            items.push(
+                TransactWriteItem::builder()
+                    .put(put.build().map_err(store_err)?)
+                    .build(),
+            );
+        }
+        for m in place_moves(writes) {
+            let key = round_place_key(&m.user);
+            // Leaving or moving: only from the place held (or none, for groups
+            // stored before places existed). Joining: only without a place.
+            let from_cond = "attribute_not_exists(PK) OR #g = :from";
+            let item = match (m.from, m.to) {
+                (_, Some(to)) => {
+                    let mut put = Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(place_item(round, &key, to)));
+                    put = match m.from {
+                        None => put.condition_expression("attribute_not_exists(PK)"),
+                        Some(from) => put
+                            .condition_expression(from_cond)
+                            .expression_attribute_names("#g", "group")
+                            .expression_attribute_values(":from", n(from)),
+                    };
+                    TransactWriteItem::builder()
+                        .put(put.build().map_err(store_err)?)
+                        .build()
+                }
+                (Some(from), None) => {
+                    let del = Delete::builder()
+                        .table_name(&self.table)
+                        .key("PK", s(round_pk(round)))
+                        .key("SK", s(key))
+                        .condition_expression(from_cond)
+                        .expression_attribute_names("#g", "group")
+                        .expression_attribute_values(":from", n(from))
+                        .build()
+                        .map_err(store_err)?;
+                    TransactWriteItem::builder().delete(del).build()
+                }
+                (None, None) => continue,
+            };
+            items.push(item);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
             .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                // A condition failed or a concurrent transaction touched the
+                // same items: the caller re-reads and retries.
+                Some(TransactWriteItemsError::TransactionCanceledException(c))
+                    if c.cancellation_reasons().iter().all(|r| {
+                        matches!(
+                            r.code(),
+                            None | Some("None")
+                                | Some("ConditionalCheckFailed")
+                                | Some("TransactionConflict")
+                        )
+                    }) =>
+                {
+                    Ok(false)
+                }
+                _ => Err(store_err(e)),
+            },
+        }
     }
 
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>> {

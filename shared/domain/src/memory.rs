@@ -11,8 +11,8 @@ use crate::error::{Result, SlackFailure};
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::model::{AuditEntry, Group, Member, Round};
 use crate::ports::{
-    Audit, BusEvent, Claim, ClaimToken, Clock, EventBus, Ledger, Members, Messenger, Rounds,
-    SlackResult, UserInfo,
+    Audit, BusEvent, Claim, ClaimToken, Clock, EventBus, GroupWrite, Ledger, Members, Messenger,
+    Rounds, SlackResult, UserInfo, place_moves, round_place_key,
 };
 use crate::surface::{Home, Message, Modal};
 
@@ -34,6 +34,8 @@ struct StoreData {
     members: BTreeMap<UserId, Member>,
     rounds: BTreeMap<RoundId, Round>,
     groups: BTreeMap<(RoundId, u32), Group>,
+    /// Each member's place in a round: (round, place key) → group number.
+    places: BTreeMap<(RoundId, String), u32>,
     ledger: HashMap<String, LedgerEntry>,
     /// Source of claim tokens (unique within the store).
     tokens: u64,
@@ -105,22 +107,58 @@ impl Rounds for MemoryStore {
     }
     async fn put_groups(&self, groups: &[Group]) -> Result<()> {
         let mut d = lock(&self.data);
+        let Some(round) = groups.first().map(|g| g.round) else {
+            return Ok(());
+        };
+        let numbers: Vec<u32> = groups.iter().map(|g| g.number).collect();
+        d.places
+            .retain(|(r, _), n| *r != round || !numbers.contains(n));
         for g in groups {
             d.groups.insert((g.round, g.number), g.clone());
+            for u in g.holders() {
+                d.places.insert((g.round, round_place_key(&u)), g.number);
+            }
         }
         Ok(())
     }
-    async fn put_group(&self, group: &Group) -> Result<bool> {
+    async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool> {
         let mut d = lock(&self.data);
-        let key = (group.round, group.number);
-        let ok = match d.groups.get(&key) {
-            None => group.version == 0,
-            Some(g) => g.version + 1 == group.version,
-        };
-        if ok {
-            d.groups.insert(key, group.clone());
+        // Check every condition first: all or nothing, like a transaction.
+        for w in writes {
+            let stored = d.groups.get(&(w.next.round, w.next.number));
+            let ok = match (&w.prev, stored) {
+                (None, None) => true,
+                (Some(p), Some(g)) => g.version == p.version,
+                _ => false,
+            };
+            if !ok {
+                return Ok(false);
+            }
         }
-        Ok(ok)
+        let Some(round) = writes.first().map(|w| w.next.round) else {
+            return Ok(true);
+        };
+        let moves = place_moves(writes);
+        for m in &moves {
+            let held = d.places.get(&(round, round_place_key(&m.user))).copied();
+            // Leaving a group whose place was never written (data from before
+            // places existed) is fine; taking someone else's place is not.
+            if held.is_some() && held != m.from {
+                return Ok(false);
+            }
+        }
+        for w in writes {
+            d.groups
+                .insert((w.next.round, w.next.number), w.next.clone());
+        }
+        for m in moves {
+            let key = (round, round_place_key(&m.user));
+            match m.to {
+                Some(n) => d.places.insert(key, n),
+                None => d.places.remove(&key),
+            };
+        }
+        Ok(true)
     }
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>> {
         Ok(lock(&self.data)

@@ -310,6 +310,11 @@ pub struct Group {
     /// Optimistic-concurrency version, bumped on every write.
     #[serde(default)]
     pub version: u64,
+    /// The outbox: set (to the time of the write) whenever the group is
+    /// stored or gains a member, in the same write; cleared once everyone
+    /// has been told. The tick re-publishes live groups still waiting.
+    #[serde(default)]
+    pub to_announce: Option<DateTime<Utc>>,
 }
 
 fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
@@ -346,6 +351,15 @@ impl Group {
     }
     pub fn active_members(&self) -> impl Iterator<Item = &UserId> {
         self.members.iter().filter(|m| !self.departed.contains(m))
+    }
+    /// Who holds a place in the round through this group: its active
+    /// members while it is live, nobody otherwise.
+    pub fn holders(&self) -> Vec<UserId> {
+        if self.is_live() {
+            self.active_members().cloned().collect()
+        } else {
+            Vec::new()
+        }
     }
 }
 

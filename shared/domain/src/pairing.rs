@@ -118,6 +118,7 @@ pub fn groups_of(round: RoundId, plan: &RoundPlan, first_number: u32) -> Vec<Gro
             checkins: Default::default(),
             unresponsive_reported: Default::default(),
             version: 0,
+            to_announce: None,
         })
         .collect()
 }

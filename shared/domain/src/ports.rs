@@ -30,14 +30,95 @@ pub trait Rounds: Send + Sync {
     /// Writes `round` only if the stored version is `round.version - 1`;
     /// false when someone else changed it first (optimistic concurrency).
     async fn update(&self, round: &Round) -> Result<bool>;
-    /// Stores the groups of a round (idempotent: same numbers overwrite).
+    /// Stores the pairing run's groups (idempotent: same numbers overwrite)
+    /// and sets each member's place in the round to the live group holding
+    /// them; places that pointed at a rewritten group but are no longer
+    /// held are cleared. Only the run, which owns the round, calls this.
     async fn put_groups(&self, groups: &[Group]) -> Result<()>;
-    /// Writes one group if its stored version is `group.version - 1`
-    /// (or it is new and `group.version == 0`); false on a concurrent change.
-    async fn put_group(&self, group: &Group) -> Result<bool>;
+    /// Writes groups and the members' places in the round all or nothing:
+    /// each group only if its stored version is `prev.version` (absent when
+    /// `prev` is `None`), each member joining a group only if they hold no
+    /// place in the round, leaving or moving only from the place they hold
+    /// (or none: groups stored before places existed have none).
+    /// False when any condition fails (a concurrent change: re-read, retry).
+    async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool>;
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>>;
     /// Replaces `user` by `replacement` in every stored group (anonymisation).
     async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()>;
+}
+
+/// One group in a [`Rounds::write_groups`] call: its new state and the
+/// stored state it replaces (`None` for a new group).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupWrite {
+    pub next: Group,
+    pub prev: Option<Group>,
+}
+
+impl GroupWrite {
+    pub fn new_group(group: Group) -> Self {
+        Self {
+            next: group,
+            prev: None,
+        }
+    }
+    pub fn update(prev: Group, next: Group) -> Self {
+        Self {
+            next,
+            prev: Some(prev),
+        }
+    }
+}
+
+/// How a write moves one member's place in a round: from the group they
+/// held (if any) to the group they now hold (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceMove {
+    pub user: UserId,
+    pub from: Option<u32>,
+    pub to: Option<u32>,
+}
+
+/// The place moves a set of group writes makes, one per member whose
+/// place changes (a member leaving one group for another is one move).
+pub fn place_moves(writes: &[GroupWrite]) -> Vec<PlaceMove> {
+    fn entry(moves: &mut Vec<PlaceMove>, user: &UserId) -> usize {
+        match moves.iter().position(|m| m.user == *user) {
+            Some(i) => i,
+            None => {
+                moves.push(PlaceMove {
+                    user: user.clone(),
+                    from: None,
+                    to: None,
+                });
+                moves.len() - 1
+            }
+        }
+    }
+    let mut moves: Vec<PlaceMove> = Vec::new();
+    for w in writes {
+        let before = w.prev.as_ref().map(Group::holders).unwrap_or_default();
+        let after = w.next.holders();
+        for u in before.iter().filter(|u| !after.contains(u)) {
+            let i = entry(&mut moves, u);
+            moves[i].from = Some(w.next.number);
+        }
+    }
+    for w in writes {
+        let before = w.prev.as_ref().map(Group::holders).unwrap_or_default();
+        for u in w.next.holders().iter().filter(|u| !before.contains(u)) {
+            let i = entry(&mut moves, u);
+            moves[i].to = Some(w.next.number);
+        }
+    }
+    moves
+}
+
+/// The sort key of a member's place in a round (`ROUND#<id>` / this): the
+/// item that makes "at most one live group per member and round" a write
+/// condition. One function, so the key can become a keyed hash of the id.
+pub fn round_place_key(user: &UserId) -> String {
+    format!("PLACE#{user}")
 }
 
 /// Proof of holding a claim. Only its holder may `complete` or `release`

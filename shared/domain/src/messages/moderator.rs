@@ -209,6 +209,24 @@ pub fn unresponsive_alert(user: &UserId, group: &Group) -> Message {
     }
 }
 
+pub fn already_has_partner(user: &UserId) -> Message {
+    Message::plain(format!(
+        "{} already has a partner this round. `/mentoring unpair {}` first.",
+        user.mention(),
+        user.mention()
+    ))
+}
+
+/// `repair` found a partner, but someone else paired one of them first.
+pub fn repair_raced(user: &UserId, partner: &UserId) -> Message {
+    Message::plain(format!(
+        "{} or {} was paired by someone else at the same moment; nothing was changed. Try `/mentoring repair {}` again.",
+        user.mention(),
+        partner.mention(),
+        user.mention()
+    ))
+}
+
 pub fn unpaired_member() -> Message {
     Message::plain(
         "A moderator has ended your pairing for this round. They may pair you with someone else; otherwise you'll be paired again next round.",

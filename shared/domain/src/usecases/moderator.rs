@@ -12,7 +12,7 @@ use crate::messages;
 use crate::model::{AuditEntry, Group, GroupOrigin, MemberStatus};
 use crate::once_key::OnceKey;
 use crate::pairing;
-use crate::ports::BusEvent;
+use crate::ports::{BusEvent, GroupWrite};
 use crate::surface::{Block, Button, Message};
 
 /// A late joiner joins an existing pair only if they fit at least this well
@@ -52,24 +52,20 @@ fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, String> {
 }
 
 impl Bot {
-    async fn audit(
-        &self,
-        moderator: &UserId,
-        action: &str,
-        targets: &[UserId],
-        outcome: &str,
-    ) -> Result<()> {
+    /// Records a moderator action. It runs after the action is done, so a
+    /// failed write is logged (and alarmed on) but never undoes the reply.
+    async fn audit(&self, moderator: &UserId, action: &str, targets: &[UserId], outcome: &str) {
         tracing::info!(moderator = %moderator, action, targets = ?targets, "moderator action");
-        self.deps
-            .audit
-            .record(&AuditEntry {
-                at: self.now(),
-                moderator: moderator.clone(),
-                action: action.into(),
-                targets: targets.to_vec(),
-                outcome: outcome.into(),
-            })
-            .await
+        let entry = AuditEntry {
+            at: self.now(),
+            moderator: moderator.clone(),
+            action: action.into(),
+            targets: targets.to_vec(),
+            outcome: outcome.into(),
+        };
+        if let Err(e) = self.deps.audit.record(&entry).await {
+            tracing::error!(moderator = %moderator, action, error = %e, "audit write failed");
+        }
     }
 
     /// The round moderators act on: the current one.
@@ -229,7 +225,8 @@ impl Bot {
             &[],
             &format!("{} groups", plan.groups.len()),
         )
-        .await
+        .await;
+        Ok(())
     }
 
     /// The round `run`/`preview` act on: the current one if not yet paired, else the next.
@@ -262,7 +259,7 @@ impl Bot {
             }])
             .await?;
         self.audit(moderator, "run", &[], &format!("requested {round}"))
-            .await?;
+            .await;
         Ok(SlashReply::text(format!(
             "Pairing {} now. I'll report back here when it's done.",
             round.label()
@@ -335,8 +332,18 @@ impl Bot {
         })
     }
 
-    /// Stores a new group in the live round and sends its DMs like a normal round.
-    async fn create_group(&self, members: Vec<UserId>, origin: GroupOrigin) -> Result<Group> {
+    /// Stores a new group in the live round (dissolving `replacing`, the
+    /// group one of them leaves, in the same write) and hands it to the
+    /// outbox to be announced like a normal round. `None` when one of
+    /// `members` already holds a place in another live group: the places
+    /// are write conditions, so two of these racing can never put someone
+    /// in two live groups.
+    async fn create_group(
+        &self,
+        members: Vec<UserId>,
+        origin: GroupOrigin,
+        replacing: Option<u32>,
+    ) -> Result<Option<Group>> {
         let round = self.live_round();
         let now = self.now();
         let mut profiles = Vec::new();
@@ -362,6 +369,12 @@ impl Bot {
         }
         for _ in 0..8 {
             let existing = self.deps.rounds.groups(round).await?;
+            let taken = existing.iter().any(|g| {
+                Some(g.number) != replacing && g.holders().iter().any(|u| members.contains(u))
+            });
+            if taken {
+                return Ok(None);
+            }
             let number = existing.iter().map(|g| g.number).max().unwrap_or(0) + 1;
             let group = Group {
                 round,
@@ -375,19 +388,32 @@ impl Bot {
                 checkins: Default::default(),
                 unresponsive_reported: Default::default(),
                 version: 0,
+                to_announce: Some(now),
             };
-            if self.deps.rounds.put_group(&group).await? {
+            let mut writes = vec![GroupWrite::new_group(group.clone())];
+            if let Some(old) = existing
+                .iter()
+                .find(|g| Some(g.number) == replacing && g.is_live())
+            {
+                let mut dissolved = old.clone();
+                dissolved.version += 1;
+                dissolved.dissolved = true;
+                writes.push(GroupWrite::update(old.clone(), dissolved));
+            }
+            if self.deps.rounds.write_groups(&writes).await? {
                 for u in &members {
                     self.confirm(u, round).await?;
                 }
-                self.deps
-                    .bus
-                    .publish(&[BusEvent::NotifyGroup {
-                        round,
-                        group: number,
-                    }])
-                    .await?;
-                return Ok(group);
+                // Stored with its outbox mark: if this publish fails the tick
+                // announces it, so the action itself has succeeded.
+                let event = BusEvent::NotifyGroup {
+                    round,
+                    group: number,
+                };
+                if let Err(e) = self.deps.bus.publish(&[event]).await {
+                    tracing::warn!(round = %round, group = number, error = %e, "publish failed; left to the outbox");
+                }
+                return Ok(Some(group));
             }
         }
         Err(Error::Conflict("new group number".into()))
@@ -415,26 +441,34 @@ impl Bot {
                 return Ok(SlashReply::text(e));
             }
             if self.group_of(u, self.live_round()).await?.is_some() {
-                return Ok(SlashReply::text(format!(
-                    "{} already has a partner this round. `/mentoring unpair {}` first.",
-                    u.mention(),
-                    u.mention()
-                )));
+                return Ok(SlashReply {
+                    message: messages::moderator::already_has_partner(u),
+                });
             }
         }
         if let Some(r) = self.not_paired_yet().await? {
             return Ok(r);
         }
-        let g = self
-            .create_group(vec![a.clone(), b.clone()], GroupOrigin::Manual)
-            .await?;
+        let Some(g) = self
+            .create_group(vec![a.clone(), b.clone()], GroupOrigin::Manual, None)
+            .await?
+        else {
+            // Someone paired one of them at the same moment.
+            let taken = match self.group_of(a, self.live_round()).await? {
+                Some(_) => a,
+                None => b,
+            };
+            return Ok(SlashReply {
+                message: messages::moderator::already_has_partner(taken),
+            });
+        };
         self.audit(
             moderator,
             "pair",
             &[a.clone(), b.clone()],
             &format!("group {}", g.number),
         )
-        .await?;
+        .await;
         Ok(SlashReply::text(format!(
             "Paired {} and {} for {}. They'll get their DMs in a moment.",
             a.mention(),
@@ -460,35 +494,44 @@ impl Bot {
                 std::slice::from_ref(user),
                 "nobody available",
             )
-            .await?;
+            .await;
             return Ok(SlashReply::text(format!(
                 "Nobody is free to pair with {} right now. They'll be paired in the next round, or use `/mentoring pair` when someone joins.",
                 user.mention()
             )));
         };
-        if let Some(g) = self.group_of(user, round).await? {
-            self.update_group(round, g.number, |g| g.dissolved = true)
-                .await?;
-            for other in g.partners_of(user).filter(|o| !g.departed.contains(o)) {
+        // The old group is dissolved in the same write that stores the new one.
+        let old = self.group_of(user, round).await?;
+        let Some(g) = self
+            .create_group(
+                vec![user.clone(), partner.clone()],
+                GroupOrigin::Repair,
+                old.as_ref().map(|g| g.number),
+            )
+            .await?
+        else {
+            return Ok(SlashReply {
+                message: messages::moderator::repair_raced(user, &partner),
+            });
+        };
+        if let Some(old) = old {
+            for other in old.partners_of(user).filter(|o| !old.departed.contains(o)) {
                 let key = OnceKey::UnpairedByModerator {
                     round,
-                    group: g.number,
+                    group: old.number,
                     user: other.clone(),
                 };
                 self.dm_once(&key, other, &messages::moderator::unpaired_member())
                     .await?;
             }
         }
-        let g = self
-            .create_group(vec![user.clone(), partner.clone()], GroupOrigin::Repair)
-            .await?;
         self.audit(
             moderator,
             "repair",
             &[user.clone(), partner.clone()],
             &format!("group {}", g.number),
         )
-        .await?;
+        .await;
         Ok(SlashReply::text(format!(
             "Re-paired {} with {}. Both get their DMs in a moment.",
             user.mention(),
@@ -563,7 +606,7 @@ impl Bot {
             &g.members,
             &format!("group {}", g.number),
         )
-        .await?;
+        .await;
         Ok(SlashReply::text(format!(
             "Unpaired group {} ({}). `/mentoring repair @someone` finds them new partners.",
             g.number,
@@ -591,7 +634,7 @@ impl Bot {
             std::slice::from_ref(user),
             "opted out by moderator",
         )
-        .await?;
+        .await;
         Ok(SlashReply::text(format!(
             "Removed {} from future rounds (their profile is kept; they can `opt in` again).",
             user.mention()
@@ -619,7 +662,7 @@ impl Bot {
             .await?;
         }
         self.audit(moderator, "exclude", &[a.clone(), b.clone()], "never pair")
-            .await?;
+            .await;
         Ok(SlashReply::text(format!(
             "{} and {} will never be paired together.",
             a.mention(),
@@ -640,7 +683,7 @@ impl Bot {
             &[],
             &format!("{} members", members.len()),
         )
-        .await?;
+        .await;
         Ok(SlashReply::text("I've sent you the export by DM."))
     }
 
@@ -712,11 +755,29 @@ impl Bot {
                 .await
                 .map(|_| ());
         }
-        match self.best_waiting_partner(user, round).await? {
-            Some(partner) => {
-                let g = self
-                    .create_group(vec![user.clone(), partner.clone()], GroupOrigin::LateJoin)
-                    .await?;
+        // A partner drafted by someone else at the same moment: look again.
+        let mut paired = None;
+        for _ in 0..3 {
+            let Some(partner) = self.best_waiting_partner(user, round).await? else {
+                break;
+            };
+            let group = self
+                .create_group(
+                    vec![user.clone(), partner.clone()],
+                    GroupOrigin::LateJoin,
+                    None,
+                )
+                .await?;
+            if let Some(g) = group {
+                paired = Some((partner, g));
+                break;
+            }
+            if self.group_of(user, round).await?.is_some() {
+                return Ok(()); // placed by a concurrent run of this very flow
+            }
+        }
+        match paired {
+            Some((partner, g)) => {
                 self.tell_moderators(&messages::moderator::late_paired(user, &partner, g.number))
                     .await;
             }
@@ -788,23 +849,33 @@ impl Bot {
             return Ok(None);
         };
         let number = pairs[fit.index].number;
-        let joined = self
-            .update_group(round, number, |g| {
-                if !g.members.contains(user) {
-                    g.members.push(user.clone());
-                    g.score += fit.score;
-                    g.reasons.extend(fit.reasons.iter().cloned());
-                }
-            })
-            .await?;
+        // Joining takes the late joiner's place in the round and re-enters
+        // the group into the outbox, both in the group's conditional write;
+        // a pair that changed meanwhile (now a trio, dissolved) is left alone.
+        let Some(current) = self.group(round, number).await? else {
+            return Ok(None);
+        };
+        if !current.is_live() || current.active_members().count() != 2 {
+            return Ok(None);
+        }
+        let mut joined = current.clone();
+        joined.version += 1;
+        joined.members.push(user.clone());
+        joined.score += fit.score;
+        joined.reasons.extend(fit.reasons.iter().cloned());
+        joined.to_announce = Some(now);
+        let write = GroupWrite::update(current, joined.clone());
+        if !self.deps.rounds.write_groups(&[write]).await? {
+            return Ok(None);
+        }
         self.confirm(user, round).await?;
-        self.deps
-            .bus
-            .publish(&[BusEvent::NotifyGroup {
-                round,
-                group: number,
-            }])
-            .await?;
-        Ok(joined)
+        let event = BusEvent::NotifyGroup {
+            round,
+            group: number,
+        };
+        if let Err(e) = self.deps.bus.publish(&[event]).await {
+            tracing::warn!(round = %round, group = number, error = %e, "publish failed; left to the outbox");
+        }
+        Ok(Some(joined))
     }
 }

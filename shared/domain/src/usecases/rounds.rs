@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::once_key::OnceKey;
 use crate::pairing;
-use crate::ports::BusEvent;
+use crate::ports::{BusEvent, GroupWrite};
 
 /// What a tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub enum RunOutcome {
 
 /// A pairing run older than this is presumed dead and may be resumed.
 const STALE_RUN_MINUTES: i64 = 15;
+/// A group stored this long ago and still not announced is re-published by
+/// the tick (longer than a delivery and its retries normally take).
+const ANNOUNCE_RETRY_MINUTES: i64 = 30;
 /// How many times to retry an optimistic update before giving up.
 const UPDATE_ATTEMPTS: usize = 8;
 
@@ -65,7 +68,41 @@ impl Bot {
             };
         }
         report.published += self.alert_unresponsive(cur_id).await?;
+        report.published += self.announce_pending(cur_id).await?;
         Ok(report)
+    }
+
+    /// The outbox: re-publishes the live groups of a paired round that were
+    /// stored but not yet announced a while ago (the publish after storing
+    /// failed, or its delivery never succeeded). The DMs are claimed one by
+    /// one, so a group announced meanwhile is not announced twice.
+    async fn announce_pending(&self, round: RoundId) -> Result<usize> {
+        if !self.is_paired(round).await? {
+            // A run in progress (or to resume) publishes its own groups.
+            return Ok(0);
+        }
+        let now = self.now();
+        let events: Vec<BusEvent> = self
+            .deps
+            .rounds
+            .groups(round)
+            .await?
+            .into_iter()
+            .filter(|g| g.is_live())
+            .filter(|g| {
+                g.to_announce
+                    .is_some_and(|t| now - t >= Duration::minutes(ANNOUNCE_RETRY_MINUTES))
+            })
+            .map(|g| BusEvent::NotifyGroup {
+                round,
+                group: g.number,
+            })
+            .collect();
+        if !events.is_empty() {
+            tracing::warn!(round = %round, groups = events.len(), "re-publishing unannounced groups");
+            self.deps.bus.publish(&events).await?;
+        }
+        Ok(events.len())
     }
 
     /// The round item, created (with its seed) on first touch.
@@ -103,20 +140,14 @@ impl Bot {
         change: impl Fn(&mut Group),
     ) -> Result<Option<Group>> {
         for _ in 0..UPDATE_ATTEMPTS {
-            let Some(current) = self
-                .deps
-                .rounds
-                .groups(round)
-                .await?
-                .into_iter()
-                .find(|g| g.number == number)
-            else {
+            let Some(current) = self.group(round, number).await? else {
                 return Ok(None);
             };
             let mut next = current.clone();
             next.version += 1;
             change(&mut next);
-            if self.deps.rounds.put_group(&next).await? {
+            let write = GroupWrite::update(current, next.clone());
+            if self.deps.rounds.write_groups(&[write]).await? {
                 return Ok(Some(next));
             }
         }
@@ -268,7 +299,9 @@ impl Bot {
         if !claim.plan_stored {
             let past = self.past_groups(id).await?;
             let plan = pairing::plan(&self.cfg, id, &eligible, &members, &past, claim.seed, now);
-            let fresh = pairing::groups_of(id, &plan, 1);
+            let mut fresh = pairing::groups_of(id, &plan, 1);
+            // The outbox: each group waits to be announced from the moment it is stored.
+            fresh.iter_mut().for_each(|g| g.to_announce = Some(now));
             let planned = fresh.len();
             let leftovers: Vec<Group> = groups
                 .into_iter()
@@ -419,7 +452,7 @@ impl Bot {
         .await
     }
 
-    async fn group(&self, round: RoundId, number: u32) -> Result<Option<Group>> {
+    pub(crate) async fn group(&self, round: RoundId, number: u32) -> Result<Option<Group>> {
         Ok(self
             .deps
             .rounds
@@ -486,6 +519,17 @@ impl Bot {
                 user: me.id.clone(),
             };
             self.dm_once(&key, &me.id, &msg).await?;
+        }
+        // Everyone is told: take the group out of the outbox, unless it
+        // changed meanwhile (a late joiner made it a trio) and waits again.
+        let announced = group.to_announce;
+        if announced.is_some() {
+            self.update_group(round, number, |g| {
+                if g.to_announce == announced {
+                    g.to_announce = None;
+                }
+            })
+            .await?;
         }
         Ok(())
     }
