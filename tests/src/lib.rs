@@ -14,13 +14,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request};
-use mentor_aws::app::App;
+use mentor_app::{App, AppBuilder, Store};
 use mentor_aws::bus::EventBridgeBus;
 use mentor_aws::dynamo::DynamoStore;
+use mentor_domain::ProgrammeConfig;
 use mentor_domain::memory::FixedClock;
 use mentor_domain::ports::{BusEvent, EventBus};
-use mentor_domain::usecases::Deps;
-use mentor_domain::{Bot, ProgrammeConfig};
 use mentor_slack::client::{RetryPolicy, SlackClient};
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request as MockRequest, Respond, ResponseTemplate};
@@ -158,7 +157,7 @@ impl Harness {
     pub async fn with(cfg: ProgrammeConfig, now: DateTime<Utc>) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let table = format!("mp-test-{}-{n}", std::process::id());
-        let sdk = mentor_aws::app::aws_config(Some(&moto_endpoint())).await;
+        let sdk = mentor_aws::secrets::aws_config(Some(&moto_endpoint())).await;
         let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
         mentor_aws::table::create_table(&dynamo, &table)
             .await
@@ -184,16 +183,18 @@ impl Harness {
             published: Mutex::new(Vec::new()),
             fail_next: std::sync::atomic::AtomicBool::new(false),
         });
-        let deps = Deps::from_store(
-            store.clone(),
-            Arc::new(SlackClient::new(&slack.uri(), "xoxb-test", fast_retries())),
-            bus.clone(),
-            clock.clone(),
-        );
-        let app = App {
-            bot: Bot::new(deps, cfg),
-            signing_secret: SECRET.into(),
-        };
+        let app = AppBuilder::new(mentor_app::local_settings(cfg, SECRET))
+            .store(Store::Dynamo(store.clone()))
+            .slack(Arc::new(SlackClient::new(
+                &slack.uri(),
+                "xoxb-test",
+                fast_retries(),
+            )))
+            .bus(bus.clone())
+            .clock(clock.clone())
+            .build()
+            .await
+            .expect("build the app");
         Self {
             app,
             slack,
@@ -417,7 +418,7 @@ impl Harness {
 
 fn split(resp: lambda_http::Response<Body>) -> (StatusCode, String) {
     let status = resp.status();
-    let body = String::from_utf8_lossy(mentor_aws::web::body_bytes_of(resp.body())).to_string();
+    let body = String::from_utf8_lossy(mentor_app::web::body_bytes_of(resp.body())).to_string();
     (status, body)
 }
 

@@ -10,15 +10,10 @@ use http_body_util::{BodyExt, Full};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use mentor_aws::app::App;
+use mentor_app::{App, AppBuilder, Store};
 use mentor_aws::config::{Settings, from_vars};
 use mentor_aws::dynamo::DynamoStore;
-use mentor_domain::Bot;
 use mentor_domain::memory::{MemoryBus, MemoryStore};
-use mentor_domain::ports::{Clock, Messenger, SystemClock};
-use mentor_domain::usecases::Deps;
-use mentor_slack::client::{RetryPolicy, SlackClient};
-use mentor_slack::console::ConsoleMessenger;
 use tokio::net::TcpListener;
 
 use crate::args::Args;
@@ -43,25 +38,13 @@ fn local_settings(args: &Args) -> Result<Settings, String> {
 }
 
 /// Builds the app on the embedded store (or DynamoDB) with a loopback bus.
+/// Slack is the Web API when `SLACK_BOT_TOKEN` is set, else the console.
 pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
     let settings = local_settings(args)?;
-    let slack: Arc<dyn Messenger> = match std::env::var("SLACK_BOT_TOKEN")
-        .ok()
-        .filter(|t| !t.is_empty())
-    {
-        Some(token) => Arc::new(SlackClient::new(
-            &settings.slack_api_base_url,
-            &token,
-            RetryPolicy::default(),
-        )),
-        None => Arc::new(ConsoleMessenger),
-    };
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let bus = Arc::new(MemoryBus::new());
-    let deps = match &args.dynamodb_endpoint {
-        None => Deps::from_store(Arc::new(MemoryStore::new()), slack, bus.clone(), clock),
+    let store = match &args.dynamodb_endpoint {
+        None => Store::Memory(Arc::new(MemoryStore::new())),
         Some(url) => {
-            let sdk = mentor_aws::app::aws_config(Some(url)).await;
+            let sdk = mentor_aws::secrets::aws_config(Some(url)).await;
             let client = aws_sdk_dynamodb::Client::new(&sdk);
             if client
                 .describe_table()
@@ -73,14 +56,19 @@ pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
                 mentor_aws::table::create_table(&client, &settings.table_name).await?;
                 eprintln!("created table {} at {url}", settings.table_name);
             }
-            let store = Arc::new(DynamoStore::new(client, settings.table_name.clone()));
-            Deps::from_store(store, slack, bus.clone(), clock)
+            Store::Dynamo(Arc::new(DynamoStore::new(
+                client,
+                settings.table_name.clone(),
+            )))
         }
     };
-    let app = App {
-        bot: Bot::new(deps, settings.programme),
-        signing_secret: args.secret.clone(),
-    };
+    let bus = Arc::new(MemoryBus::new());
+    let app = AppBuilder::new(settings)
+        .store(store)
+        .bus(bus.clone())
+        .build()
+        .await
+        .map_err(|e| e.to_string())?;
     Ok((app, bus))
 }
 
@@ -125,13 +113,13 @@ async fn route(
                 Ok(v) => v.to_string(),
                 Err(e) => serde_json::json!({"error": e.to_string()}).to_string(),
             };
-            mentor_aws::web::text(lambda_http::http::StatusCode::OK, &out)
+            mentor_app::web::text(lambda_http::http::StatusCode::OK, &out)
         }
-        _ => mentor_aws::web::text(lambda_http::http::StatusCode::NOT_FOUND, "not found"),
+        _ => mentor_app::web::text(lambda_http::http::StatusCode::NOT_FOUND, "not found"),
     };
     pump(&app, &bus).await;
     let (parts, body) = resp.into_parts();
-    let bytes = mentor_aws::web::body_bytes_of(&body).to_vec();
+    let bytes = mentor_app::web::body_bytes_of(&body).to_vec();
     Ok(hyper::Response::from_parts(
         parts,
         Full::new(Bytes::from(bytes)),

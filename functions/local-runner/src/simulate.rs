@@ -10,6 +10,7 @@ use chrono::{Duration, TimeZone, Utc};
 use mentor_domain::action::{Action, ReconfirmAnswer};
 use mentor_domain::memory::{FixedClock, RecordingMessenger, SlackCall};
 use mentor_domain::model::CheckinAnswer;
+use mentor_domain::ports::{Members, Rounds};
 use mentor_domain::profile_form::{self, FieldValue, FormValues, enum_value};
 use mentor_domain::usecases::{Click, Deps, Origin};
 use mentor_domain::{Bot, Experience, Frequency, Mode, ProgrammeConfig, RoundId, UserId};
@@ -112,7 +113,6 @@ pub async fn simulate(
     let clock = Arc::new(FixedClock::at(start));
     let slack = Arc::new(RecordingMessenger::new());
     let (deps, store, bus) = Deps::in_memory(slack.clone(), clock.clone());
-    let _ = store;
     let bot = Bot::new(deps, cfg.clone());
     let channel = cfg.channel.clone();
     let mut next_id = 0usize;
@@ -258,8 +258,8 @@ pub async fn simulate(
     let mut seen: HashMap<(UserId, UserId), RoundId> = HashMap::new();
     let mut round = RoundId::of_date(start.date_naive()).next();
     while mentor_domain::calendar::round_start(&cfg, round) <= end {
-        let r = bot.deps.rounds.get(round).await.map_err(err)?;
-        let groups = bot.deps.rounds.groups(round).await.map_err(err)?;
+        let r = Rounds::get(&*store, round).await.map_err(err)?;
+        let groups = store.groups(round).await.map_err(err)?;
         let mut repeats = 0;
         for g in &groups {
             for (i, a) in g.members.iter().enumerate() {
@@ -282,10 +282,7 @@ pub async fn simulate(
                 let dups: usize = sent
                     .map(|s| s.values().map(|c| c.saturating_sub(1)).sum())
                     .unwrap_or(0);
-                let unreachable = bot
-                    .deps
-                    .members
-                    .get(m)
+                let unreachable = Members::get(&*store, m)
                     .await
                     .map_err(err)?
                     .is_some_and(|m| m.status == mentor_domain::model::MemberStatus::Unreachable);

@@ -5,7 +5,7 @@
 //! Errors are returned only when a retry is safe (every send is guarded by a
 //! once-only marker), so Lambda's async retries and the DLQ do the rest.
 
-use mentor_aws::app::App;
+use mentor_app::App;
 use mentor_aws::bus::{SchedulerInput, parse_scheduler_input};
 use serde_json::{Value, json};
 

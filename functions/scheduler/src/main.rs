@@ -1,7 +1,7 @@
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     mentor_aws::logging::init();
-    let app = mentor_aws::app::from_env().await?;
+    let app = mentor_app::from_env().await?;
     lambda_runtime::run(lambda_runtime::service_fn(
         |event: lambda_runtime::LambdaEvent<serde_json::Value>| async {
             scheduler::handle(&app, event.payload)

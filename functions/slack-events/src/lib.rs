@@ -3,8 +3,8 @@
 
 use lambda_http::Request;
 use lambda_http::http::StatusCode;
-use mentor_aws::app::App;
-use mentor_aws::web::{self, HttpResponse};
+use mentor_app::App;
+use mentor_app::web::{self, HttpResponse};
 use mentor_domain::usecases::Origin;
 use mentor_domain::{ChannelId, OnceKey, UserId};
 use mentor_slack::events::{Envelope, Incoming};

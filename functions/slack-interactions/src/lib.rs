@@ -4,8 +4,8 @@
 
 use lambda_http::Request;
 use lambda_http::http::StatusCode;
-use mentor_aws::app::App;
-use mentor_aws::web::{self, HttpResponse};
+use mentor_app::App;
+use mentor_app::web::{self, HttpResponse};
 use mentor_domain::UserId;
 use mentor_domain::profile_form;
 use mentor_domain::usecases::{Action, ActionOutcome, Click};

@@ -16,6 +16,9 @@ pub enum ConfigError {
     Invalid { name: &'static str, why: String },
 }
 
+/// Slack's Web API, unless `SLACK_API_BASE_URL` names another.
+pub const DEFAULT_SLACK_API_BASE_URL: &str = "https://slack.com/api";
+
 /// Where the Slack credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SlackSecrets {
@@ -141,7 +144,7 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
         table_name: required("TABLE_NAME")?,
         event_bus_name: get("EVENT_BUS_NAME").unwrap_or_else(|| "default".into()),
         slack_api_base_url: get("SLACK_API_BASE_URL")
-            .unwrap_or_else(|| mentor_slack::client::DEFAULT_BASE_URL.into()),
+            .unwrap_or_else(|| DEFAULT_SLACK_API_BASE_URL.into()),
         slack_secrets,
         aws_endpoint_url: get("AWS_ENDPOINT_URL"),
     })

@@ -78,8 +78,8 @@ impl Deps {
 /// The bot: configuration plus ports.
 #[derive(Clone)]
 pub struct Bot {
-    pub deps: Deps,
-    pub cfg: Arc<ProgrammeConfig>,
+    deps: Deps,
+    cfg: Arc<ProgrammeConfig>,
 }
 
 /// How long once-only markers (Slack events, clicks, notifications) are

@@ -5,7 +5,7 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use mentor_slack::verify::{self, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-use crate::app::App;
+use crate::App;
 
 pub type HttpResponse = Response<Body>;
 
@@ -29,7 +29,7 @@ fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 /// Verifies the Slack signature over the raw body; `Err` is the 401 to return.
 pub fn verified_body<'a>(app: &App, req: &'a Request) -> Result<&'a [u8], Box<HttpResponse>> {
     let body = body_bytes(req);
-    let now = app.bot.deps.clock.now().timestamp();
+    let now = app.bot.now().timestamp();
     match verify::verify(
         &app.signing_secret,
         header(req, TIMESTAMP_HEADER),

@@ -1,0 +1,54 @@
+//! The AWS SDK configuration and the Slack credentials in Secrets Manager,
+//! read once per cold start by the composition root (`mentor-app`).
+
+use serde::Deserialize;
+
+use crate::config::{Settings, SlackSecrets};
+
+#[derive(Deserialize)]
+struct SecretDoc {
+    signing_secret: String,
+    bot_token: String,
+}
+
+/// Shared AWS configuration, honouring an endpoint override (moto, local).
+pub async fn aws_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if let Some(url) = endpoint {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Resolves the Slack credentials (reads Secrets Manager when configured).
+pub async fn slack_credentials(
+    settings: &Settings,
+    sdk: &aws_config::SdkConfig,
+) -> StartupResult<(String, Option<String>)> {
+    match &settings.slack_secrets {
+        SlackSecrets::Inline {
+            signing_secret,
+            bot_token,
+        } => Ok((signing_secret.clone(), bot_token.clone())),
+        SlackSecrets::SecretArn(arn) => {
+            let client = aws_sdk_secretsmanager::Client::new(sdk);
+            let out = client
+                .get_secret_value()
+                .secret_id(arn)
+                .send()
+                .await
+                .map_err(|e| format!("reading the Slack secret failed: {e}"))?;
+            let raw = out
+                .secret_string()
+                .ok_or("the Slack secret has no string value")?;
+            let doc: SecretDoc = serde_json::from_str(raw).map_err(|_| {
+                "the Slack secret must be JSON {\"signing_secret\": …, \"bot_token\": …}"
+                    .to_string()
+            })?;
+            Ok((doc.signing_secret, Some(doc.bot_token)))
+        }
+    }
+}
+
+/// Start-up fails with a message saying what to fix.
+pub type StartupResult<T> = std::result::Result<T, String>;
