@@ -161,3 +161,354 @@ async fn launching_on_the_25th_pairs_the_nine_who_signed_up_and_the_1st_pairs_th
         );
     }
 }
+
+/// Two members signed up in November and paired on 1 December.
+async fn december_pair(h: &Harness) -> (String, String) {
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    assert_eq!(groups_of(h, "2026-12").await.len(), 1);
+    (A.to_string(), B.to_string())
+}
+
+const A: &str = "U0ANA";
+const B: &str = "U0BEA";
+
+#[tokio::test]
+async fn leaving_the_channel_keeps_the_current_pair_and_only_skips_future_rounds() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    let (a, b) = december_pair(&h).await;
+    h.set_time("2026-12-10T10:00:00Z");
+    h.reset_slack().await;
+    // Ana leaves the channel, as the FAQ suggests to keep going with Bea.
+    h.send_event(&event(
+        "Ev-left",
+        serde_json::json!({"type": "member_left_channel", "user": a, "channel": CHANNEL}),
+    ))
+    .await;
+    h.deliver().await;
+    let to_a = dm_texts(&h, &a).await;
+    assert_eq!(to_a.len(), 1, "{to_a:?}");
+    assert!(
+        to_a[0].contains("won't pair you in future rounds")
+            && to_a[0].contains("current pairing with <@U0BEA> carries on")
+            && to_a[0].contains("rejoin <#C0PROGRAM"),
+        "{}",
+        to_a[0]
+    );
+    assert!(dm_texts(&h, &b).await.is_empty(), "Bea is told nothing");
+    assert!(dm_texts(&h, MODERATOR).await.is_empty(), "no alarm");
+    let g = &h.store.groups(round("2026-12")).await.unwrap()[0];
+    assert!(g.is_live() && g.departed.is_empty(), "{g:?}");
+    let m = member(&h, &a).await;
+    assert_eq!(m.status, mentor_domain::model::MemberStatus::Left);
+    // The day-21 check-in still reaches both.
+    h.set_time("2026-12-22T09:05:00Z");
+    h.tick().await;
+    assert!(
+        dm_texts(&h, &a)
+            .await
+            .iter()
+            .any(|t| t.contains("Check-in"))
+    );
+    assert!(
+        dm_texts(&h, &b)
+            .await
+            .iter()
+            .any(|t| t.contains("Check-in"))
+    );
+    // January: Ana is not asked nor paired; Bea is told she's alone.
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    assert!(
+        !groups_of(&h, "2027-01")
+            .await
+            .iter()
+            .any(|g| g.contains(&a))
+    );
+}
+
+#[tokio::test]
+async fn opting_out_still_ends_the_pairing_and_tells_the_partner() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    let (a, b) = december_pair(&h).await;
+    h.set_time("2026-12-10T10:00:00Z");
+    h.send_event(&dm("Ev-out", &a, "opt out")).await;
+    h.deliver().await;
+    // Typed `opt out` asks first; the button does it.
+    let ask = h.dms_to(&a).await.pop().unwrap();
+    let ids = action_ids(&ask);
+    assert!(ids.contains(&"opt_out".to_string()), "{ids:?}");
+    h.send_interaction(&click(&a, "opt_out", "", "out-1")).await;
+    h.deliver().await;
+    assert!(
+        dm_texts(&h, &b)
+            .await
+            .iter()
+            .any(|t| t.contains("Your partner has left the programme")),
+    );
+    let g = &h.store.groups(round("2026-12")).await.unwrap()[0];
+    assert_eq!(g.departed, vec![a.as_str().into()]);
+}
+
+/// Slack's `conversations.members` for the programme channel lists `users`.
+async fn channel_has(h: &Harness, users: &[&str]) {
+    use wiremock::matchers::path;
+    wiremock::Mock::given(path("/conversations.members"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "ok": true,
+                "members": users,
+                "response_metadata": {"next_cursor": ""}
+            })),
+        )
+        .with_priority(1)
+        .mount(&h.slack)
+        .await;
+}
+
+#[tokio::test]
+async fn someone_outside_the_channel_is_pointed_to_it_and_not_stored() {
+    let h = Harness::new().await;
+    channel_has(&h, &["U0BOT", A]).await;
+    let before = h.scan_all().await;
+    h.send_event(&dm("Ev-out-1", "U0OUT", "hi")).await;
+    let texts = dm_texts(&h, "U0OUT").await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].contains("Join the channel first") && texts[0].contains("<#C0PROGRAM"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        Members::get(&*h.store, &"U0OUT".into())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        h.scan_all().await.len(),
+        before.len() + 1,
+        "only the event marker"
+    );
+    // The App Home "Set up my profile" button points there too, without a form.
+    h.send_interaction(&click("U0OUT", "open_profile", "", "home-1"))
+        .await;
+    assert!(h.slack_calls("views.open").await.is_empty());
+    assert_eq!(dm_texts(&h, "U0OUT").await.len(), 2);
+    // Someone in the channel is welcomed as usual.
+    h.send_event(&dm("Ev-in-1", A, "hi")).await;
+    assert!(dm_texts(&h, A).await[0].contains("Welcome to peer mentoring"));
+}
+
+#[tokio::test]
+async fn opting_in_after_leaving_the_channel_asks_to_rejoin_it() {
+    let h = Harness::new().await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.send_event(&event(
+        "Ev-left-2",
+        serde_json::json!({"type": "member_left_channel", "user": A, "channel": CHANNEL}),
+    ))
+    .await;
+    h.send_event(&dm("Ev-optin", A, "opt in")).await;
+    let last = dm_texts(&h, A).await.pop().unwrap();
+    assert!(last.contains("rejoin <#C0PROGRAM"), "{last}");
+    assert_eq!(
+        member(&h, A).await.status,
+        mentor_domain::model::MemberStatus::Left
+    );
+}
+
+/// The value of the `action` button in the newest DM to `u` that has it.
+async fn button_value(h: &Harness, u: &str, action: &str) -> String {
+    let dms = h.dms_to(u).await;
+    dms.iter()
+        .rev()
+        .flat_map(|m| m["blocks"].as_array().cloned().unwrap_or_default())
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["action_id"] == action)
+        .and_then(|e| e["value"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("{u} has no {action} button"))
+}
+
+#[tokio::test]
+async fn a_member_who_has_not_answered_gets_one_reminder_and_the_last_click_wins() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    let (a, b) = december_pair(&h).await;
+    // 25 December: "stay in for January?". Bea says yes, Ana says nothing.
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    let v = button_value(&h, &b, "reconfirm_yes").await;
+    assert_eq!(v, "2027-01");
+    h.send_interaction(&click(&b, "reconfirm_yes", &v, "rc-b"))
+        .await;
+    h.reset_slack().await;
+    // 30 December, two days before: one reminder, to Ana only, even if the tick repeats.
+    h.set_time("2026-12-30T09:05:00Z");
+    h.tick().await;
+    h.tick().await;
+    let to_a = dm_texts(&h, &a).await;
+    assert_eq!(to_a.len(), 1, "{to_a:?}");
+    assert!(to_a[0].contains("you haven't answered yet"), "{}", to_a[0]);
+    assert!(dm_texts(&h, &b).await.is_empty());
+    // Ana changes her mind four times on the same message within a minute: each counts.
+    for (i, action) in [
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+        "reconfirm_skip",
+    ]
+    .iter()
+    .enumerate()
+    {
+        h.clock.advance(chrono::Duration::seconds(10));
+        h.send_interaction(&click(&a, action, "2027-01", "reminder-a"))
+            .await;
+        let c = member(&h, &a).await.confirmations[&round("2027-01")];
+        let want = if i % 2 == 0 { "Yes" } else { "Skip" };
+        assert_eq!(format!("{c:?}"), want, "click {i}");
+    }
+    // A double-click on the answer already given changes and sends nothing.
+    let before = h.dms_to(&a).await.len();
+    h.send_interaction(&click(&a, "reconfirm_skip", "2027-01", "reminder-a"))
+        .await;
+    assert_eq!(h.dms_to(&a).await.len(), before);
+    // `status` shows the current answer with a button to change it.
+    h.send_event(&dm("Ev-status-a", &a, "status")).await;
+    let status = h.dms_to(&a).await.pop().unwrap();
+    assert!(
+        readable(&status).contains("your answer: *skip this one*"),
+        "{}",
+        readable(&status)
+    );
+    assert!(action_ids(&status).contains(&"reconfirm_yes".to_string()));
+    // Opt out from the reminder, then "Yes, pair me": back in and confirmed.
+    h.send_interaction(&click(&a, "reconfirm_opt_out", "2027-01", "reminder-a"))
+        .await;
+    assert_eq!(
+        member(&h, &a).await.status,
+        mentor_domain::model::MemberStatus::OptedOut
+    );
+    h.send_interaction(&click(&a, "reconfirm_yes", "2027-01", "reminder-a"))
+        .await;
+    let m = member(&h, &a).await;
+    assert_eq!(m.status, mentor_domain::model::MemberStatus::Active);
+    assert!(m.is_confirmed_for(round("2027-01")));
+    // January pairs them (again, since nobody else is there).
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    assert_eq!(h.pairing_dms(&a, "January 2027").await, 1);
+}
+
+#[tokio::test]
+async fn a_question_gets_help_and_changes_nothing() {
+    let h = Harness::new().await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.send_event(&dm("Ev-q", A, "how do I opt out?")).await;
+    let last = dm_texts(&h, A).await.pop().unwrap();
+    assert!(last.contains("Things you can say to me"), "{last}");
+    assert_eq!(
+        member(&h, A).await.status,
+        mentor_domain::model::MemberStatus::Active
+    );
+}
+
+#[tokio::test]
+async fn skip_skips_only_the_next_round_like_the_button() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    december_pair(&h).await;
+    h.set_time("2026-12-10T10:00:00Z");
+    h.send_event(&dm("Ev-skip", A, "skip")).await;
+    let last = dm_texts(&h, A).await.pop().unwrap();
+    assert!(last.contains("you'll skip January 2027"), "{last}");
+    let m = member(&h, A).await;
+    assert_eq!(format!("{:?}", m.confirmations[&round("2027-01")]), "Skip");
+    assert_eq!(m.status, mentor_domain::model::MemberStatus::Active);
+}
+
+#[tokio::test]
+async fn pause_lasts_until_resume_and_a_paused_member_is_asked_to_resume_at_reconfirmation() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    december_pair(&h).await;
+    h.set_time("2026-12-10T10:00:00Z");
+    h.send_event(&dm("Ev-pause", A, "pause")).await;
+    let last = dm_texts(&h, A).await.pop().unwrap();
+    assert!(last.contains("until you say `resume`"), "{last}");
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    let note = h.dms_to(A).await.pop().unwrap();
+    assert!(
+        readable(&note).contains("still paused"),
+        "{}",
+        readable(&note)
+    );
+    assert_eq!(action_ids(&note), vec!["resume"]);
+    h.send_interaction(&click(A, "resume", "", "paused-note"))
+        .await;
+    let m = member(&h, A).await;
+    assert_eq!(m.status, mentor_domain::model::MemberStatus::Active);
+    assert!(m.is_confirmed_for(round("2027-01")));
+}
+
+#[tokio::test]
+async fn my_partner_isnt_responding_works_by_dm_any_day_and_can_be_withdrawn() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    december_pair(&h).await;
+    h.set_time("2026-12-03T10:00:00Z");
+    h.send_event(&dm("Ev-unresp", A, "My partner isn't responding"))
+        .await;
+    let last = dm_texts(&h, A).await.pop().unwrap();
+    assert!(last.contains("<@U0BEA> isn't responding"), "{last}");
+    let g = &h.store.groups(round("2026-12")).await.unwrap()[0];
+    assert!(g.unresponsive_reported.contains_key(&A.into()));
+    // A day later the moderators are alerted.
+    h.set_time("2026-12-04T10:05:00Z");
+    h.tick().await;
+    assert!(
+        dm_texts(&h, MODERATOR)
+            .await
+            .iter()
+            .any(|t| t.contains("isn't responding"))
+    );
+    // Then they get talking: withdrawn, and the moderators are told.
+    h.send_event(&dm("Ev-talking", A, "we're talking now"))
+        .await;
+    let last = dm_texts(&h, A).await.pop().unwrap();
+    assert!(last.contains("told the moderators"), "{last}");
+    assert!(
+        dm_texts(&h, MODERATOR)
+            .await
+            .iter()
+            .any(|t| t.contains("<@U0ANA> withdrew their report"))
+    );
+    let g = &h.store.groups(round("2026-12")).await.unwrap()[0];
+    assert!(g.unresponsive_reported.is_empty());
+}
+
+#[tokio::test]
+async fn a_channel_mention_says_truthfully_what_was_dmed_and_profile_has_an_edit_button() {
+    let h = Harness::new().await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.send_event(&mention("Ev-m1", A, "what's the weather"))
+        .await;
+    let eph = h.slack_calls("chat.postEphemeral").await;
+    let said = readable(eph.last().unwrap());
+    assert!(said.contains("didn't catch that"), "{said}");
+    assert!(
+        dm_texts(&h, A)
+            .await
+            .pop()
+            .unwrap()
+            .contains("didn't catch that")
+    );
+    h.send_event(&dm("Ev-prof", A, "profile")).await;
+    let prof = h.dms_to(A).await.pop().unwrap();
+    assert!(
+        readable(&prof).contains("Can offer: Writing"),
+        "{}",
+        readable(&prof)
+    );
+    assert_eq!(action_ids(&prof), vec!["open_profile"]);
+}

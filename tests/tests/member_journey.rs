@@ -123,7 +123,7 @@ async fn dm_commands_are_tolerant_and_answer_by_dm() {
     assert!(last_text(&h.dms_to("U0ANA").await).contains("`delete my data`"));
 
     h.send_event(&dm("Ev11", "U0ANA", "status?")).await;
-    assert!(last_text(&h.dms_to("U0ANA").await).contains("you're confirmed"));
+    assert!(last_text(&h.dms_to("U0ANA").await).contains("your answer: *yes, pair me*"));
 
     h.send_event(&dm("Ev12", "U0ANA", "Pause, please")).await;
     assert_eq!(member(&h, "U0ANA").await.status, MemberStatus::Paused);
@@ -132,7 +132,12 @@ async fn dm_commands_are_tolerant_and_answer_by_dm() {
     h.send_event(&dm("Ev13", "U0ANA", "resume")).await;
     assert_eq!(member(&h, "U0ANA").await.status, MemberStatus::Active);
 
+    // Typed `opt out` asks for one click first.
     h.send_event(&dm("Ev14", "U0ANA", "opt-out")).await;
+    assert_eq!(member(&h, "U0ANA").await.status, MemberStatus::Active);
+    assert!(last_text(&h.dms_to("U0ANA").await).contains("Opt out of peer mentoring?"));
+    h.send_interaction(&click("U0ANA", "opt_out", "", "Ev14-ask"))
+        .await;
     assert_eq!(member(&h, "U0ANA").await.status, MemberStatus::OptedOut);
     assert!(last_text(&h.dms_to("U0ANA").await).contains("opted out"));
 
@@ -142,7 +147,7 @@ async fn dm_commands_are_tolerant_and_answer_by_dm() {
     h.send_event(&dm("Ev16", "U0ANA", "what's the weather"))
         .await;
     assert!(last_text(&h.dms_to("U0ANA").await).contains("didn't catch that"));
-    assert_eq!(h.dms_to("U0ANA").await.len(), 7);
+    assert_eq!(h.dms_to("U0ANA").await.len(), 8);
 }
 
 #[tokio::test]

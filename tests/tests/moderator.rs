@@ -187,6 +187,8 @@ async fn a_partner_leaving_mid_round_is_told_and_moderators_can_repair_in_one_cl
     h.sign_up("U0EEE", &["Research"], &["Writing"], "seven_plus")
         .await;
     h.send_event(&dm("Ev-out", &partner, "opt out")).await;
+    h.send_interaction(&click(&partner, "opt_out", "", "opt-out-ask"))
+        .await;
     let kind = readable(h.dms_to(A).await.last().unwrap());
     assert!(kind.contains("Your partner has left"), "{kind}");
     let alert = h

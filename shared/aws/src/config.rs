@@ -119,6 +119,7 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
         round_start_day: number("ROUND_START_DAY", 1)?,
         round_start_hour: number("ROUND_START_HOUR", 9)?,
         reconfirm_days_before: number("RECONFIRM_DAYS_BEFORE", 7)?,
+        reminder_days_before: number("RECONFIRM_REMINDER_DAYS_BEFORE", 2)?,
         checkin_days,
         unresponsive_alert_hours: number("UNRESPONSIVE_ALERT_HOURS", 24)?,
         topics,

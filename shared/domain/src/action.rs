@@ -37,6 +37,8 @@ pub enum Action {
     OptIn,
     DeleteConfirm,
     DeleteCancel,
+    /// "Stay in" on the typed `opt out`'s confirmation: nothing changes.
+    KeepMeIn,
     /// An answer to the reminder for `round`.
     Reconfirm {
         answer: ReconfirmAnswer,
@@ -66,6 +68,7 @@ const OPT_OUT: &str = "opt_out";
 const OPT_IN: &str = "opt_in";
 const DELETE_CONFIRM: &str = "delete_confirm";
 const DELETE_CANCEL: &str = "delete_cancel";
+const KEEP_ME_IN: &str = "keep_me_in";
 const RECONFIRM_YES: &str = "reconfirm_yes";
 const RECONFIRM_SKIP: &str = "reconfirm_skip";
 const RECONFIRM_OPT_OUT: &str = "reconfirm_opt_out";
@@ -93,6 +96,7 @@ impl Action {
             OptIn => plain(OPT_IN),
             DeleteConfirm => plain(DELETE_CONFIRM),
             DeleteCancel => plain(DELETE_CANCEL),
+            KeepMeIn => plain(KEEP_ME_IN),
             Reconfirm { answer, round } => {
                 let id = match answer {
                     ReconfirmAnswer::Yes => RECONFIRM_YES,
@@ -156,6 +160,7 @@ impl Action {
             OPT_IN => OptIn,
             DELETE_CONFIRM => DeleteConfirm,
             DELETE_CANCEL => DeleteCancel,
+            KEEP_ME_IN => KeepMeIn,
             RECONFIRM_YES => reconfirm(ReconfirmAnswer::Yes)?,
             RECONFIRM_SKIP => reconfirm(ReconfirmAnswer::Skip)?,
             RECONFIRM_OPT_OUT => reconfirm(ReconfirmAnswer::OptOut)?,
@@ -212,6 +217,7 @@ mod tests {
                 Just(OptIn),
                 Just(DeleteConfirm),
                 Just(DeleteCancel),
+                Just(KeepMeIn),
                 Just(OpenGroupDm),
                 Just(Resources),
                 Just(Moderator(ModeratorAction::Preview)),

@@ -74,11 +74,19 @@ pub fn more_than_half_left(cfg: &ProgrammeConfig, round: RoundId, now: DateTime<
     now >= start && now < end && (end - now) > (now - start)
 }
 
+/// T − M days: one reminder to members who haven't answered "stay in?".
+pub fn remind_at(cfg: &ProgrammeConfig, round: RoundId) -> DateTime<Utc> {
+    let d = start_date(cfg, round) - Duration::days(cfg.reminder_days_before as i64);
+    local_instant(cfg, d)
+}
+
 /// Something the scheduler should do now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Due {
     /// Ask members whether they stay in for this round.
     Reconfirm(RoundId),
+    /// Remind members who haven't answered for this round.
+    Remind(RoundId),
     /// Pair this round.
     Pair(RoundId),
     /// Send this check-in of this round.
@@ -89,6 +97,7 @@ impl std::fmt::Display for Due {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Due::Reconfirm(r) => write!(f, "reconfirm {r}"),
+            Due::Remind(r) => write!(f, "remind {r}"),
             Due::Pair(r) => write!(f, "pair {r}"),
             Due::Checkin(r, d) => write!(f, "check-in {r} day {d}"),
         }
@@ -131,6 +140,11 @@ pub fn due(
     let reconfirmed = next.is_some_and(|r| r.reconfirm_sent_at.is_some());
     if !reconfirmed && now >= reconfirm_at(cfg, next_id) {
         out.push(Due::Reconfirm(next_id));
+    }
+    // The reminder follows the question (never before it, never twice).
+    let reminded = next.is_some_and(|r| r.reminder_sent_at.is_some());
+    if reconfirmed && !reminded && now >= remind_at(cfg, next_id) {
+        out.push(Due::Remind(next_id));
     }
     out
 }
@@ -305,6 +319,23 @@ mod tests {
         );
         let mut next = done(rid("2026-12"), RoundState::Open);
         next.reconfirm_sent_at = Some(t);
+        assert!(due(&c, t, Some(&cur), Some(&next)).is_empty());
+    }
+
+    #[test]
+    fn the_reminder_is_due_two_days_before_after_the_question_and_once() {
+        let c = cfg("UTC");
+        let mut cur = done(rid("2026-11"), RoundState::Paired);
+        cur.checkins_sent = vec![7, 21];
+        let mut next = done(rid("2026-12"), RoundState::Open);
+        next.reconfirm_sent_at = Some(utc("2026-11-24T09:00:00Z"));
+        assert!(due(&c, utc("2026-11-29T08:59:00Z"), Some(&cur), Some(&next)).is_empty());
+        let t = utc("2026-11-29T09:00:00Z");
+        assert_eq!(
+            due(&c, t, Some(&cur), Some(&next)),
+            vec![Due::Remind(rid("2026-12"))]
+        );
+        next.reminder_sent_at = Some(t);
         assert!(due(&c, t, Some(&cur), Some(&next)).is_empty());
     }
 

@@ -12,6 +12,12 @@ pub enum Command {
     OptOut,
     OptIn,
     DeleteMyData,
+    /// Skip the next round (like the "Skip" button); `pause` is open-ended.
+    Skip,
+    /// "My partner isn't responding", at any time during a round.
+    PartnerUnresponsive,
+    /// "We're talking now": withdraws a "not responding" report.
+    PartnerResponding,
     /// Mention or DM without a recognisable command ("hi", "hello").
     Hello,
     Unknown,
@@ -24,6 +30,28 @@ impl Command {
         let joined = words.join(" ");
         let s = joined.as_str();
         let has = |w: &str| words.iter().any(|x| x == w);
+        // A question about a command ("how do I opt out?") gets help, not the command.
+        let question = words.len() > 1
+            && (text.trim_end().ends_with('?')
+                || matches!(
+                    words[0].as_str(),
+                    "how"
+                        | "what"
+                        | "can"
+                        | "could"
+                        | "where"
+                        | "why"
+                        | "when"
+                        | "should"
+                        | "do"
+                        | "does"
+                        | "is"
+                        | "which"
+                        | "who"
+                ));
+        if question {
+            return Command::Help;
+        }
         match s {
             "" | "hi" | "hello" | "hey" | "hiya" | "yo" | "start" | "join" | "sign up"
             | "signup" | "hi there" | "hello there" => return Command::Hello,
@@ -47,7 +75,35 @@ impl Command {
         if has("profile") || s == "edit" {
             return Command::Profile;
         }
-        if has("pause") || s == "skip" {
+        let partner = has("partner") || has("they") || has("buddy");
+        let silent = s.contains("not responding")
+            || s.contains("isnt responding")
+            || s.contains("not replying")
+            || s.contains("isnt replying")
+            || s.contains("hasnt replied")
+            || s.contains("havent heard")
+            || s.contains("no response")
+            || has("unresponsive")
+            || has("ghosted")
+            || has("ghosting");
+        if partner && silent || s == "unresponsive" {
+            return Command::PartnerUnresponsive;
+        }
+        if s.contains("talking now")
+            || s.contains("were talking")
+            || s.contains("we are talking")
+            || s.contains("they replied")
+            || s.contains("they responded")
+            || (partner && (has("replied") || has("responded")))
+            || s.contains("weve met")
+            || s.contains("we met")
+        {
+            return Command::PartnerResponding;
+        }
+        if has("skip") {
+            return Command::Skip;
+        }
+        if has("pause") {
             return Command::Pause;
         }
         if has("resume") || s == "unpause" {
@@ -106,6 +162,42 @@ mod tests {
         assert_eq!(Command::parse("<@U0BOT>"), Command::Hello);
         assert_eq!(Command::parse("hi!"), Command::Hello);
         assert_eq!(Command::parse("what is the weather"), Command::Unknown);
+    }
+
+    #[test]
+    fn a_question_about_a_command_asks_for_help_and_does_not_act() {
+        assert_eq!(Command::parse("how do I opt out?"), Command::Help);
+        assert_eq!(Command::parse("can I pause"), Command::Help);
+        assert_eq!(Command::parse("delete my data?"), Command::Help);
+        assert_eq!(Command::parse("opt out"), Command::OptOut);
+    }
+
+    #[test]
+    fn skip_skips_one_round_and_pause_is_separate() {
+        assert_eq!(Command::parse("skip"), Command::Skip);
+        assert_eq!(Command::parse("skip next month"), Command::Skip);
+        assert_eq!(Command::parse("pause"), Command::Pause);
+    }
+
+    #[test]
+    fn an_unresponsive_partner_can_be_reported_and_withdrawn_in_plain_words() {
+        for t in [
+            "My partner isn't responding",
+            "my partner is not responding",
+            "partner hasn't replied",
+            "I think my partner ghosted me",
+            "unresponsive",
+        ] {
+            assert_eq!(Command::parse(t), Command::PartnerUnresponsive, "{t}");
+        }
+        for t in [
+            "we're talking now",
+            "They replied!",
+            "my partner responded",
+            "we've met",
+        ] {
+            assert_eq!(Command::parse(t), Command::PartnerResponding, "{t}");
+        }
     }
 
     #[test]

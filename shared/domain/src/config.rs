@@ -19,6 +19,8 @@ pub struct ProgrammeConfig {
     pub round_start_hour: u32,
     /// Reconfirmation goes out this many days before a round.
     pub reconfirm_days_before: u32,
+    /// Members who haven't answered get one reminder this many days before.
+    pub reminder_days_before: u32,
     /// Check-ins go out this many days after a round starts.
     pub checkin_days: Vec<u32>,
     /// Hours after a "my partner isn't responding" answer before moderators are alerted.
@@ -57,6 +59,7 @@ impl ProgrammeConfig {
             round_start_day: 1,
             round_start_hour: 9,
             reconfirm_days_before: 7,
+            reminder_days_before: 2,
             checkin_days: vec![7, 21],
             unresponsive_alert_hours: 24,
             topics: DEFAULT_TOPICS.iter().map(|s| s.to_string()).collect(),
@@ -87,6 +90,14 @@ impl ProgrammeConfig {
             return Err(format!(
                 "RECONFIRM_DAYS_BEFORE must be 1–20 (got {})",
                 self.reconfirm_days_before
+            ));
+        }
+        if self.reminder_days_before == 0 || self.reminder_days_before >= self.reconfirm_days_before
+        {
+            return Err(format!(
+                "RECONFIRM_REMINDER_DAYS_BEFORE must be 1–{} (less than RECONFIRM_DAYS_BEFORE; got {})",
+                self.reconfirm_days_before.saturating_sub(1),
+                self.reminder_days_before
             ));
         }
         if self.checkin_days.iter().any(|d| *d == 0 || *d > 27) {

@@ -91,6 +91,11 @@ pub struct Member {
     /// Members this one must never be paired with (moderator `exclude`).
     #[serde(default)]
     pub excluded_with: Vec<UserId>,
+    /// Counts the member's choices (stay in / skip / opt out / opt in), so a
+    /// click on a *different* answer after a change is never mistaken for a
+    /// double-click: the click guard's key includes it (last click wins).
+    #[serde(default)]
+    pub choices: u64,
 }
 
 fn yes() -> bool {
@@ -110,6 +115,7 @@ impl Member {
             invited_at: None,
             profile_saved_at: None,
             excluded_with: Vec::new(),
+            choices: 0,
         }
     }
 
@@ -189,6 +195,9 @@ pub struct Round {
     /// When the "stay in?" DMs were fanned out.
     #[serde(default)]
     pub reconfirm_sent_at: Option<DateTime<Utc>>,
+    /// When the "you haven't answered yet" reminders were fanned out.
+    #[serde(default)]
+    pub reminder_sent_at: Option<DateTime<Utc>>,
     /// Check-in days already fanned out.
     #[serde(default)]
     pub checkins_sent: Vec<u32>,
@@ -211,6 +220,7 @@ impl Round {
             unmatched: Vec::new(),
             not_confirmed: Vec::new(),
             reconfirm_sent_at: None,
+            reminder_sent_at: None,
             checkins_sent: Vec::new(),
             version: 0,
         }

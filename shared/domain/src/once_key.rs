@@ -45,6 +45,8 @@ pub enum OnceKey {
     Unpaired { round: RoundId, user: UserId },
     /// "Stay in for next month?".
     Reconfirm { round: RoundId, user: UserId },
+    /// "You haven't answered yet" two days before the round.
+    Remind { round: RoundId, user: UserId },
     /// A check-in `day` days into the round.
     Checkin {
         round: RoundId,
@@ -55,6 +57,12 @@ pub enum OnceKey {
     Summary { round: RoundId, moderator: UserId },
     /// "Partner not responding" alert to the moderators.
     Alert {
+        round: RoundId,
+        group: u32,
+        user: UserId,
+    },
+    /// "The report was withdrawn" to the moderators who were alerted.
+    AlertWithdrawn {
         round: RoundId,
         group: u32,
         user: UserId,
@@ -126,6 +134,7 @@ impl OnceKey {
             ]),
             Unpaired { round, user } => f(&["UNPAIRED", &round.to_string(), &uid(user)]),
             Reconfirm { round, user } => f(&["RECONFIRM", &round.to_string(), &uid(user)]),
+            Remind { round, user } => f(&["REMIND", &round.to_string(), &uid(user)]),
             Checkin { round, day, user } => {
                 f(&["CHECKIN", &round.to_string(), &day.to_string(), &uid(user)])
             }
@@ -133,6 +142,12 @@ impl OnceKey {
             Alert { round, group, user } => {
                 f(&["ALERT", &round.to_string(), &group.to_string(), &uid(user)])
             }
+            AlertWithdrawn { round, group, user } => f(&[
+                "ALERT-WITHDRAWN",
+                &round.to_string(),
+                &group.to_string(),
+                &uid(user),
+            ]),
             RunReply {
                 round,
                 moderator,
@@ -240,6 +255,10 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             round: round(r)?,
             user: user(u)?,
         },
+        ["REMIND", r, u] => Remind {
+            round: round(r)?,
+            user: user(u)?,
+        },
         ["CHECKIN", r, d, u] => Checkin {
             round: round(r)?,
             day: num(d)?,
@@ -250,6 +269,11 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             moderator: user(m)?,
         },
         ["ALERT", r, g, u] => Alert {
+            round: round(r)?,
+            group: num(g)?,
+            user: user(u)?,
+        },
+        ["ALERT-WITHDRAWN", r, g, u] => AlertWithdrawn {
             round: round(r)?,
             group: num(g)?,
             user: user(u)?,
@@ -326,6 +350,12 @@ mod tests {
             }),
             (round(), user()).prop_map(|(round, user)| Unpaired { round, user }),
             (round(), user()).prop_map(|(round, user)| Reconfirm { round, user }),
+            (round(), user()).prop_map(|(round, user)| Remind { round, user }),
+            (round(), any::<u32>(), user()).prop_map(|(round, group, user)| AlertWithdrawn {
+                round,
+                group,
+                user
+            }),
             (round(), any::<u32>(), user()).prop_map(|(round, day, user)| Checkin {
                 round,
                 day,

@@ -214,8 +214,11 @@ pub enum BusEvent {
     NotifyGroup { round: RoundId, group: u32 },
     /// Tell a member they were not paired this round, and why.
     NotifyUnpaired { round: RoundId, user: UserId },
-    /// Ask a member whether they stay in for `round`.
+    /// Ask a member whether they stay in for `round` (a paused member gets
+    /// a "still paused, resume?" note instead).
     Reconfirm { round: RoundId, user: UserId },
+    /// Remind a member who hasn't answered for `round`.
+    Remind { round: RoundId, user: UserId },
     /// Send a check-in to a group.
     Checkin {
         round: RoundId,
@@ -245,6 +248,7 @@ impl BusEvent {
             BusEvent::NotifyGroup { .. } => "notify-group",
             BusEvent::NotifyUnpaired { .. } => "notify-unpaired",
             BusEvent::Reconfirm { .. } => "reconfirm",
+            BusEvent::Remind { .. } => "remind",
             BusEvent::Checkin { .. } => "checkin",
             BusEvent::ModeratorSummary { .. } => "moderator-summary",
             BusEvent::Preview { .. } => "preview",

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::action::Action;
+use crate::action::{Action, ReconfirmAnswer};
 use crate::calendar;
+use crate::commands::Command;
 use crate::config::ProgrammeConfig;
 use crate::ids::{RoundId, UserId};
-use crate::model::{Member, MemberStatus, Profile};
+use crate::model::{Confirmation, Member, MemberStatus, Profile};
 use crate::surface::{Block, Button, Home, Message};
 
 pub mod moderator;
@@ -41,8 +42,10 @@ pub(crate) fn next_round_line(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Stri
 }
 
 const COMMANDS: &str = "• `status`: where you stand and who your partner is\n\
-• `profile`: edit your answers\n\
-• `pause` / `resume`: skip rounds for a while, then come back\n\
+• `profile`: see and edit your answers\n\
+• `skip`: skip the next round only\n\
+• `pause` / `resume`: no pairing at all until you say `resume`\n\
+• `my partner isn't responding` (and `we're talking now` to take it back)\n\
 • `opt out` / `opt in`: leave the programme, or come back\n\
 • `delete my data`: remove your profile for good\n\
 • `help`: this list";
@@ -145,7 +148,8 @@ pub struct StatusView<'a> {
     pub partners: Vec<UserId>,
     pub current_round: RoundId,
     pub next_round: RoundId,
-    pub confirmed_next: bool,
+    /// The member's current answer to "stay in?" for `next_round`.
+    pub answer_next: Option<Confirmation>,
 }
 
 fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
@@ -165,8 +169,11 @@ fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
     }
     let start = round_start_text(cfg, s.next_round);
     let confirmed = match s.member.status {
-        MemberStatus::Active if s.confirmed_next => "you're confirmed ✅",
-        MemberStatus::Active => "you haven't confirmed yet: I'll ask you a week before",
+        MemberStatus::Active => match s.answer_next {
+            Some(Confirmation::Yes) => "your answer: *yes, pair me* ✅",
+            Some(Confirmation::Skip) => "your answer: *skip this one* ⏭️",
+            None => "you haven't answered yet: I'll ask you a week before",
+        },
         MemberStatus::Paused => "you're paused: say `resume` to take part",
         MemberStatus::OptedOut => "you've opted out: say `opt in` to come back",
         MemberStatus::Onboarding => "set up your profile to take part",
@@ -177,8 +184,40 @@ fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
     lines.join("\n")
 }
 
+/// Buttons to change the answer for the next round (the one not chosen),
+/// for active members; the answer can change until the round is paired.
+fn answer_buttons(s: &StatusView<'_>) -> Vec<Button> {
+    if s.member.status != MemberStatus::Active {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if s.answer_next != Some(Confirmation::Yes) {
+        out.push(
+            Button::new(
+                Action::Reconfirm {
+                    answer: ReconfirmAnswer::Yes,
+                    round: s.next_round,
+                },
+                "Yes, pair me",
+            )
+            .primary(),
+        );
+    }
+    if s.answer_next != Some(Confirmation::Skip) {
+        out.push(Button::new(
+            Action::Reconfirm {
+                answer: ReconfirmAnswer::Skip,
+                round: s.next_round,
+            },
+            "Skip next round",
+        ));
+    }
+    out
+}
+
 pub fn status(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> Message {
-    let mut buttons = vec![Button::new(Action::OpenProfile, "Edit profile")];
+    let mut buttons = answer_buttons(s);
+    buttons.push(Button::new(Action::OpenProfile, "Edit profile"));
     buttons.extend(status_buttons(s.member.status));
     Message {
         text: format!("Your mentoring status: {}", s.member.status.label()),
@@ -213,8 +252,79 @@ pub fn not_signed_up(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
     m
 }
 
-pub fn already_signed_up_ephemeral() -> Message {
-    Message::plain("You're already signed up. I've sent you your status by DM. 👍")
+/// The ephemeral answer to a signed-up member's mention in a channel: says
+/// what was actually sent by DM.
+pub fn answered_in_dm(command: Command) -> Message {
+    Message::plain(match command {
+        Command::Hello | Command::Status => {
+            "You're already signed up. I've sent you your status by DM. 👍"
+        }
+        Command::Help => "I've sent you the list of things I can do by DM. 👍",
+        Command::Unknown => {
+            "I didn't catch that, so I've sent you the list of things I understand by DM."
+        }
+        Command::Profile => "I've sent you your profile by DM, with a button to edit it.",
+        Command::OptOut => "I've sent you a DM to confirm that you want to opt out.",
+        Command::DeleteMyData => "I've sent you a DM to confirm deleting your data.",
+        Command::Pause
+        | Command::Resume
+        | Command::OptIn
+        | Command::Skip
+        | Command::PartnerUnresponsive
+        | Command::PartnerResponding => "Done: I've sent you the details by DM. 👍",
+    })
+}
+
+/// `profile`: the answers, with a button to edit them.
+pub fn profile_view(p: &Profile) -> Message {
+    Message {
+        text: "Your mentoring profile".into(),
+        blocks: vec![
+            Block::Section(format!("*Your profile*\n{}", profile_summary(p))),
+            Block::Buttons(vec![
+                Button::new(Action::OpenProfile, "Edit profile").primary(),
+            ]),
+        ],
+    }
+}
+
+/// `opt out` typed: one click to confirm.
+pub fn opt_out_confirm_request() -> Message {
+    Message {
+        text: "Opt out of peer mentoring?".into(),
+        blocks: vec![
+            Block::Section(
+                "*Opt out of peer mentoring?* You won't be paired again, and a current partner \
+                 is told you've left. Your profile is kept so you can come back with `opt in`. \
+                 Just want a break? `skip` skips one round, `pause` pauses until `resume`."
+                    .into(),
+            ),
+            Block::Buttons(vec![
+                Button::new(Action::OptOut, "Yes, opt me out").danger(),
+                Button::new(Action::KeepMeIn, "Stay in"),
+            ]),
+        ],
+    }
+}
+
+pub fn kept_in() -> Message {
+    Message::plain("OK, you're still in. Nothing changed. 🙂")
+}
+
+/// At reconfirmation time, to a paused member: no silence, one click back.
+pub fn still_paused(cfg: &ProgrammeConfig, round: RoundId) -> Message {
+    Message {
+        text: format!("You're still paused: resume for {}?", round.label()),
+        blocks: vec![
+            Block::Section(format!(
+                "You're still paused ⏸️, so I won't pair you for {} (pairing on {}). Want a \
+                 partner again? Resume and you're in.",
+                round.label(),
+                round_start_text(cfg, round)
+            )),
+            Block::Buttons(vec![Button::new(Action::Resume, "Resume").primary()]),
+        ],
+    }
 }
 
 pub fn paused(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
@@ -222,8 +332,9 @@ pub fn paused(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
         text: "Paused. I won't pair you until you say `resume`.".into(),
         blocks: vec![
             Block::Section(format!(
-                "Paused ⏸️ I won't pair you until you say `resume`. Your current partner (if any) \
-                 stays your partner this month. {}",
+                "Paused ⏸️ I won't pair you in any round until you say `resume` (to skip just \
+                 one round, say `skip`). Your current partner (if any) stays your partner this \
+                 month. {}",
                 next_round_line(cfg, now)
             )),
             Block::Buttons(vec![Button::new(Action::Resume, "Resume").primary()]),
@@ -321,11 +432,61 @@ pub fn channel_invite(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
     }
 }
 
-pub fn left_channel(cfg: &ProgrammeConfig) -> Message {
+/// A link to the programme channel that opens it in Slack.
+fn channel_link(cfg: &ProgrammeConfig) -> String {
+    format!("<#{}|{}>", cfg.channel, cfg.channel_name)
+}
+
+/// The one DM a member gets on leaving the channel: their current pairing
+/// (if any) carries on; only future rounds are affected.
+pub fn left_channel(cfg: &ProgrammeConfig, partners: &[UserId]) -> Message {
+    let current = if partners.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = partners.iter().map(UserId::mention).collect();
+        format!(
+            " Your current pairing with {} carries on as before: nobody has been told anything.",
+            names.join(" and ")
+        )
+    };
     Message::plain(format!(
-        "You've left #{}, so I won't pair you in future rounds. Rejoin the channel any time to \
-         take part again.",
-        cfg.channel_name
+        "You've left #{}, so I won't pair you in future rounds.{current} To take part again, \
+         rejoin {}.",
+        cfg.channel_name,
+        channel_link(cfg)
+    ))
+}
+
+/// Someone outside the programme channel tried to sign up.
+pub fn join_channel_first(cfg: &ProgrammeConfig) -> Message {
+    Message {
+        text: format!(
+            "Join #{} first to take part in peer mentoring.",
+            cfg.channel_name
+        ),
+        blocks: vec![
+            Block::Section(format!(
+                "Hi! 👋 Peer mentoring is for members of {}. Join the channel first, then say \
+                 `hi` to me again and I'll sign you up.",
+                channel_link(cfg)
+            )),
+            Block::Buttons(vec![
+                Button::new(Action::Resources, "Open the channel").link(&format!(
+                    "https://slack.com/app_redirect?channel={}",
+                    cfg.channel
+                )),
+            ]),
+        ],
+    }
+}
+
+/// `opt in` from someone who left the channel.
+pub fn rejoin_channel_first(cfg: &ProgrammeConfig) -> Message {
+    Message::plain(format!(
+        "You left #{}, so to take part again please rejoin {}: I'll welcome you back and you'll \
+         be in the next round.",
+        cfg.channel_name,
+        channel_link(cfg)
     ))
 }
 
@@ -374,7 +535,8 @@ pub fn home(
                     profile_summary(p)
                 )));
             }
-            let mut buttons = vec![Button::new(Action::OpenProfile, "Edit profile")];
+            let mut buttons = answer_buttons(s);
+            buttons.push(Button::new(Action::OpenProfile, "Edit profile"));
             buttons.extend(status_buttons(s.member.status));
             buttons.push(resources_button(cfg));
             blocks.push(Block::Buttons(buttons));
@@ -423,6 +585,71 @@ mod tests {
     }
 
     #[test]
+    fn leaving_the_channel_says_the_current_pairing_carries_on() {
+        let cfg = ProgrammeConfig::example();
+        let t = left_channel(&cfg, &[UserId::new("U0BEA")]).readable();
+        assert!(t.contains("won't pair you in future rounds"), "{t}");
+        assert!(
+            t.contains("current pairing with <@U0BEA> carries on"),
+            "{t}"
+        );
+        assert!(t.contains("<#C0PROGRAM|peer-mentorship>"), "{t}");
+        assert!(
+            !left_channel(&cfg, &[])
+                .readable()
+                .contains("current pairing")
+        );
+    }
+
+    #[test]
+    fn someone_outside_the_channel_is_pointed_to_it() {
+        let cfg = ProgrammeConfig::example();
+        let m = join_channel_first(&cfg);
+        assert!(m.readable().contains("Join the channel first"));
+        assert!(m.readable().contains("<#C0PROGRAM|peer-mentorship>"));
+        assert!(
+            rejoin_channel_first(&cfg)
+                .readable()
+                .contains("rejoin <#C0PROGRAM")
+        );
+    }
+
+    #[test]
+    fn a_channel_mention_says_what_was_sent_by_dm() {
+        assert!(
+            answered_in_dm(Command::Unknown)
+                .readable()
+                .contains("didn't catch that")
+        );
+        assert!(
+            answered_in_dm(Command::OptOut)
+                .readable()
+                .contains("confirm")
+        );
+        assert!(
+            answered_in_dm(Command::Status)
+                .readable()
+                .contains("status")
+        );
+    }
+
+    #[test]
+    fn typed_opt_out_asks_for_one_click_and_pause_says_until_resume() {
+        let m = opt_out_confirm_request();
+        assert_eq!(m.actions(), vec![Action::OptOut, Action::KeepMeIn]);
+        let cfg = ProgrammeConfig::example();
+        assert!(
+            paused(&cfg, now())
+                .readable()
+                .contains("until you say `resume`")
+        );
+        let p = still_paused(&cfg, "2026-12".parse().unwrap());
+        assert!(p.readable().contains("still paused"));
+        assert_eq!(p.actions(), vec![Action::Resume]);
+        assert!(kept_in().readable().contains("still in"));
+    }
+
+    #[test]
     fn opting_out_with_a_partner_asks_to_tell_them() {
         assert!(
             opted_out(true)
@@ -443,6 +670,8 @@ mod tests {
             "opt out",
             "opt in",
             "delete my data",
+            "skip",
+            "my partner isn't responding",
         ] {
             assert!(t.contains(&format!("`{c}`")), "missing {c}");
         }

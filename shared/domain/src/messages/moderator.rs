@@ -227,6 +227,17 @@ pub fn repair_raced(user: &UserId, partner: &UserId) -> Message {
     ))
 }
 
+pub fn unresponsive_withdrawn(user: &UserId, group: &Group) -> Message {
+    let partners: Vec<String> = group.partners_of(user).map(UserId::mention).collect();
+    Message::plain(format!(
+        "✅ {} withdrew their report: they're talking with {} now (group {} of {}). Nothing to do.",
+        user.mention(),
+        partners.join(" and "),
+        group.number,
+        group.round.label()
+    ))
+}
+
 pub fn unpaired_member() -> Message {
     Message::plain(
         "A moderator has ended your pairing for this round. They may pair you with someone else; otherwise you'll be paired again next round.",

@@ -107,6 +107,53 @@ pub fn reconfirm_answered(
     })
 }
 
+/// Two days before the round, to those who haven't answered "stay in?".
+pub fn reminder(cfg: &ProgrammeConfig, round: RoundId) -> Message {
+    let mut m = reconfirm(cfg, round);
+    m.text = format!(
+        "Reminder: stay in peer mentoring for {}? You haven't answered yet.",
+        round.label()
+    );
+    m.blocks.insert(
+        0,
+        Block::Section(format!(
+            "⏰ *Reminder:* you haven't answered yet, so right now you won't be paired for {}.",
+            round.label()
+        )),
+    );
+    m
+}
+
+/// "My partner isn't responding" by DM: noted, with how to withdraw it.
+pub fn unresponsive_noted(alert_hours: u32, partners: &[UserId]) -> Message {
+    let who: Vec<String> = partners.iter().map(UserId::mention).collect();
+    Message::plain(format!(
+        "Sorry to hear {} isn't responding. Give them a nudge; if you still haven't heard back \
+         in {alert_hours} hours, I'll let the moderators know so they can help. If you do get \
+         talking, tell me `we're talking now` and I'll take it back.",
+        who.join(" and ")
+    ))
+}
+
+pub fn no_partner_to_report() -> Message {
+    Message::plain(
+        "You don't have a partner this round, so there's nobody to report. Say `status` to see \
+         when the next round pairs.",
+    )
+}
+
+pub fn unresponsive_withdrawn(moderators_told: bool) -> Message {
+    Message::plain(if moderators_told {
+        "Great news! 🙌 I've taken back your report and told the moderators you're talking now."
+    } else {
+        "Great news! 🙌 I've taken back your report; the moderators won't be bothered."
+    })
+}
+
+pub fn nothing_to_withdraw() -> Message {
+    Message::plain("Good to hear! You hadn't reported anything, so nothing changed.")
+}
+
 pub fn reconfirm_too_late(round: RoundId) -> Message {
     Message::plain(format!(
         "That question was about {}, which is over now. I'll ask again before the next round.",
@@ -305,4 +352,39 @@ pub fn member_unreachable(user: &UserId, code: &str) -> Message {
         "⚠️ I couldn't reach {} on Slack (`{code}`), so I've marked them inactive. They won't be paired until they opt in again.",
         user.mention()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reminder_says_there_is_no_answer_yet_and_offers_every_choice() {
+        let m = reminder(&ProgrammeConfig::example(), "2026-12".parse().unwrap());
+        assert!(m.readable().contains("you haven't answered yet"));
+        assert_eq!(
+            m.actions()
+                .iter()
+                .map(|a| a.encode().0.to_string())
+                .collect::<Vec<_>>(),
+            vec!["reconfirm_yes", "reconfirm_skip", "reconfirm_opt_out"]
+        );
+    }
+
+    #[test]
+    fn an_unresponsive_report_says_how_to_take_it_back() {
+        let t = unresponsive_noted(24, &[UserId::new("U0BEA")]).readable();
+        assert!(t.contains("<@U0BEA> isn't responding") && t.contains("we're talking now"));
+        assert!(
+            unresponsive_withdrawn(true)
+                .readable()
+                .contains("told the moderators")
+        );
+        assert!(
+            no_partner_to_report()
+                .readable()
+                .contains("don't have a partner")
+        );
+        assert!(nothing_to_withdraw().readable().contains("nothing changed"));
+    }
 }

@@ -53,6 +53,21 @@ impl Bot {
         *channel == self.cfg.channel
     }
 
+    /// Whether Slack says `user` is not in the programme channel. When Slack
+    /// doesn't answer (or answers with an empty list: the bot itself is
+    /// always a member, so that means it couldn't tell), nobody is turned
+    /// away; the pairing run checks again.
+    async fn outside_channel(&self, user: &UserId) -> bool {
+        match self.deps.slack.channel_members(&self.cfg.channel).await {
+            Ok(list) if !list.is_empty() => !list.contains(user),
+            Ok(_) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "conversations.members failed; not checking sign-up");
+                false
+            }
+        }
+    }
+
     /// What `status` and the App Home show.
     pub async fn status_of<'a>(&self, member: &'a Member) -> Result<StatusView<'a>> {
         let current = self.current_round();
@@ -72,7 +87,7 @@ impl Bot {
             partners,
             current_round: current,
             next_round: next,
-            confirmed_next: member.is_confirmed_for(next),
+            answer_next: member.confirmations.get(&next).copied(),
         })
     }
 
@@ -86,10 +101,7 @@ impl Bot {
         }
         let Some(member) = member else { return Ok(()) };
         if let Origin::Channel(channel) = &origin {
-            let ack = match command {
-                Command::Hello | Command::Unknown => messages::already_signed_up_ephemeral(),
-                _ => crate::surface::Message::plain("I've answered you in a DM. 👍"),
-            };
+            let ack = messages::answered_in_dm(command);
             self.deps.slack.post_ephemeral(channel, user, &ack).await?;
         }
         match command {
@@ -105,16 +117,24 @@ impl Bot {
                 )
                 .await
             }
-            Command::Profile => {
-                let view = self.status_of(&member).await?;
-                let mut m = messages::status(&self.cfg, &view);
-                m.text = "Use the button to edit your profile.".into();
-                self.dm(user, &m).await
-            }
+            Command::Profile => match &member.profile {
+                Some(p) => self.dm(user, &messages::profile_view(p)).await,
+                None => Ok(()),
+            },
             Command::Pause => self.pause(user).await,
             Command::Resume => self.resume(user).await,
-            Command::OptOut => self.opt_out(user).await,
+            Command::OptOut if member.status == MemberStatus::OptedOut => {
+                self.dm(user, &messages::no_change("opted out")).await
+            }
+            Command::OptOut => self.dm(user, &messages::opt_out_confirm_request()).await,
             Command::OptIn => self.opt_in(user).await,
+            Command::Skip => {
+                let round = self.next_pairing_round().await?;
+                self.answer_reconfirm(user, ReconfirmAnswer::Skip, round)
+                    .await
+            }
+            Command::PartnerUnresponsive => self.report_unresponsive(user).await,
+            Command::PartnerResponding => self.withdraw_unresponsive(user).await,
             Command::DeleteMyData => self.dm(user, &messages::delete_confirm_request()).await,
         }
     }
@@ -144,6 +164,14 @@ impl Bot {
                     .await;
             }
             _ => {}
+        }
+        let in_programme_channel =
+            matches!(&origin, Origin::Channel(c) if self.is_programme_channel(c));
+        if member.is_none() && !in_programme_channel && self.outside_channel(user).await {
+            tracing::info!(user = %user, "sign-up from outside the programme channel");
+            return self
+                .dm(user, &messages::join_channel_first(&self.cfg))
+                .await;
         }
         let now = self.now();
         let created = match member {
@@ -190,6 +218,7 @@ impl Bot {
         let rounds = self.rounds_to_confirm().await?;
         self.update_member(user, |m| {
             m.status = MemberStatus::Active;
+            m.choices += 1;
             for r in &rounds {
                 m.confirmations.insert(*r, Confirmation::Yes);
             }
@@ -206,9 +235,9 @@ impl Bot {
                 self.dm(user, &messages::resumed(&self.cfg, self.now()))
                     .await
             }
-            Some(MemberStatus::OptedOut) | Some(MemberStatus::Unreachable) => {
-                self.opt_in(user).await
-            }
+            Some(MemberStatus::OptedOut)
+            | Some(MemberStatus::Unreachable)
+            | Some(MemberStatus::Left) => self.opt_in(user).await,
             _ => self.dm(user, &messages::no_change("taking part")).await,
         }
     }
@@ -218,8 +247,11 @@ impl Bot {
         match before {
             Some(MemberStatus::OptedOut) => self.dm(user, &messages::no_change("opted out")).await,
             Some(_) => {
-                self.update_member(user, |m| m.status = MemberStatus::OptedOut)
-                    .await?;
+                self.update_member(user, |m| {
+                    m.status = MemberStatus::OptedOut;
+                    m.choices += 1;
+                })
+                .await?;
                 let had_partner = self.member_departed(user).await?;
                 self.dm(user, &messages::opted_out(had_partner)).await
             }
@@ -230,9 +262,11 @@ impl Bot {
     async fn opt_in(&self, user: &UserId) -> Result<()> {
         let before = self.deps.members.get(user).await?;
         match before.as_ref().map(|m| m.status) {
-            Some(MemberStatus::OptedOut)
-            | Some(MemberStatus::Unreachable)
-            | Some(MemberStatus::Left) => {
+            Some(MemberStatus::Left) => {
+                self.dm(user, &messages::rejoin_channel_first(&self.cfg))
+                    .await
+            }
+            Some(MemberStatus::OptedOut) | Some(MemberStatus::Unreachable) => {
                 self.reactivate(user).await?;
                 self.dm(user, &messages::opted_in(&self.cfg, self.now()))
                     .await
@@ -330,6 +364,11 @@ impl Bot {
     pub async fn open_profile(&self, user: &UserId, trigger_id: &str) -> Result<()> {
         let member = self.deps.members.get(user).await?;
         let profile = member.as_ref().and_then(|m| m.profile.as_ref());
+        if profile.is_none() && self.outside_channel(user).await {
+            return self
+                .dm(user, &messages::join_channel_first(&self.cfg))
+                .await;
+        }
         let slack_tz = if profile.is_none() {
             // Prefill the time zone Slack knows; failing that, leave it empty.
             match self.deps.slack.user_info(user).await {
@@ -369,12 +408,21 @@ impl Bot {
             }
             _ => {}
         }
+        // An answer to "stay in?" may change any number of times until
+        // pairing: the key carries the member's choice count, so only a
+        // repeat of the same click on the same state is a double-click.
+        let target = if matches!(click.action, Action::Reconfirm { .. }) {
+            let n = self.deps.members.get(user).await?.map_or(0, |m| m.choices);
+            format!("{}~{n}", click.dedupe_key)
+        } else {
+            click.dedupe_key.clone()
+        };
         let (action_id, value) = click.action.encode();
         let key = OnceKey::Click {
             user: user.clone(),
             action_id: action_id.to_string(),
             value,
-            target: click.dedupe_key.clone(),
+            target,
         };
         let window = chrono::Duration::minutes(super::CLICK_WINDOW_MINUTES);
         let did = self
@@ -405,6 +453,7 @@ impl Bot {
                 }
             }
             Action::DeleteCancel => self.dm(user, &messages::delete_cancelled()).await,
+            Action::KeepMeIn => self.dm(user, &messages::kept_in()).await,
             Action::Reconfirm { answer, round } => {
                 self.answer_reconfirm(user, *answer, *round).await
             }
@@ -522,14 +571,32 @@ impl Bot {
         })
         .await?;
         if was_taking_part {
-            self.member_departed(user).await?;
-            self.dm(user, &messages::left_channel(&self.cfg)).await?;
+            // Only future rounds (DESIGN.md §8): the programme tells pairs who
+            // want to keep going to leave the channel, so the current pair
+            // carries on and the partner is told nothing.
+            let partners: Vec<UserId> = self
+                .group_of(user, self.current_round())
+                .await?
+                .map(|g| g.active_members().filter(|p| *p != user).cloned().collect())
+                .unwrap_or_default();
+            self.dm(user, &messages::left_channel(&self.cfg, &partners))
+                .await?;
         }
         tracing::info!(user = %user, "member left the programme channel");
         Ok(())
     }
 
-    async fn answer_reconfirm(
+    /// The round `skip` and the status buttons answer for: the current
+    /// round while the scheduler will still pair it, else the next one.
+    async fn next_pairing_round(&self) -> Result<RoundId> {
+        let current = self.current_round();
+        let due = !self.is_paired(current).await?
+            && crate::calendar::more_than_half_left(&self.cfg, current, self.now());
+        Ok(if due { current } else { current.next() })
+    }
+
+    /// "Stay in?" answered (button, `skip`): the last answer before pairing wins.
+    pub(crate) async fn answer_reconfirm(
         &self,
         user: &UserId,
         answer: ReconfirmAnswer,
@@ -551,17 +618,36 @@ impl Bot {
                 .dm(user, &messages::rounds::reconfirm_too_late(round))
                 .await;
         }
-        if !matches!(member.status, MemberStatus::Active | MemberStatus::Paused) {
-            return self
-                .dm(
-                    user,
-                    &messages::no_change("not taking part (say `opt in` to come back)"),
-                )
-                .await;
+        match member.status {
+            MemberStatus::Active | MemberStatus::Paused => {}
+            // "Yes, pair me" after opting out opts back in, as the button says.
+            MemberStatus::OptedOut | MemberStatus::Unreachable if answer == Confirmation::Yes => {
+                self.reactivate(user).await?;
+            }
+            MemberStatus::Left => {
+                return self
+                    .dm(user, &messages::rejoin_channel_first(&self.cfg))
+                    .await;
+            }
+            _ => {
+                return self
+                    .dm(
+                        user,
+                        &messages::no_change("not taking part (say `opt in` to come back)"),
+                    )
+                    .await;
+            }
+        }
+        // A repeat of the answer already stored (a slow double-click) changes nothing.
+        let unchanged = member.status == MemberStatus::Active
+            && member.confirmations.get(&round) == Some(&answer);
+        if unchanged {
+            return Ok(());
         }
         let already_paired = self.is_paired(round).await?;
         self.update_member(user, |m| {
             m.confirmations.insert(round, answer);
+            m.choices += 1;
             if answer == Confirmation::Yes && m.status == MemberStatus::Paused {
                 m.status = MemberStatus::Active;
             }
@@ -576,6 +662,61 @@ impl Bot {
             self.late_joiner(user).await?;
         }
         Ok(())
+    }
+
+    /// "My partner isn't responding" by DM, any time during a round. The
+    /// moderators are alerted by the tick once the configured delay passes.
+    async fn report_unresponsive(&self, user: &UserId) -> Result<()> {
+        let round = self.current_round();
+        let Some(g) = self.group_of(user, round).await? else {
+            return self
+                .dm(user, &messages::rounds::no_partner_to_report())
+                .await;
+        };
+        let now = self.now();
+        self.update_group(round, g.number, |g| {
+            g.unresponsive_reported.entry(user.clone()).or_insert(now);
+        })
+        .await?;
+        let partners: Vec<UserId> = g.partners_of(user).cloned().collect();
+        self.dm(
+            user,
+            &messages::rounds::unresponsive_noted(self.cfg.unresponsive_alert_hours, &partners),
+        )
+        .await
+    }
+
+    /// "We're talking now": withdraws a report; moderators who were alerted
+    /// are told it was withdrawn.
+    async fn withdraw_unresponsive(&self, user: &UserId) -> Result<()> {
+        let round = self.current_round();
+        let Some(g) = self.group_of(user, round).await? else {
+            return self
+                .dm(user, &messages::rounds::nothing_to_withdraw())
+                .await;
+        };
+        let Some(reported) = g.unresponsive_reported.get(user).copied() else {
+            return self
+                .dm(user, &messages::rounds::nothing_to_withdraw())
+                .await;
+        };
+        self.update_group(round, g.number, |g| {
+            g.unresponsive_reported.remove(user);
+        })
+        .await?;
+        let delay = Duration::hours(self.cfg.unresponsive_alert_hours as i64);
+        let alerted = self.now() - reported >= delay;
+        if alerted {
+            let key = OnceKey::AlertWithdrawn {
+                round,
+                group: g.number,
+                user: user.clone(),
+            };
+            let msg = messages::moderator::unresponsive_withdrawn(user, &g);
+            self.tell_moderators_once(&key, &msg).await?;
+        }
+        self.dm(user, &messages::rounds::unresponsive_withdrawn(alerted))
+            .await
     }
 }
 

@@ -64,6 +64,7 @@ impl Bot {
                     _ => 0,
                 },
                 Due::Reconfirm(r) => self.start_reconfirm(r).await?,
+                Due::Remind(r) => self.start_reminders(r).await?,
                 Due::Checkin(r, day) => self.start_checkins(r, day).await?,
             };
         }
@@ -174,14 +175,38 @@ impl Bot {
             .list()
             .await?
             .into_iter()
-            .filter(|m| m.status == MemberStatus::Active && m.in_channel && m.profile.is_some())
-            .filter(|m| !m.confirmations.contains_key(&round))
+            .filter(|m| m.in_channel && m.profile.is_some())
+            .filter(|m| {
+                m.status == MemberStatus::Paused
+                    || (m.status == MemberStatus::Active && !m.confirmations.contains_key(&round))
+            })
             .map(|m| BusEvent::Reconfirm { round, user: m.id })
             .collect();
         self.deps.bus.publish(&events).await?;
         let now = self.now();
         self.update_round(round, |r| {
             r.reconfirm_sent_at.get_or_insert(now);
+        })
+        .await?;
+        Ok(events.len())
+    }
+
+    /// T−2 (configurable): one reminder to active members who haven't answered.
+    async fn start_reminders(&self, round: RoundId) -> Result<usize> {
+        let events: Vec<BusEvent> = self
+            .deps
+            .members
+            .list()
+            .await?
+            .into_iter()
+            .filter(|m| m.status == MemberStatus::Active && m.in_channel && m.profile.is_some())
+            .filter(|m| !m.confirmations.contains_key(&round))
+            .map(|m| BusEvent::Remind { round, user: m.id })
+            .collect();
+        self.deps.bus.publish(&events).await?;
+        let now = self.now();
+        self.update_round(round, |r| {
+            r.reminder_sent_at.get_or_insert(now);
         })
         .await?;
         Ok(events.len())
@@ -410,6 +435,7 @@ impl Bot {
             BusEvent::NotifyGroup { round, group } => self.notify_group(*round, *group).await,
             BusEvent::NotifyUnpaired { round, user } => self.notify_unpaired(*round, user).await,
             BusEvent::Reconfirm { round, user } => self.send_reconfirm(*round, user).await,
+            BusEvent::Remind { round, user } => self.send_reminder(*round, user).await,
             BusEvent::Checkin { round, group, day } => {
                 self.send_checkin(*round, *group, *day).await
             }
@@ -554,11 +580,29 @@ impl Bot {
         let Some(m) = self.deps.members.get(user).await? else {
             return Ok(());
         };
+        let msg = match m.status {
+            MemberStatus::Paused => messages::still_paused(&self.cfg, round),
+            MemberStatus::Active if !m.confirmations.contains_key(&round) => {
+                messages::rounds::reconfirm(&self.cfg, round)
+            }
+            _ => return Ok(()),
+        };
+        let key = OnceKey::Reconfirm {
+            round,
+            user: user.clone(),
+        };
+        self.dm_once(&key, user, &msg).await.map(|_| ())
+    }
+
+    async fn send_reminder(&self, round: RoundId, user: &UserId) -> Result<()> {
+        let Some(m) = self.deps.members.get(user).await? else {
+            return Ok(());
+        };
         if m.status != MemberStatus::Active || m.confirmations.contains_key(&round) {
             return Ok(());
         }
-        let msg = messages::rounds::reconfirm(&self.cfg, round);
-        let key = OnceKey::Reconfirm {
+        let msg = messages::rounds::reminder(&self.cfg, round);
+        let key = OnceKey::Remind {
             round,
             user: user.clone(),
         };
