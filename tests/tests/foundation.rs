@@ -10,6 +10,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn url_verification_echoes_the_challenge() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let (status, body) = h
         .send_event(&json!({"token": "x", "challenge": "abc123", "type": "url_verification"}))
@@ -23,6 +24,7 @@ async fn url_verification_echoes_the_challenge() {
 
 #[tokio::test]
 async fn a_mention_from_someone_new_stores_them_and_sends_one_welcome_dm() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let (status, _) = h.send_event(&mention("Ev001", "U0ANA", "hi!")).await;
     assert_eq!(status, StatusCode::OK);
@@ -45,6 +47,7 @@ async fn a_mention_from_someone_new_stores_them_and_sends_one_welcome_dm() {
 
 #[tokio::test]
 async fn a_slack_retry_of_the_same_event_sends_no_second_dm() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let ev = mention("Ev002", "U0BEN", "hello");
     h.send_event(&ev).await;
@@ -63,6 +66,7 @@ async fn a_slack_retry_of_the_same_event_sends_no_second_dm() {
 
 #[tokio::test]
 async fn a_tampered_request_gets_401_and_writes_nothing() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let mut req = h.event_request(&mention("Ev003", "U0EVE", "hi"), &[]);
     *req.body_mut() = lambda_http::Body::Text(mention("Ev003", "U0MAL", "hi").to_string());
@@ -74,6 +78,7 @@ async fn a_tampered_request_gets_401_and_writes_nothing() {
 
 #[tokio::test]
 async fn a_stale_signature_gets_401() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let req = h.event_request(&mention("Ev004", "U0EVE", "hi"), &[]);
     h.clock.advance(chrono::Duration::seconds(301));
@@ -84,6 +89,7 @@ async fn a_stale_signature_gets_401() {
 
 #[tokio::test]
 async fn a_malformed_body_gets_400() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let req = h.raw_signed("{not json");
     assert_eq!(
@@ -94,6 +100,7 @@ async fn a_malformed_body_gets_400() {
 
 #[tokio::test]
 async fn unknown_event_types_get_200_and_do_nothing() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let (status, _) = h
         .send_event(&event(
@@ -111,6 +118,7 @@ async fn unknown_event_types_get_200_and_do_nothing() {
 
 #[tokio::test]
 async fn bot_messages_are_ignored() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let ev = event(
         "Ev006",
@@ -123,6 +131,7 @@ async fn bot_messages_are_ignored() {
 
 #[tokio::test]
 async fn the_set_up_profile_button_opens_the_modal_with_the_slack_time_zone() {
+    moto_or_skip!();
     let h = Harness::new().await;
     h.send_event(&dm("Ev007", "U0CAT", "hi")).await;
     let (status, _) = h
@@ -145,6 +154,7 @@ async fn the_set_up_profile_button_opens_the_modal_with_the_slack_time_zone() {
 
 #[tokio::test]
 async fn a_scheduler_tick_loads_config_and_reports_what_is_due() {
+    moto_or_skip!();
     // 24 November 09:00 UTC is reconfirmation time for the December round.
     let h = Harness::at("2026-11-24T09:30:00Z").await;
     let out = scheduler::handle(&h.app, json!({"kind": "tick"}))

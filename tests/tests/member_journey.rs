@@ -40,6 +40,7 @@ fn last_text(msgs: &[Value]) -> String {
 
 #[tokio::test]
 async fn saving_the_profile_makes_the_member_active_and_confirmed_and_dms_a_summary() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     let m = member(&h, "U0ANA").await;
@@ -60,6 +61,7 @@ async fn saving_the_profile_makes_the_member_active_and_confirmed_and_dms_a_summ
 
 #[tokio::test]
 async fn an_invalid_profile_keeps_the_modal_open_with_errors_and_stores_nothing() {
+    moto_or_skip!();
     let h = Harness::new().await;
     h.send_event(&dm("Ev1", "U0BAD", "hi")).await;
     let mut sub = profile_submission("U0BAD", "Mars/Olympus", &["Writing"], &[], "new");
@@ -83,6 +85,7 @@ async fn an_invalid_profile_keeps_the_modal_open_with_errors_and_stores_nothing(
 
 #[tokio::test]
 async fn a_mention_from_a_signed_up_member_answers_with_status_not_onboarding() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.reset_slack().await;
@@ -100,6 +103,7 @@ async fn a_mention_from_a_signed_up_member_answers_with_status_not_onboarding() 
 
 #[tokio::test]
 async fn editing_the_profile_prefills_the_current_answers() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.send_interaction(&click("U0ANA", "open_profile", "", "7.7"))
@@ -115,6 +119,7 @@ async fn editing_the_profile_prefills_the_current_answers() {
 
 #[tokio::test]
 async fn dm_commands_are_tolerant_and_answer_by_dm() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.reset_slack().await;
@@ -152,6 +157,7 @@ async fn dm_commands_are_tolerant_and_answer_by_dm() {
 
 #[tokio::test]
 async fn delete_my_data_asks_first_then_leaves_no_profile_answers() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     signed_up(&h, "U0BEN").await;
@@ -187,6 +193,7 @@ async fn delete_my_data_asks_first_then_leaves_no_profile_answers() {
 
 #[tokio::test]
 async fn app_home_shows_status_profile_and_buttons() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.send_event(&event(
@@ -210,6 +217,7 @@ async fn app_home_shows_status_profile_and_buttons() {
 
 #[tokio::test]
 async fn leaving_the_channel_takes_a_member_out_and_rejoining_brings_them_back() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.send_event(&event(
@@ -233,6 +241,7 @@ async fn leaving_the_channel_takes_a_member_out_and_rejoining_brings_them_back()
 
 #[tokio::test]
 async fn joining_the_channel_invites_once_a_day_and_other_channels_are_ignored() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let join = |id: &str, ch: &str| {
         event(
@@ -259,6 +268,7 @@ async fn joining_the_channel_invites_once_a_day_and_other_channels_are_ignored()
 
 #[tokio::test]
 async fn a_double_click_applies_and_messages_once() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.reset_slack().await;
@@ -272,6 +282,7 @@ async fn a_double_click_applies_and_messages_once() {
 
 #[tokio::test]
 async fn resubmitting_the_same_view_sends_one_summary() {
+    moto_or_skip!();
     let h = Harness::new().await;
     signed_up(&h, "U0ANA").await;
     h.send_interaction(&profile_submission(
@@ -293,6 +304,7 @@ async fn resubmitting_the_same_view_sends_one_summary() {
 
 #[tokio::test]
 async fn bad_interactions_are_handled_without_storing_anything() {
+    moto_or_skip!();
     let h = Harness::new().await;
     let (status, _) = h
         .send_interaction(&click("U0ANA", "self_destruct", "", "1.1"))

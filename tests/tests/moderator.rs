@@ -42,6 +42,7 @@ async fn groups(h: &Harness, r: &str) -> Vec<BTreeSet<String>> {
 
 #[tokio::test]
 async fn non_moderators_are_refused_every_command_and_nothing_changes() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-28T10:00:00Z").await;
     four_members(&h).await;
     let before = h.scan_all().await;
@@ -70,6 +71,7 @@ async fn non_moderators_are_refused_every_command_and_nothing_changes() {
 
 #[tokio::test]
 async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
+    moto_or_skip!();
     let h = Harness::at("2026-12-02T10:00:00Z").await;
     four_members(&h).await;
     // Members who signed up now are confirmed for January; confirm December too.
@@ -118,6 +120,7 @@ async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
 
 #[tokio::test]
 async fn pair_by_hand_notifies_both_like_a_normal_round_and_is_audited() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
@@ -156,6 +159,7 @@ async fn pair_by_hand_notifies_both_like_a_normal_round_and_is_audited() {
 
 #[tokio::test]
 async fn malformed_moderator_arguments_get_clear_replies() {
+    moto_or_skip!();
     let h = Harness::at("2026-12-02T10:00:00Z").await;
     four_members(&h).await;
     let before = h.scan_all().await;
@@ -175,6 +179,7 @@ async fn malformed_moderator_arguments_get_clear_replies() {
 
 #[tokio::test]
 async fn a_partner_leaving_mid_round_is_told_and_moderators_can_repair_in_one_click() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     four_members(&h).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -211,6 +216,7 @@ async fn a_partner_leaving_mid_round_is_told_and_moderators_can_repair_in_one_cl
 
 #[tokio::test]
 async fn repair_with_nobody_available_says_so() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     four_members(&h).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -221,6 +227,7 @@ async fn repair_with_nobody_available_says_so() {
 
 #[tokio::test]
 async fn unpair_remove_and_exclude_change_state_and_are_audited() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     four_members(&h).await;
     let (_, body) = h.send_command(MODERATOR, "exclude <@U0AAA> <@U0BBB>").await;
@@ -259,6 +266,7 @@ async fn unpair_remove_and_exclude_change_state_and_are_audited() {
 
 #[tokio::test]
 async fn stats_and_export_show_states_and_pairs_without_profile_answers() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     four_members(&h).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -298,6 +306,7 @@ async fn stats_and_export_show_states_and_pairs_without_profile_answers() {
 
 #[tokio::test]
 async fn a_late_joiner_early_in_the_month_is_paired_with_someone_waiting() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
@@ -326,6 +335,7 @@ async fn a_late_joiner_early_in_the_month_is_paired_with_someone_waiting() {
 
 #[tokio::test]
 async fn a_late_joiner_after_mid_month_waits_for_the_next_round() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     four_members(&h).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -340,6 +350,7 @@ async fn a_late_joiner_after_mid_month_waits_for_the_next_round() {
 
 #[tokio::test]
 async fn moderators_see_their_section_on_app_home() {
+    moto_or_skip!();
     let h = Harness::new().await;
     h.send_event(&event(
         "Ev-home",
@@ -355,6 +366,7 @@ async fn moderators_see_their_section_on_app_home() {
 
 #[tokio::test]
 async fn a_late_joiner_with_nobody_waiting_joins_the_best_fitting_pair_as_a_trio() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     four_members(&h).await;
     h.set_time("2026-12-01T09:05:00Z");

@@ -132,6 +132,7 @@ async fn in_memory_a_stalled_worker_cannot_undo_the_work_of_the_worker_that_took
 
 #[tokio::test]
 async fn on_dynamodb_a_stalled_worker_cannot_undo_the_work_of_the_worker_that_took_over() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     a_stalled_worker_cannot_undo_the_work_of_the_worker_that_took_over(&h.app.bot, &h.clock).await;
 }
@@ -144,6 +145,7 @@ async fn in_memory_a_late_claimant_can_neither_release_nor_complete_a_taken_over
 
 #[tokio::test]
 async fn on_dynamodb_a_late_claimant_can_neither_release_nor_complete_a_taken_over_claim() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     a_late_claimant_can_neither_release_nor_complete_a_taken_over_claim(h.store.as_ref()).await;
 }
@@ -156,6 +158,7 @@ async fn in_memory_complete_never_creates_a_marker_nobody_claimed() {
 
 #[tokio::test]
 async fn on_dynamodb_complete_never_creates_a_marker_nobody_claimed() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     complete_never_creates_a_marker_nobody_claimed(h.store.as_ref()).await;
 }
@@ -276,6 +279,7 @@ async fn in_memory_two_moderators_pairing_one_member_at_once_make_one_group() {
 
 #[tokio::test]
 async fn on_dynamodb_two_moderators_pairing_one_member_at_once_make_one_group() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     two_moderators_pairing_one_member_at_once_make_one_group(h.store.clone()).await;
 }
@@ -312,6 +316,7 @@ async fn in_memory_a_failed_audit_write_does_not_turn_a_done_pairing_into_an_err
 
 #[tokio::test]
 async fn on_dynamodb_a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error(h.store.clone()).await;
 }
@@ -361,6 +366,7 @@ async fn in_memory_a_group_whose_announcement_failed_is_announced_by_the_next_ti
 
 #[tokio::test]
 async fn on_dynamodb_a_group_whose_announcement_failed_is_announced_by_the_next_tick() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     a_group_whose_announcement_failed_is_announced_by_the_next_tick(h.store.clone()).await;
 }

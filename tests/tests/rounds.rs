@@ -87,6 +87,7 @@ fn pairs_within(groups: &[BTreeSet<String>]) -> BTreeSet<(String, String)> {
 
 #[tokio::test]
 async fn three_months_pair_only_the_confirmed_never_repeat_and_notify_everyone_once() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 10).await;
 
@@ -158,6 +159,7 @@ async fn three_months_pair_only_the_confirmed_never_repeat_and_notify_everyone_o
 
 #[tokio::test]
 async fn check_ins_go_out_on_day_seven_and_answers_are_stored() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 4).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -202,6 +204,7 @@ async fn check_ins_go_out_on_day_seven_and_answers_are_stored() {
 
 #[tokio::test]
 async fn a_tick_delivered_twice_pairs_and_notifies_once() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 6).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -219,6 +222,7 @@ async fn a_tick_delivered_twice_pairs_and_notifies_once() {
 
 #[tokio::test]
 async fn a_run_killed_before_notifying_resumes_and_sends_each_dm_once() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 5).await;
     h.set_time("2026-12-01T09:05:00Z");
@@ -255,6 +259,7 @@ async fn a_run_killed_before_notifying_resumes_and_sends_each_dm_once() {
 
 #[tokio::test]
 async fn slack_rate_limits_and_server_errors_still_deliver_every_dm_once() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 4).await;
     h.reset_slack().await;
@@ -302,6 +307,7 @@ async fn slack_rate_limits_and_server_errors_still_deliver_every_dm_once() {
 
 #[tokio::test]
 async fn a_deactivated_account_is_marked_unreachable_and_moderators_are_told() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 4).await;
     let gone = users[0].clone();
@@ -335,6 +341,7 @@ async fn a_deactivated_account_is_marked_unreachable_and_moderators_are_told() {
 
 #[tokio::test]
 async fn a_member_who_left_without_an_event_is_not_paired() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 5).await;
     // Slack lists the channel without the last member (their leave event was lost).
@@ -369,6 +376,7 @@ async fn a_member_who_left_without_an_event_is_not_paired() {
 
 #[tokio::test]
 async fn someone_signing_up_between_the_start_and_the_pairing_tick_is_paired() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 3).await;
     // 09:00 has passed but the hourly tick hasn't paired the round yet.
