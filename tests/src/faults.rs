@@ -207,9 +207,9 @@ impl<S: Rounds + 'static> Rounds for FaultyStore<S> {
         self.read().await;
         self.inner.groups(id).await
     }
-    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
-        self.faults.store_gate("rounds.anonymise").await?;
-        self.inner.anonymise(user, replacement).await
+    async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {
+        self.read().await;
+        self.inner.groups_of(user).await
     }
 }
 
@@ -247,6 +247,10 @@ impl<S: Audit + 'static> Audit for FaultyStore<S> {
     async fn recent(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         self.read().await;
         self.inner.recent(limit).await
+    }
+    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
+        self.faults.store_gate("audit.anonymise").await?;
+        self.inner.anonymise(user, replacement).await
     }
 }
 

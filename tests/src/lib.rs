@@ -218,7 +218,13 @@ impl Harness {
             .mount(&slack)
             .await;
         let clock = Arc::new(FixedClock::at(now));
-        let store = Arc::new(DynamoStore::new(dynamo.clone(), table.clone()));
+        let retention = cfg.retention;
+        let store = Arc::new(DynamoStore::new(
+            dynamo.clone(),
+            table.clone(),
+            mentor_domain::Pseudonyms::local(),
+            retention,
+        ));
         let bus = Arc::new(RecordingBus {
             inner: EventBridgeBus::new(events, bus_name),
             published: Mutex::new(Vec::new()),

@@ -176,14 +176,12 @@ async fn delete_my_data_asks_first_then_leaves_no_profile_answers() {
         .send_interaction(&click("U0ANA", "delete_confirm", "", "20.1"))
         .await;
     assert_eq!(status, StatusCode::OK);
+    // The click only hands the deletion to the bus (the scheduler function).
+    h.deliver().await;
     assert!(h.store.get(&UserId::new("U0ANA")).await.unwrap().is_none());
     assert!(last_text(&h.dms_to("U0ANA").await).contains("deleted"));
     for item in h.scan_all().await {
-        assert!(
-            !(item.contains("U0ANA") && item.contains("Europe/Lisbon")),
-            "profile left: {item}"
-        );
-        assert!(!item.contains("MEMBER#U0ANA"), "member item left: {item}");
+        assert!(!item.contains("U0ANA"), "id left: {item}");
     }
     assert!(
         h.store.get(&UserId::new("U0BEN")).await.unwrap().is_some(),

@@ -56,9 +56,12 @@ pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
                 mentor_aws::table::create_table(&client, &settings.table_name).await?;
                 eprintln!("created table {} at {url}", settings.table_name);
             }
+            let pseudonyms = mentor_aws::secrets::pseudonyms(&settings, &sdk).await?;
             Store::Dynamo(Arc::new(DynamoStore::new(
                 client,
                 settings.table_name.clone(),
+                pseudonyms,
+                settings.programme.retention,
             )))
         }
     };

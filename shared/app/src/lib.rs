@@ -116,6 +116,10 @@ impl AppBuilder {
             None => Store::Dynamo(Arc::new(DynamoStore::new(
                 aws_sdk_dynamodb::Client::new(sdk.get().await),
                 settings.table_name.clone(),
+                secrets::pseudonyms(&settings, sdk.get().await)
+                    .await
+                    .map_err(StartupError::Secrets)?,
+                settings.programme.retention,
             ))),
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
@@ -177,6 +181,9 @@ pub fn local_settings(programme: ProgrammeConfig, signing_secret: &str) -> Setti
             signing_secret: signing_secret.into(),
             bot_token: None,
         },
+        pseudonym_key: mentor_aws::config::PseudonymKey::Inline(
+            mentor_domain::privacy::LOCAL_PSEUDONYM_KEY.into(),
+        ),
         aws_endpoint_url: None,
     }
 }

@@ -31,6 +31,24 @@ pub enum SlackSecrets {
     },
 }
 
+/// Where the pseudonym (HMAC) key for user ids in storage keys comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum PseudonymKey {
+    /// A Secrets Manager secret holding `{"pseudonym_key": …}`.
+    SecretArn(String),
+    /// Given directly (`PSEUDONYM_KEY`) or the local default (runner, tests).
+    Inline(String),
+}
+
+impl std::fmt::Debug for PseudonymKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PseudonymKey::SecretArn(arn) => write!(f, "SecretArn({arn})"),
+            PseudonymKey::Inline(_) => f.write_str("Inline(<redacted>)"),
+        }
+    }
+}
+
 /// Everything a function needs besides the programme settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -39,6 +57,7 @@ pub struct Settings {
     pub event_bus_name: String,
     pub slack_api_base_url: String,
     pub slack_secrets: SlackSecrets,
+    pub pseudonym_key: PseudonymKey,
     /// For tests and the local runner: a DynamoDB/EventBridge endpoint override.
     pub aws_endpoint_url: Option<String>,
 }
@@ -126,6 +145,10 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
         resources_url: get("RESOURCES_URL")
             .unwrap_or_else(|| "https://slack.com/help/articles/115004071768".into()),
         matching,
+        retention: mentor_domain::privacy::Retention::months(number(
+            "RETENTION_MONTHS",
+            mentor_domain::privacy::DEFAULT_RETENTION_MONTHS,
+        )?),
     };
     programme.validate().map_err(|why| ConfigError::Invalid {
         name: "programme settings",
@@ -140,6 +163,18 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
             bot_token: get("SLACK_BOT_TOKEN"),
         },
     };
+    let pseudonym_key = match (get("PSEUDONYM_SECRET_ARN"), get("PSEUDONYM_KEY")) {
+        (Some(arn), _) => PseudonymKey::SecretArn(arn),
+        (None, Some(key)) => PseudonymKey::Inline(key),
+        // A deployment reads its Slack secret from Secrets Manager; it must not
+        // fall back to the published local key.
+        (None, None) if matches!(slack_secrets, SlackSecrets::SecretArn(_)) => {
+            return Err(ConfigError::Missing("PSEUDONYM_SECRET_ARN"));
+        }
+        (None, None) => {
+            PseudonymKey::Inline(mentor_domain::privacy::LOCAL_PSEUDONYM_KEY.to_string())
+        }
+    };
     Ok(Settings {
         programme,
         table_name: required("TABLE_NAME")?,
@@ -147,6 +182,7 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
         slack_api_base_url: get("SLACK_API_BASE_URL")
             .unwrap_or_else(|| DEFAULT_SLACK_API_BASE_URL.into()),
         slack_secrets,
+        pseudonym_key,
         aws_endpoint_url: get("AWS_ENDPOINT_URL"),
     })
 }
@@ -219,9 +255,47 @@ mod tests {
     }
 
     #[test]
+    fn a_deployment_needs_its_own_pseudonym_key() {
+        let mut v = minimal();
+        v.push(("SLACK_SECRET_ARN", "arn:aws:secretsmanager:x"));
+        assert_eq!(
+            from_vars(&vars(&v)).unwrap_err(),
+            ConfigError::Missing("PSEUDONYM_SECRET_ARN")
+        );
+        v.push(("PSEUDONYM_SECRET_ARN", "arn:aws:secretsmanager:p"));
+        let s = from_vars(&vars(&v)).unwrap();
+        assert_eq!(
+            s.pseudonym_key,
+            PseudonymKey::SecretArn("arn:aws:secretsmanager:p".into())
+        );
+        assert!(!format!("{s:?}").contains("not-for-production"));
+    }
+
+    #[test]
+    fn retention_defaults_to_24_months_and_is_checked() {
+        assert_eq!(
+            from_vars(&vars(&minimal()))
+                .unwrap()
+                .programme
+                .retention
+                .months,
+            24
+        );
+        let mut v = minimal();
+        v.push(("RETENTION_MONTHS", "0"));
+        assert!(
+            from_vars(&vars(&v))
+                .unwrap_err()
+                .to_string()
+                .contains("RETENTION_MONTHS")
+        );
+    }
+
+    #[test]
     fn a_secret_arn_wins_over_inline_secrets() {
         let mut v = minimal();
         v.push(("SLACK_SECRET_ARN", "arn:aws:secretsmanager:x"));
+        v.push(("PSEUDONYM_SECRET_ARN", "arn:aws:secretsmanager:p"));
         assert_eq!(
             from_vars(&vars(&v)).unwrap().slack_secrets,
             SlackSecrets::SecretArn("arn:aws:secretsmanager:x".into())

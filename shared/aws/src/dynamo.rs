@@ -2,6 +2,10 @@
 //! and `Audit` ports on one table (layout in [`crate::table`]). Documents are
 //! kept as JSON in a `doc` attribute, with the attributes that conditions and
 //! indexes need stored beside it.
+//!
+//! Privacy lives here too: ledger keys and the per-member group index carry a
+//! keyed hash of the user id ([`Pseudonyms`]), never the id, and round,
+//! group, index and audit items get an `expires_at` (TTL) from [`Retention`].
 
 use std::collections::HashMap;
 
@@ -18,6 +22,7 @@ use mentor_domain::model::{AuditEntry, Group, Member, Round};
 use mentor_domain::ports::{
     Audit, Claim, ClaimToken, GroupWrite, Ledger, Members, Rounds, place_moves, round_place_key,
 };
+use mentor_domain::privacy::{Pseudonyms, Retention};
 use mentor_domain::{RoundId, UserId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,6 +33,8 @@ type Item = HashMap<String, AttributeValue>;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    pseudonyms: Pseudonyms,
+    retention: Retention,
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {
@@ -72,15 +79,86 @@ fn round_pk(id: RoundId) -> String {
 fn group_sk(n: u32) -> String {
     format!("GROUP#{n:05}")
 }
-fn ledger_pk(key: &str) -> String {
-    format!("LEDGER#{key}")
+/// The member → group index: one small item per member of a group, in the
+/// group's round partition, found through `GSI2` by the member's pseudonym.
+fn who_pk(pseudonym: &str) -> String {
+    format!("WHO#{pseudonym}")
 }
 
 impl DynamoStore {
-    pub fn new(client: Client, table: impl Into<String>) -> Self {
+    pub fn new(
+        client: Client,
+        table: impl Into<String>,
+        pseudonyms: Pseudonyms,
+        retention: Retention,
+    ) -> Self {
         Self {
             client,
             table: table.into(),
+            pseudonyms,
+            retention,
+        }
+    }
+
+    /// A member's place in a round (`round_place_key`), by pseudonym.
+    fn place_key(&self, user: &UserId) -> String {
+        round_place_key(&self.pseudonyms.user(user))
+    }
+
+    /// The stored key of a once-only marker: never the raw key (it may hold user ids).
+    fn ledger_pk(&self, key: &str) -> String {
+        format!("LEDGER#{}", self.pseudonyms.ledger_key(key))
+    }
+
+    /// The index items that let [`Rounds::groups_of`] find `g` by member.
+    fn lookup_items(&self, g: &Group) -> Vec<Item> {
+        let expires = self.retention.round_expiry(g.round).timestamp();
+        let mut people: Vec<&UserId> = g.members.iter().chain(g.departed.iter()).collect();
+        people.sort();
+        people.dedup();
+        people
+            .into_iter()
+            // Placeholders of deleted members are not Slack ids and need no index.
+            .filter(|u| UserId::is_valid(u.as_str()))
+            .map(|u| {
+                let who = who_pk(&self.pseudonyms.user(u));
+                HashMap::from([
+                    ("PK".to_string(), s(round_pk(g.round))),
+                    ("SK".to_string(), s(format!("{who}#{}", group_sk(g.number)))),
+                    ("GSI2PK".to_string(), s(who)),
+                    (
+                        "GSI2SK".to_string(),
+                        s(format!("{}#{}", round_pk(g.round), group_sk(g.number))),
+                    ),
+                    ("group_sk".to_string(), s(group_sk(g.number))),
+                    ("expires_at".to_string(), n(expires)),
+                ])
+            })
+            .collect()
+    }
+
+    /// The keys of every index item of `user`.
+    async fn lookups_of(&self, user: &UserId) -> Result<Vec<Item>> {
+        let who = who_pk(&self.pseudonyms.user(user));
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("GSI2")
+                .key_condition_expression("GSI2PK = :w")
+                .expression_attribute_values(":w", s(who.clone()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(store_err)?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(items),
+            }
         }
     }
 
@@ -163,12 +241,16 @@ impl DynamoStore {
         Ok(())
     }
 
-    fn group_item(g: &Group) -> Result<Item> {
+    fn group_item(&self, g: &Group) -> Result<Item> {
         Ok(HashMap::from([
             ("PK".to_string(), s(round_pk(g.round))),
             ("SK".to_string(), s(group_sk(g.number))),
             ("doc".to_string(), doc(g)?),
             ("version".to_string(), n(g.version)),
+            (
+                "expires_at".to_string(),
+                n(self.retention.round_expiry(g.round).timestamp()),
+            ),
         ]))
     }
 
@@ -189,29 +271,6 @@ impl DynamoStore {
             Ok(_) => Ok(true),
             Err(e) if is_condition_failed(&e) => Ok(false),
             Err(e) => Err(store_err(e)),
-        }
-    }
-
-    /// Every item whose document mentions `needle` (for anonymisation; rare).
-    async fn scan_docs_containing(&self, needle: &str) -> Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("contains(doc, :u)")
-                .expression_attribute_values(":u", s(needle))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(store_err)?;
-            items.extend(out.items.unwrap_or_default());
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(items),
-            }
         }
     }
 }
@@ -279,7 +338,8 @@ impl Members for DynamoStore {
     }
 
     async fn delete(&self, id: &UserId) -> Result<()> {
-        let items = self.query_pk(member_pk(id), None).await?;
+        let mut items = self.query_pk(member_pk(id), None).await?;
+        items.extend(self.lookups_of(id).await?);
         let requests = items
             .into_iter()
             .filter_map(|item| {
@@ -309,20 +369,28 @@ fn member_item(m: &Member) -> Result<Item> {
 }
 
 /// A member's place in a round: which live group holds them.
-fn place_item(round: RoundId, key: &str, group: u32) -> Item {
+fn place_item(round: RoundId, key: &str, group: u32, retention: Retention) -> Item {
     HashMap::from([
         ("PK".to_string(), s(round_pk(round))),
         ("SK".to_string(), s(key)),
         ("group".to_string(), n(group)),
+        (
+            "expires_at".to_string(),
+            n(retention.round_expiry(round).timestamp()),
+        ),
     ])
 }
 
-fn round_item(r: &Round) -> Result<Item> {
+fn round_item(r: &Round, retention: Retention) -> Result<Item> {
     Ok(HashMap::from([
         ("PK".to_string(), s(round_pk(r.id))),
         ("SK".to_string(), s("ROUND")),
         ("doc".to_string(), doc(r)?),
         ("version".to_string(), n(r.version)),
+        (
+            "expires_at".to_string(),
+            n(retention.round_expiry(r.id).timestamp()),
+        ),
     ]))
 }
 
@@ -338,14 +406,15 @@ impl Rounds for DynamoStore {
     async fn create(&self, round: &Round) -> Result<bool> {
         let mut r = round.clone();
         r.version = 0;
-        self.put_versioned(round_item(&r)?, 0).await
+        self.put_versioned(round_item(&r, self.retention)?, 0).await
     }
 
     async fn update(&self, round: &Round) -> Result<bool> {
         if round.version == 0 {
             return Err(Error::Store("update needs a bumped version".into()));
         }
-        self.put_versioned(round_item(round)?, round.version).await
+        self.put_versioned(round_item(round, self.retention)?, round.version)
+            .await
     }
 
     async fn put_groups(&self, groups: &[Group]) -> Result<()> {
@@ -356,15 +425,23 @@ impl Rounds for DynamoStore {
         let mut requests = Vec::with_capacity(groups.len() * 3);
         let mut held = Vec::new();
         for g in groups {
+            // The index first: a group is never stored unfindable by its members.
+            for item in self.lookup_items(g) {
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(store_err)?;
+                requests.push(WriteRequest::builder().put_request(put).build());
+            }
             let put = PutRequest::builder()
-                .set_item(Some(Self::group_item(g)?))
+                .set_item(Some(self.group_item(g)?))
                 .build()
                 .map_err(store_err)?;
             requests.push(WriteRequest::builder().put_request(put).build());
             for u in g.holders() {
-                let key = round_place_key(&u);
+                let key = self.place_key(&u);
                 let put = PutRequest::builder()
-                    .set_item(Some(place_item(round, &key, g.number)))
+                    .set_item(Some(place_item(round, &key, g.number, self.retention)))
                     .build()
                     .map_err(store_err)?;
                 requests.push(WriteRequest::builder().put_request(put).build());
@@ -401,7 +478,7 @@ impl Rounds for DynamoStore {
         for w in writes {
             let mut put = Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(Self::group_item(&w.next)?));
+                .set_item(Some(self.group_item(&w.next)?));
             put = match &w.prev {
                 None => put.condition_expression("attribute_not_exists(PK)"),
                 Some(p) => put
@@ -413,9 +490,19 @@ impl Rounds for DynamoStore {
                     .put(put.build().map_err(store_err)?)
                     .build(),
             );
+            // The member → group index, in the same transaction: a write that
+            // loses the race leaves no index item (a deleted member's can't return).
+            for lookup in self.lookup_items(&w.next) {
+                let p = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(lookup))
+                    .build()
+                    .map_err(store_err)?;
+                items.push(TransactWriteItem::builder().put(p).build());
+            }
         }
         for m in place_moves(writes) {
-            let key = round_place_key(&m.user);
+            let key = self.place_key(&m.user);
             // Leaving or moving: only from the place held (or none, for groups
             // stored before places existed). Joining: only without a place.
             let from_cond = "attribute_not_exists(PK) OR #g = :from";
@@ -423,7 +510,7 @@ impl Rounds for DynamoStore {
                 (_, Some(to)) => {
                     let mut put = Put::builder()
                         .table_name(&self.table)
-                        .set_item(Some(place_item(round, &key, to)));
+                        .set_item(Some(place_item(round, &key, to, self.retention)));
                     put = match m.from {
                         None => put.condition_expression("attribute_not_exists(PK)"),
                         Some(from) => put
@@ -487,43 +574,30 @@ impl Rounds for DynamoStore {
             .collect()
     }
 
-    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
-        for mut item in self.scan_docs_containing(user.as_str()).await? {
-            let pk = item
-                .get("PK")
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default();
-            let sk = item
-                .get("SK")
-                .and_then(|v| v.as_s().ok())
-                .cloned()
-                .unwrap_or_default();
-            let new_doc = if pk.starts_with("ROUND#") && sk.starts_with("GROUP#") {
-                let mut g: Group = from_item(&item)?;
-                g.anonymise(user, replacement);
-                doc(&g)?
-            } else if pk.starts_with("ROUND#") && sk == "ROUND" {
-                let mut r: Round = from_item(&item)?;
-                r.anonymise(user, replacement);
-                doc(&r)?
-            } else if pk == "AUDIT" {
-                let mut a: AuditEntry = from_item(&item)?;
-                a.anonymise(user, replacement);
-                doc(&a)?
-            } else {
+    async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {
+        let mut out: Vec<Group> = Vec::new();
+        for lookup in self.lookups_of(user).await? {
+            let text = |k: &str| {
+                lookup
+                    .get(k)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let Some(item) = self.get_item(text("PK"), &text("group_sk")).await? else {
                 continue;
             };
-            item.insert("doc".into(), new_doc);
-            self.client
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .send()
-                .await
-                .map_err(store_err)?;
+            let g: Group = from_item(&item)?;
+            let listed = g.members.contains(user) || g.departed.contains(user);
+            if listed
+                && !out
+                    .iter()
+                    .any(|o| o.round == g.round && o.number == g.number)
+            {
+                out.push(g);
+            }
         }
-        Ok(())
+        Ok(out)
     }
 }
 
@@ -555,7 +629,7 @@ impl Ledger for DynamoStore {
             .client
             .put_item()
             .table_name(&self.table)
-            .item("PK", s(ledger_pk(key)))
+            .item("PK", s(self.ledger_pk(key)))
             .item("SK", s("LEDGER"))
             .item("state", s("in_progress"))
             .item("since", n(now.timestamp_millis()))
@@ -570,7 +644,7 @@ impl Ledger for DynamoStore {
             Ok(_) => Ok(Claim::New(token)),
             Err(e) if is_condition_failed(&e) => {
                 let item = self
-                    .get_item(ledger_pk(key), "LEDGER")
+                    .get_item(self.ledger_pk(key), "LEDGER")
                     .await?
                     .unwrap_or_default();
                 let state = item
@@ -603,7 +677,7 @@ impl Ledger for DynamoStore {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("PK", s(ledger_pk(key)))
+            .key("PK", s(self.ledger_pk(key)))
             .key("SK", s("LEDGER"))
             .update_expression("SET since = :now, #owner = :token")
             .condition_expression("#st = :ip AND since = :since")
@@ -629,7 +703,7 @@ impl Ledger for DynamoStore {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("PK", s(ledger_pk(key)))
+            .key("PK", s(self.ledger_pk(key)))
             .key("SK", s("LEDGER"))
             .update_expression("SET #st = :done")
             .condition_expression("#owner = :token AND #st = :ip")
@@ -652,7 +726,7 @@ impl Ledger for DynamoStore {
             .client
             .delete_item()
             .table_name(&self.table)
-            .key("PK", s(ledger_pk(key)))
+            .key("PK", s(self.ledger_pk(key)))
             .key("SK", s("LEDGER"))
             .condition_expression("#owner = :token AND #st = :ip")
             .expression_attribute_names("#st", "state")
@@ -684,12 +758,17 @@ impl Audit for DynamoStore {
                 .build_hasher()
                 .finish()
         };
+        let who = self.pseudonyms.user(&entry.moderator);
         self.client
             .put_item()
             .table_name(&self.table)
             .item("PK", s("AUDIT"))
-            .item("SK", s(format!("{sk}#{}#{nonce:016x}", entry.moderator)))
+            .item("SK", s(format!("{sk}#{who}#{nonce:016x}")))
             .item("doc", doc(entry)?)
+            .item(
+                "expires_at",
+                n(self.retention.audit_expiry(entry.at).timestamp()),
+            )
             .send()
             .await
             .map_err(store_err)?;
@@ -713,5 +792,41 @@ impl Audit for DynamoStore {
             .iter()
             .map(from_item)
             .collect()
+    }
+
+    /// Reads only the audit partition (moderator actions, bounded by the
+    /// retention period), never the whole table.
+    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :a")
+                .filter_expression("contains(doc, :u)")
+                .expression_attribute_values(":a", s("AUDIT"))
+                .expression_attribute_values(":u", s(user.as_str()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(store_err)?;
+            for mut item in out.items.unwrap_or_default() {
+                let mut entry: AuditEntry = from_item(&item)?;
+                entry.anonymise(user, replacement);
+                item.insert("doc".into(), doc(&entry)?);
+                self.client
+                    .put_item()
+                    .table_name(&self.table)
+                    .set_item(Some(item))
+                    .send()
+                    .await
+                    .map_err(store_err)?;
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(()),
+            }
+        }
     }
 }

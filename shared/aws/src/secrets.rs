@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::config::{Settings, SlackSecrets};
+use crate::config::{PseudonymKey, Settings, SlackSecrets};
 
 #[derive(Deserialize)]
 struct SecretDoc {
@@ -48,6 +48,40 @@ pub async fn slack_credentials(
             Ok((doc.signing_secret, Some(doc.bot_token)))
         }
     }
+}
+
+#[derive(Deserialize)]
+struct PseudonymDoc {
+    pseudonym_key: String,
+}
+
+/// Resolves the pseudonym key (reads Secrets Manager when configured).
+pub async fn pseudonyms(
+    settings: &Settings,
+    sdk: &aws_config::SdkConfig,
+) -> StartupResult<mentor_domain::Pseudonyms> {
+    let key = match &settings.pseudonym_key {
+        PseudonymKey::Inline(k) => k.clone(),
+        PseudonymKey::SecretArn(arn) => {
+            let out = aws_sdk_secretsmanager::Client::new(sdk)
+                .get_secret_value()
+                .secret_id(arn)
+                .send()
+                .await
+                .map_err(|e| format!("reading the pseudonym secret failed: {e}"))?;
+            let raw = out
+                .secret_string()
+                .ok_or("the pseudonym secret has no string value")?;
+            let doc: PseudonymDoc = serde_json::from_str(raw).map_err(|_| {
+                "the pseudonym secret must be JSON {\"pseudonym_key\": …}".to_string()
+            })?;
+            doc.pseudonym_key
+        }
+    };
+    if key.len() < 16 {
+        return Err("the pseudonym key must be at least 16 characters".into());
+    }
+    Ok(mentor_domain::Pseudonyms::new(key))
 }
 
 /// Start-up fails with a message saying what to fix.

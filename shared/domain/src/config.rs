@@ -28,6 +28,8 @@ pub struct ProgrammeConfig {
     pub topics: Vec<String>,
     pub resources_url: String,
     pub matching: MatchConfig,
+    /// How long group history and audit entries are kept (`RETENTION_MONTHS`).
+    pub retention: crate::privacy::Retention,
 }
 
 pub const DEFAULT_TOPICS: &[&str] = &[
@@ -65,6 +67,7 @@ impl ProgrammeConfig {
             topics: DEFAULT_TOPICS.iter().map(|s| s.to_string()).collect(),
             resources_url: "https://example.org/mentoring-resources".into(),
             matching: MatchConfig::default(),
+            retention: crate::privacy::Retention::default(),
         }
     }
 
@@ -102,6 +105,12 @@ impl ProgrammeConfig {
         }
         if self.checkin_days.iter().any(|d| *d == 0 || *d > 27) {
             return Err("CHECKIN_DAYS must be days 1–27 after the round starts".into());
+        }
+        if self.retention.months == 0 || self.retention.months > 120 {
+            return Err(format!(
+                "RETENTION_MONTHS must be 1–120 (got {})",
+                self.retention.months
+            ));
         }
         if self.topics.is_empty() {
             return Err("TOPICS must list at least one topic".into());

@@ -116,7 +116,8 @@ impl Rounds for MemoryStore {
         for g in groups {
             d.groups.insert((g.round, g.number), g.clone());
             for u in g.holders() {
-                d.places.insert((g.round, round_place_key(&u)), g.number);
+                d.places
+                    .insert((g.round, round_place_key(u.as_str())), g.number);
             }
         }
         Ok(())
@@ -140,7 +141,10 @@ impl Rounds for MemoryStore {
         };
         let moves = place_moves(writes);
         for m in &moves {
-            let held = d.places.get(&(round, round_place_key(&m.user))).copied();
+            let held = d
+                .places
+                .get(&(round, round_place_key(m.user.as_str())))
+                .copied();
             // Leaving a group whose place was never written (data from before
             // places existed) is fine; taking someone else's place is not.
             if held.is_some() && held != m.from {
@@ -152,7 +156,7 @@ impl Rounds for MemoryStore {
                 .insert((w.next.round, w.next.number), w.next.clone());
         }
         for m in moves {
-            let key = (round, round_place_key(&m.user));
+            let key = (round, round_place_key(m.user.as_str()));
             match m.to {
                 Some(n) => d.places.insert(key, n),
                 None => d.places.remove(&key),
@@ -167,18 +171,13 @@ impl Rounds for MemoryStore {
             .map(|(_, g)| g.clone())
             .collect())
     }
-    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
-        let mut d = lock(&self.data);
-        d.groups
-            .values_mut()
-            .for_each(|g| g.anonymise(user, replacement));
-        d.rounds
-            .values_mut()
-            .for_each(|r| r.anonymise(user, replacement));
-        d.audit
-            .iter_mut()
-            .for_each(|a| a.anonymise(user, replacement));
-        Ok(())
+    async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {
+        Ok(lock(&self.data)
+            .groups
+            .values()
+            .filter(|g| g.members.contains(user) || g.departed.contains(user))
+            .cloned()
+            .collect())
     }
 }
 
@@ -258,6 +257,13 @@ impl Audit for MemoryStore {
     async fn recent(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let d = lock(&self.data);
         Ok(d.audit.iter().rev().take(limit).cloned().collect())
+    }
+    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()> {
+        lock(&self.data)
+            .audit
+            .iter_mut()
+            .for_each(|a| a.anonymise(user, replacement));
+        Ok(())
     }
 }
 

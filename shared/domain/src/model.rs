@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{RoundId, UserId};
-use mentor_matching::{Experience, Frequency, Mode};
+use mentor_matching::{Experience, Frequency, Mode, Reason};
 
 /// Where a member stands in the programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,14 +226,16 @@ impl Round {
         }
     }
 
-    /// Replaces `user` by `replacement` in the round's lists.
-    pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
-        for (u, _) in self.unmatched.iter_mut() {
-            swap(u, user, replacement);
-        }
-        for u in self.not_confirmed.iter_mut() {
-            swap(u, user, replacement);
-        }
+    /// Whether the round's lists name `user`.
+    pub fn mentions(&self, user: &UserId) -> bool {
+        self.unmatched.iter().any(|(u, _)| u == user) || self.not_confirmed.contains(user)
+    }
+
+    /// Removes `user` from the round's lists (the counters stay): nothing
+    /// else refers to those entries, so a deleted member's place goes entirely.
+    pub fn forget(&mut self, user: &UserId) {
+        self.unmatched.retain(|(u, _)| u != user);
+        self.not_confirmed.retain(|u| u != user);
     }
 
     /// A copy ready to be written with [`crate::ports::Rounds::update`].
@@ -334,8 +336,23 @@ fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
 }
 
 impl Group {
-    /// Replaces `user` by `replacement` everywhere in the group.
+    /// Forgets `user` (who deleted their data): their id becomes
+    /// `replacement` everywhere, and every stored reason that came from their
+    /// profile is dropped. What stays is only what names the remaining
+    /// members (`CanHelp` / `ExperienceMix` between them, `MetBefore`); the
+    /// unattributed reasons (shared interests, overlap, mode, frequency) were
+    /// computed from the deleted member's answers too, so they go.
     pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
+        let had_user = self.members.contains(user) || self.departed.contains(user);
+        if had_user {
+            let me = mentor_matching::MemberId::from(user);
+            self.reasons.retain(|r| match r {
+                Reason::CanHelp { from, to, .. } => *from != me && *to != me,
+                Reason::ExperienceMix { senior, junior, .. } => *senior != me && *junior != me,
+                Reason::MetBefore { .. } => true,
+                _ => false,
+            });
+        }
         for m in self.members.iter_mut().chain(self.departed.iter_mut()) {
             swap(m, user, replacement);
         }
@@ -347,6 +364,38 @@ impl Group {
         if let Some(t) = self.unresponsive_reported.remove(user) {
             self.unresponsive_reported.insert(replacement.clone(), t);
         }
+    }
+
+    /// The stored reasons that still hold: those naming someone who has left
+    /// the group (or deleted their data) are not repeated to a newcomer.
+    pub fn current_reasons(&self) -> Vec<Reason> {
+        let active = |id: &mentor_matching::MemberId| {
+            self.active_members().any(|m| m.as_str() == id.0.as_str())
+        };
+        self.reasons
+            .iter()
+            .filter(|r| match r {
+                Reason::CanHelp { from, to, .. } => active(from) && active(to),
+                Reason::ExperienceMix { senior, junior, .. } => active(senior) && active(junior),
+                _ => true,
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Whether `user` appears anywhere in the group (members, departed,
+    /// check-ins, reports, reasons).
+    pub fn mentions(&self, user: &UserId) -> bool {
+        let me = mentor_matching::MemberId::from(user);
+        self.members.contains(user)
+            || self.departed.contains(user)
+            || self.checkins.values().any(|a| a.contains_key(user))
+            || self.unresponsive_reported.contains_key(user)
+            || self.reasons.iter().any(|r| match r {
+                Reason::CanHelp { from, to, .. } => *from == me || *to == me,
+                Reason::ExperienceMix { senior, junior, .. } => *senior == me || *junior == me,
+                _ => false,
+            })
     }
 
     pub fn contains(&self, user: &UserId) -> bool {
@@ -385,6 +434,7 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
+        swap(&mut self.moderator, user, replacement);
         for t in self.targets.iter_mut() {
             swap(t, user, replacement);
         }

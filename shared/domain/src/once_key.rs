@@ -4,8 +4,9 @@
 //! handled, a DM sent, a moderator alerted). This module is the only place
 //! that turns a key into the ledger's string and back, so two kinds of work
 //! can never share a marker by accident. User ids stay typed inside the
-//! variants: anything that changes how a user id appears in a key (such as a
-//! keyed hash) changes it here, in [`OnceKey::render`].
+//! variants; the rendered key never reaches the table as such: the ledger
+//! adapter stores it as `<KIND>#<keyed hash>`
+//! ([`crate::privacy::Pseudonyms::ledger_key`]), so no marker names a user.
 //!
 //! Free-text fields (Slack event ids, view submissions, button values) are escaped
 //! (`%` → `%25`, `#` → `%23`) so a field can never forge a separator; Slack's
@@ -96,6 +97,8 @@ pub enum OnceKey {
     Late { round: RoundId, user: UserId },
     /// The channel invitation to someone who mentioned the bot from outside.
     Invite { user: UserId },
+    /// "Your data is deleted", once per request (its time in milliseconds).
+    Deleted { user: UserId, requested_at: i64 },
 }
 
 /// A string that is not a key this module renders.
@@ -188,6 +191,9 @@ impl OnceKey {
             ]),
             Late { round, user } => f(&["LATE", &round.to_string(), &uid(user)]),
             Invite { user } => f(&["INVITE", &uid(user)]),
+            Deleted { user, requested_at } => {
+                f(&["DELETED", &uid(user), &requested_at.to_string()])
+            }
         }
     }
 
@@ -304,6 +310,10 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             user: user(u)?,
         },
         ["INVITE", u] => Invite { user: user(u)? },
+        ["DELETED", u, t] => Deleted {
+            user: user(u)?,
+            requested_at: t.parse().ok()?,
+        },
         _ => return None,
     })
 }
@@ -391,6 +401,7 @@ mod tests {
             }),
             (round(), user()).prop_map(|(round, user)| Late { round, user }),
             user().prop_map(|user| Invite { user }),
+            (user(), any::<i64>()).prop_map(|(user, requested_at)| Deleted { user, requested_at }),
         ]
     }
 

@@ -43,8 +43,9 @@ pub trait Rounds: Send + Sync {
     /// False when any condition fails (a concurrent change: re-read, retry).
     async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool>;
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>>;
-    /// Replaces `user` by `replacement` in every stored group (anonymisation).
-    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()>;
+    /// Every kept group `user` was ever in (as a member or departed), found
+    /// through a per-member index, never by scanning all groups.
+    async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>>;
 }
 
 /// One group in a [`Rounds::write_groups`] call: its new state and the
@@ -116,9 +117,11 @@ pub fn place_moves(writes: &[GroupWrite]) -> Vec<PlaceMove> {
 
 /// The sort key of a member's place in a round (`ROUND#<id>` / this): the
 /// item that makes "at most one live group per member and round" a write
-/// condition. One function, so the key can become a keyed hash of the id.
-pub fn round_place_key(user: &UserId) -> String {
-    format!("PLACE#{user}")
+/// condition. `who` is the member's keyed pseudonym
+/// ([`crate::privacy::Pseudonyms::user`]) in a stored table, never the id;
+/// the in-memory store, which nothing persists, passes the id itself.
+pub fn round_place_key(who: &str) -> String {
+    format!("PLACE#{who}")
 }
 
 /// Proof of holding a claim. Only its holder may `complete` or `release`
@@ -167,6 +170,8 @@ pub trait Ledger: Send + Sync {
 pub trait Audit: Send + Sync {
     async fn record(&self, entry: &AuditEntry) -> Result<()>;
     async fn recent(&self, limit: usize) -> Result<Vec<AuditEntry>>;
+    /// Replaces `user` by `replacement` in every kept audit entry.
+    async fn anonymise(&self, user: &UserId, replacement: &UserId) -> Result<()>;
 }
 
 /// What Slack tells us about a user.
@@ -227,6 +232,8 @@ pub enum BusEvent {
     },
     /// Send the moderators the round summary.
     ModeratorSummary { round: RoundId },
+    /// A member confirmed `delete my data`: done here, off the click's 3 s.
+    DeleteMember { user: UserId, requested_at: i64 },
     /// A moderator asked for a dry run of the next pairing.
     Preview {
         round: RoundId,
@@ -251,6 +258,7 @@ impl BusEvent {
             BusEvent::Remind { .. } => "remind",
             BusEvent::Checkin { .. } => "checkin",
             BusEvent::ModeratorSummary { .. } => "moderator-summary",
+            BusEvent::DeleteMember { .. } => "delete-member",
             BusEvent::Preview { .. } => "preview",
             BusEvent::RunRound { .. } => "run-round",
         }

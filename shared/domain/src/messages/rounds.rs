@@ -191,7 +191,7 @@ pub fn pairing_dm(
 ) -> Message {
     let names: Vec<String> = partners.iter().map(|p| p.id.mention()).collect();
     let who = names.join(" and ");
-    let reasons = reasons_text(&group.reasons, &me.id);
+    let reasons = reasons_text(&group.current_reasons(), &me.id);
     let why = if reasons.is_empty() {
         "you're the best fit we could find this round".to_string()
     } else {
@@ -243,7 +243,7 @@ pub fn pairing_dm(
 /// The first message in the pair's (or trio's) group DM.
 pub fn group_intro(cfg: &ProgrammeConfig, group: &Group) -> Message {
     let names: Vec<String> = group.members.iter().map(UserId::mention).collect();
-    let reasons = reasons_text(&group.reasons, &UserId::new(""));
+    let reasons = reasons_text(&group.current_reasons(), &UserId::new(""));
     let mut text = format!(
         "👋 {}: you're peer-mentoring partners for {}!",
         names.join(", "),

@@ -284,25 +284,6 @@ impl Bot {
         }
     }
 
-    /// Deletes the member's profile and anonymises their history.
-    pub async fn delete_member_data(&self, user: &UserId) -> Result<()> {
-        self.member_departed(user).await?;
-        self.deps.members.delete(user).await?;
-        // Salted with the time, so the tag can't be recomputed from a user list.
-        let salt = self.now().timestamp_nanos_opt().unwrap_or_default();
-        let replacement = UserId(format!("deleted-{:016x}", fnv(&format!("{user}:{salt}"))));
-        self.deps.rounds.anonymise(user, &replacement).await?;
-        // Other members' exclusion lists name them too.
-        for mut m in self.deps.members.list().await? {
-            if m.excluded_with.contains(user) {
-                m.excluded_with.retain(|x| x != user);
-                self.deps.members.put(&m).await?;
-            }
-        }
-        tracing::info!(user = %user, "member data deleted");
-        self.dm(user, &messages::deleted()).await
-    }
-
     /// The last `n` round ids up to and including the current one.
     pub fn recent_rounds(&self, n: usize) -> Vec<RoundId> {
         let mut r = self.current_round();
@@ -445,13 +426,7 @@ impl Bot {
             Action::Resume => self.resume(user).await,
             Action::OptOut => self.opt_out(user).await,
             Action::OptIn => self.opt_in(user).await,
-            Action::DeleteConfirm => {
-                if self.deps.members.get(user).await?.is_some() {
-                    self.delete_member_data(user).await
-                } else {
-                    self.dm(user, &messages::nothing_to_delete()).await
-                }
-            }
+            Action::DeleteConfirm => self.request_deletion(user).await,
             Action::DeleteCancel => self.dm(user, &messages::delete_cancelled()).await,
             Action::KeepMeIn => self.dm(user, &messages::kept_in()).await,
             Action::Reconfirm { answer, round } => {
@@ -721,7 +696,7 @@ impl Bot {
 }
 
 /// A stable, non-reversible tag for anonymised ids (FNV-1a).
-fn fnv(s: &str) -> u64 {
+pub(crate) fn fnv(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
         h ^= b as u64;

@@ -3,6 +3,7 @@
 
 mod member;
 mod moderator;
+mod privacy;
 mod rounds;
 
 use std::sync::Arc;
@@ -275,7 +276,7 @@ impl Bot {
 
     /// Loads a member, applies `change` and stores it, retrying nothing: member
     /// items are only written by their owner's own actions and by moderators.
-    async fn update_member(
+    pub(crate) async fn update_member(
         &self,
         user: &UserId,
         change: impl FnOnce(&mut Member),

@@ -159,7 +159,7 @@ impl Bot {
     pub(crate) async fn past_groups(&self, round: RoundId) -> Result<Vec<Group>> {
         let mut out = Vec::new();
         let mut r = round.prev();
-        for _ in 0..pairing::HISTORY_ROUNDS {
+        for _ in 0..self.cfg.retention.history_rounds(pairing::HISTORY_ROUNDS) {
             out.extend(self.deps.rounds.groups(r).await?);
             r = r.prev();
         }
@@ -440,6 +440,9 @@ impl Bot {
                 self.send_checkin(*round, *group, *day).await
             }
             BusEvent::ModeratorSummary { round } => self.send_summary(*round).await,
+            BusEvent::DeleteMember { user, requested_at } => {
+                self.delete_member_data(user, *requested_at).await
+            }
             BusEvent::Preview {
                 round,
                 requested_by,

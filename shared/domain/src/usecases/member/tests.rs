@@ -116,16 +116,45 @@ async fn a_repeated_click_is_reported_as_duplicate() {
 }
 
 #[tokio::test]
-async fn delete_my_data_removes_the_member() {
-    let (bot, slack, _) = bot();
+async fn delete_my_data_is_done_off_the_click_and_confirmed_once() {
+    let slack = Arc::new(RecordingMessenger::new());
+    let clock = Arc::new(FixedClock::at(
+        Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+    ));
+    let (deps, _, bus) = Deps::in_memory(slack.clone(), clock);
+    let bot = Bot::new(deps, ProgrammeConfig::example());
     bot.save_profile(&ana(), &form(), "v1")
         .await
         .unwrap()
         .unwrap();
-    bot.delete_member_data(&ana()).await.unwrap();
+    let click = Click {
+        user: ana(),
+        action: Action::DeleteConfirm,
+        trigger_id: None,
+        dedupe_key: "confirm-message".into(),
+        response_url: None,
+    };
+    bot.on_action(&click).await.unwrap();
+    // The click only hands the work over.
+    assert!(bot.deps.members.get(&ana()).await.unwrap().is_some());
+    let work = bus.drain();
+    assert!(matches!(
+        work.as_slice(),
+        [crate::ports::BusEvent::DeleteMember { user, .. }] if *user == ana()
+    ));
+    // A redelivered event deletes nothing more and says "done" only once.
+    bot.on_bus_event(&work[0]).await.unwrap();
+    bot.on_bus_event(&work[0]).await.unwrap();
     assert!(bot.deps.members.get(&ana()).await.unwrap().is_none());
-    let last = slack.dms_to(&ana()).pop().unwrap();
-    assert!(last.readable().contains("deleted"));
+    let done: Vec<_> = slack
+        .dms_to(&ana())
+        .into_iter()
+        .filter(|m| {
+            m.readable()
+                .contains("your profile and answers are deleted")
+        })
+        .collect();
+    assert_eq!(done.len(), 1);
     let _ = dm_channel(&[ana()]);
 }
 
