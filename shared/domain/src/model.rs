@@ -443,3 +443,64 @@ impl AuditEntry {
             .replace(&user.mention(), &replacement.mention());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mentor_matching::MemberId;
+
+    fn trio() -> Group {
+        let id = |s: &str| MemberId(s.into());
+        Group {
+            round: RoundId::new(2027, 1).unwrap(),
+            number: 1,
+            members: ["U0ANA", "U0BEN", "U0CAT"].map(UserId::new).to_vec(),
+            score: 10,
+            reasons: vec![
+                Reason::CanHelp {
+                    from: id("U0CAT"),
+                    to: id("U0ANA"),
+                    topics: vec!["Knitting".into()],
+                },
+                Reason::CanHelp {
+                    from: id("U0BEN"),
+                    to: id("U0ANA"),
+                    topics: vec!["Writing".into()],
+                },
+                Reason::SharedInterests(vec!["Research".into()]),
+                Reason::MetBefore { rounds_ago: 3 },
+            ],
+            origin: GroupOrigin::Round,
+            dissolved: false,
+            departed: Vec::new(),
+            checkins: BTreeMap::new(),
+            unresponsive_reported: BTreeMap::new(),
+            version: 1,
+            to_announce: None,
+        }
+    }
+
+    #[test]
+    fn a_newcomer_is_never_told_what_a_departed_member_could_help_with() {
+        let mut g = trio();
+        g.departed.push(UserId::new("U0CAT"));
+        let kept = g.current_reasons();
+        assert!(!serde_json::to_string(&kept).unwrap().contains("U0CAT"));
+        assert_eq!(kept.len(), 3);
+    }
+
+    #[test]
+    fn forgetting_a_member_drops_every_reason_their_profile_fed() {
+        let mut g = trio();
+        g.departed.push(UserId::new("U0CAT"));
+        g.anonymise(&UserId::new("U0CAT"), &UserId::new("deleted-1"));
+        let text = serde_json::to_string(&g).unwrap();
+        assert!(
+            !text.contains("U0CAT") && !text.contains("Knitting"),
+            "{text}"
+        );
+        // What names only the others stays; unattributed reasons go.
+        assert_eq!(g.reasons.len(), 2, "{:?}", g.reasons);
+        assert!(g.departed.contains(&UserId::new("deleted-1")));
+    }
+}

@@ -1,0 +1,270 @@
+//! Privacy against moto and the mock Slack API: `delete my data` leaves
+//! nothing, "my data" shows what is kept, history expires, logs stay clean.
+
+use std::collections::BTreeSet;
+
+use integration_tests::*;
+use mentor_domain::model::{CheckinAnswer, Group};
+use mentor_domain::ports::{Members, Rounds};
+use mentor_domain::{ProgrammeConfig, RoundId, UserId};
+use serde_json::json;
+
+/// The member who deletes their data, and the answers only they gave.
+const DORA: &str = "U0DORA";
+const DORA_TZ: &str = "Pacific/Chatham";
+const DORA_ONLY: [&str; 2] = ["Knitting", "Origami"];
+
+fn cfg() -> ProgrammeConfig {
+    let mut cfg = ProgrammeConfig::example();
+    cfg.topics.extend(DORA_ONLY.iter().map(|t| t.to_string()));
+    cfg
+}
+
+fn round(s: &str) -> RoundId {
+    s.parse().unwrap()
+}
+
+async fn sign_up_as(
+    h: &Harness,
+    user: &str,
+    tz: &str,
+    offers: &[&str],
+    wants: &[&str],
+    level: &str,
+) {
+    h.send_event(&dm(&format!("Ev-signup-{user}"), user, "hi"))
+        .await;
+    let (_, body) = h
+        .send_interaction(&profile_submission(user, tz, offers, wants, level))
+        .await;
+    assert!(body.is_empty(), "profile rejected: {body}");
+    h.deliver().await;
+}
+
+async fn group_with(h: &Harness, r: &str, user: &str) -> Group {
+    h.store
+        .groups(round(r))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.is_live() && g.active_members().any(|m| m.as_str() == user))
+        .unwrap_or_else(|| panic!("{user} has no live group in {r}"))
+}
+
+fn partner_in(g: &Group, user: &str) -> String {
+    g.active_members()
+        .find(|m| m.as_str() != user)
+        .map(|m| m.0.clone())
+        .expect("a partner")
+}
+
+/// The value of button `action` in the newest DM to `user` that has it.
+async fn button_value(h: &Harness, user: &str, action: &str) -> String {
+    let dms = h.dms_to(user).await;
+    let msg = dms
+        .iter()
+        .rev()
+        .find(|m| action_ids(m).contains(&action.to_string()))
+        .unwrap_or_else(|| panic!("{user} got no {action} button"));
+    msg["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["action_id"] == action)
+        .and_then(|e| e["value"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+async fn texts_to(h: &Harness, user: &str) -> Vec<String> {
+    h.dms_to(user).await.iter().map(readable).collect()
+}
+
+fn mentions_dora(items: &[String]) -> Vec<&String> {
+    items
+        .iter()
+        .filter(|i| {
+            i.contains(DORA) || i.contains(DORA_TZ) || DORA_ONLY.iter().any(|t| i.contains(t))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_my_data_after_two_rounds_leaves_no_trace_while_the_partner_clicks() {
+    moto_or_skip!();
+    let h = Harness::with(cfg(), utc("2026-11-20T10:00:00Z")).await;
+    // Dora offers what the others want and is more experienced, so every
+    // pairing reason names her; Xavier is excluded from her by a moderator.
+    sign_up_as(
+        &h,
+        DORA,
+        DORA_TZ,
+        &["Accessibility", "Origami"],
+        &["Knitting"],
+        "seven_plus",
+    )
+    .await;
+    for u in ["U0ANNA", "U0BRUNO"] {
+        h.sign_up(u, &["Research"], &["Accessibility"], "new").await;
+    }
+    h.sign_up("U0XAVIER", &["Frontend"], &["Research"], "new")
+        .await;
+    let (_, reply) = h
+        .send_command(MODERATOR, "exclude <@U0DORA> <@U0XAVIER>")
+        .await;
+    h.deliver().await;
+    assert!(!reply.is_empty());
+
+    // December: Dora is paired; the check-in comes; her partner reports her silent.
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let dec = group_with(&h, "2026-12", DORA).await;
+    let first = partner_in(&dec, DORA);
+    assert_ne!(first, "U0XAVIER", "the exclusion holds");
+    h.set_time("2026-12-08T09:05:00Z");
+    h.tick().await;
+    let v = button_value(&h, DORA, "checkin_met").await;
+    h.send_interaction(&click(DORA, "checkin_met", &v, "dec-dora"))
+        .await;
+    let v = button_value(&h, &first, "checkin_unresponsive").await;
+    h.send_interaction(&click(&first, "checkin_unresponsive", &v, "dec-first"))
+        .await;
+    h.deliver().await;
+    // …and then leaves the programme (the partner-left flow).
+    h.set_time("2026-12-10T10:00:00Z");
+    h.send_interaction(&click(&first, "opt_out", "", "out-first"))
+        .await;
+    h.deliver().await;
+    assert!(
+        texts_to(&h, DORA)
+            .await
+            .iter()
+            .any(|t| t.contains("Your partner has left"))
+    );
+
+    // January: the others say yes; Dora is paired again, with someone new.
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    for u in [DORA, "U0ANNA", "U0BRUNO", "U0XAVIER"] {
+        if u == first {
+            continue;
+        }
+        let v = button_value(&h, u, "reconfirm_yes").await;
+        h.send_interaction(&click(u, "reconfirm_yes", &v, &format!("rc-{u}")))
+            .await;
+    }
+    h.sign_up("U0YARA", &["Research"], &["Accessibility"], "new")
+        .await;
+    h.deliver().await;
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    let jan = group_with(&h, "2027-01", DORA).await;
+    let partner = partner_in(&jan, DORA);
+    assert_ne!(partner, first);
+    let named_in_reasons = |g: &Group| {
+        g.reasons
+            .iter()
+            .any(|r| serde_json::to_string(r).unwrap().contains(DORA))
+    };
+    assert!(named_in_reasons(&dec) && named_in_reasons(&jan));
+    h.set_time("2027-01-08T09:05:00Z");
+    h.tick().await;
+    let before = h.scan_all().await;
+    assert!(!mentions_dora(&before).is_empty(), "the story stored Dora");
+
+    // Dora asks to delete her data and confirms; the click only hands it over.
+    h.send_event(&dm("Ev-del", DORA, "delete my data")).await;
+    h.deliver().await;
+    h.send_interaction(&click(DORA, "delete_confirm", "", "del-1"))
+        .await;
+    let work = h.bus.drain();
+    assert_eq!(work.len(), 1, "{work:?}");
+    assert!(
+        Members::get(h.store.as_ref(), &UserId::new(DORA))
+            .await
+            .unwrap()
+            .is_some(),
+        "nothing is deleted inside the click"
+    );
+    // The deletion runs while her partner clicks a check-in button.
+    let v = button_value(&h, &partner, "checkin_met").await;
+    let envelope = json!({
+        "source": "mentor-pairing",
+        "detail-type": work[0].detail_type(),
+        "detail": serde_json::to_value(&work[0]).unwrap(),
+    });
+    let partner_click = click(&partner, "checkin_met", &v, "jan-partner");
+    let (deleted, (status, _)) = tokio::join!(
+        scheduler::handle(&h.app, envelope),
+        h.send_interaction(&partner_click),
+    );
+    deleted.expect("deletion");
+    assert_eq!(status.as_u16(), 200);
+    h.deliver().await;
+
+    // Nothing in the table names her or holds her answers, in any attribute or key.
+    let after = h.scan_all().await;
+    assert_eq!(mentions_dora(&after), Vec::<&String>::new());
+    // She heard once that it is done.
+    let done = texts_to(&h, DORA)
+        .await
+        .into_iter()
+        .filter(|t| t.contains("your profile and answers are deleted"))
+        .count();
+    assert_eq!(done, 1);
+
+    // The partner's group still works: their click counted, they were told
+    // once, and a late joiner is paired with them without hearing about Dora.
+    let g = h
+        .store
+        .groups(round("2027-01"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.number == jan.number)
+        .unwrap();
+    assert_eq!(
+        g.checkins[&7].get(&UserId::new(partner.clone())),
+        Some(&CheckinAnswer::Met)
+    );
+    // Every reason of a pair came from both profiles, so none is kept.
+    assert!(g.reasons.is_empty(), "{:?}", g.reasons);
+    let left = texts_to(&h, &partner)
+        .await
+        .into_iter()
+        .filter(|t| t.contains("Your partner has left"))
+        .count();
+    assert_eq!(left, 1);
+    h.set_time("2027-01-09T10:00:00Z");
+    h.sign_up("U0ZOE", &["Accessibility"], &["Research"], "three_to_seven")
+        .await;
+    h.deliver().await;
+    let live = h.store.groups(round("2027-01")).await.unwrap();
+    if !live
+        .iter()
+        .any(|g| g.is_live() && g.active_members().any(|m| m.as_str() == partner))
+    {
+        h.send_command(MODERATOR, &format!("repair <@{partner}>"))
+            .await;
+        h.deliver().await;
+    }
+    let now = group_with(&h, "2027-01", &partner).await;
+    assert!(now.active_members().any(|m| m.as_str() == "U0ZOE"));
+    for t in texts_to(&h, "U0ZOE").await {
+        assert!(!t.contains(DORA), "the late joiner heard of Dora: {t}");
+    }
+    let members: BTreeSet<String> = h
+        .store
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id.0)
+        .collect();
+    assert!(!members.contains(DORA));
+    let x = Members::get(h.store.as_ref(), &UserId::new("U0XAVIER"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(x.excluded_with.is_empty(), "{:?}", x.excluded_with);
+}
