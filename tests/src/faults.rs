@@ -167,9 +167,9 @@ impl<S: Members + 'static> Members for FaultyStore<S> {
         self.faults.store_gate("members.create").await?;
         self.inner.create(member).await
     }
-    async fn put(&self, member: &Member) -> Result<()> {
-        self.faults.store_gate("members.put").await?;
-        self.inner.put(member).await
+    async fn update(&self, member: &Member) -> Result<bool> {
+        self.faults.store_gate("members.update").await?;
+        self.inner.update(member).await
     }
     async fn list(&self) -> Result<Vec<Member>> {
         self.read().await;

@@ -370,3 +370,219 @@ async fn on_dynamodb_a_group_whose_announcement_failed_is_announced_by_the_next_
     let h = Harness::at(START).await;
     a_group_whose_announcement_failed_is_announced_by_the_next_tick(h.store.clone()).await;
 }
+
+// ---------------------------------------------------------------------------
+// Member items are versioned: racing writes keep every change.
+
+use integration_tests::world::form;
+use mentor_domain::ChannelId;
+use mentor_domain::action::ReconfirmAnswer;
+use mentor_domain::model::{Confirmation, MemberStatus};
+use mentor_domain::usecases::{Action, Click, Origin};
+
+/// Starts `work` after `steps` scheduling steps, so a race can be tried at
+/// every alignment of the two sides.
+async fn after<T>(steps: usize, work: impl std::future::Future<Output = T>) -> T {
+    for _ in 0..steps {
+        tokio::task::yield_now().await;
+    }
+    work.await
+}
+
+/// How many alignments each race is tried at (in memory; a sample on moto).
+const ALIGNMENTS: usize = 24;
+const MOTO_ALIGNMENTS: [usize; 4] = [0, 3, 6, 9];
+
+fn channel() -> ChannelId {
+    ChannelId::new(CHANNEL)
+}
+
+fn reconfirm(user: &UserId, answer: ReconfirmAnswer, round: RoundId, n: usize) -> Click {
+    Click {
+        user: user.clone(),
+        action: Action::Reconfirm { answer, round },
+        trigger_id: None,
+        dedupe_key: format!("reminder-{n}"),
+        response_url: None,
+    }
+}
+
+/// A member saves an edited profile while leaving the channel (both
+/// interleaved step by step): the new answers and the departure both stick.
+async fn a_profile_save_racing_a_leave_keeps_both<S>(store: Arc<S>, offset: usize)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = paired_round(store, 4).await;
+    let u = member(0);
+    let edited = form("Data", "Frontend", "seven_plus");
+    w.writes.interleave(true);
+    let programme = channel();
+    let (saved, left) = tokio::join!(
+        w.bot.save_profile(&u, &edited, "V0-edit"),
+        after(offset, w.bot.on_member_left(&u, &programme)),
+    );
+    w.writes.interleave(false);
+    saved.expect("save").expect("valid form");
+    left.expect("leave");
+    let m = Members::get(w.store.as_ref(), &u)
+        .await
+        .expect("get")
+        .expect("still a member");
+    let profile = m.profile.expect("profile");
+    assert_eq!(profile.offers, vec!["Data".to_string()], "the edit is kept");
+    assert!(!m.in_channel, "the departure is kept");
+    assert_eq!(m.status, MemberStatus::Left);
+}
+
+#[tokio::test]
+async fn in_memory_a_profile_save_racing_a_leave_keeps_both() {
+    for offset in 0..ALIGNMENTS {
+        a_profile_save_racing_a_leave_keeps_both(Arc::new(MemoryStore::new()), offset).await;
+    }
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_profile_save_racing_a_leave_keeps_both() {
+    for offset in MOTO_ALIGNMENTS {
+        let h = Harness::at(START).await;
+        a_profile_save_racing_a_leave_keeps_both(h.store.clone(), offset).await;
+    }
+}
+
+/// A member deletes their data while a `pause` of theirs is being handled:
+/// no profile or answer of theirs is written back.
+async fn a_delete_racing_a_pause_never_brings_the_member_back<S>(store: Arc<S>, offset: usize)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = paired_round(store, 4).await;
+    let u = member(1);
+    w.writes.interleave(true);
+    let (deleted, paused) = tokio::join!(
+        w.bot.delete_member_data(&u, 1),
+        after(offset, w.bot.on_message(&u, Origin::Dm, "pause")),
+    );
+    w.writes.interleave(false);
+    deleted.expect("delete");
+    paused.expect("pause");
+    // A "pause" read after the deletion is someone new talking to the bot
+    // (they get the welcome); nothing of the deleted member is written back.
+    let after_race = Members::get(w.store.as_ref(), &u).await.expect("get");
+    assert!(
+        after_race
+            .as_ref()
+            .is_none_or(|m| m.profile.is_none() && m.confirmations.is_empty()),
+        "{after_race:?}"
+    );
+}
+
+#[tokio::test]
+async fn in_memory_a_delete_racing_a_pause_never_brings_the_member_back() {
+    for offset in 0..ALIGNMENTS {
+        a_delete_racing_a_pause_never_brings_the_member_back(Arc::new(MemoryStore::new()), offset)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_delete_racing_a_pause_never_brings_the_member_back() {
+    for offset in MOTO_ALIGNMENTS {
+        let h = Harness::at(START).await;
+        a_delete_racing_a_pause_never_brings_the_member_back(h.store.clone(), offset).await;
+    }
+}
+
+/// A member says "Yes" for December while December is being paired (the
+/// click and the run interleave): they end up in a group or handled as a
+/// late joiner, and are never told they didn't confirm.
+async fn a_yes_during_pairing_is_never_told_it_did_not_confirm<S>(store: Arc<S>, offset: usize)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = World::new(store, utc("2026-11-20T10:00:00Z"));
+    for i in 0..5 {
+        w.sign_up(i).await;
+    }
+    let late = member(4);
+    let skip = reconfirm(&late, ReconfirmAnswer::Skip, december(), 1);
+    w.bot.on_action(&skip).await.expect("skip");
+    w.clock.set(utc(PAIRED_AT));
+    let yes = reconfirm(&late, ReconfirmAnswer::Yes, december(), 2);
+    w.writes.interleave(true);
+    let (ran, clicked) = tokio::join!(w.bot.tick(), after(offset, w.bot.on_action(&yes)));
+    w.writes.interleave(false);
+    ran.expect("tick");
+    clicked.expect("click");
+    w.settle().await;
+    let told_not_confirmed = w
+        .slack
+        .dms_to(&late)
+        .iter()
+        .any(|m| m.readable().contains("because you didn't confirm"));
+    assert!(!told_not_confirmed, "{:?}", w.slack.dms_to(&late));
+    assert_eq!(w.live_places(december()).await.get(&late), Some(&1));
+    assert_eq!(w.check(december()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn in_memory_a_yes_during_pairing_is_never_told_it_did_not_confirm() {
+    for offset in 0..ALIGNMENTS * 2 {
+        a_yes_during_pairing_is_never_told_it_did_not_confirm(Arc::new(MemoryStore::new()), offset)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_yes_during_pairing_is_never_told_it_did_not_confirm() {
+    for offset in MOTO_ALIGNMENTS {
+        let h = Harness::at(START).await;
+        a_yes_during_pairing_is_never_told_it_did_not_confirm(h.store.clone(), offset).await;
+    }
+}
+
+/// Someone who chose Skip for December edits their profile after pairing;
+/// a late joiner then signs up: the skipper is not drafted as a partner.
+async fn a_late_joiner_never_drafts_someone_who_chose_skip<S>(store: Arc<S>)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = World::new(store, utc("2026-11-20T10:00:00Z"));
+    for i in 0..5 {
+        w.sign_up(i).await;
+    }
+    let skipper = member(4);
+    let skip = reconfirm(&skipper, ReconfirmAnswer::Skip, december(), 1);
+    w.bot.on_action(&skip).await.expect("skip");
+    w.clock.set(utc(PAIRED_AT));
+    w.bot.tick().await.expect("tick");
+    w.deliver_once().await;
+    assert_eq!(w.live_places(december()).await.get(&skipper), None);
+    w.advance(Duration::hours(2));
+    let edit = form("Data", "Writing", "new");
+    w.bot
+        .save_profile(&skipper, &edit, "V4-edit")
+        .await
+        .expect("save")
+        .expect("valid");
+    w.sign_up(5).await;
+    w.settle().await;
+    assert_eq!(w.live_places(december()).await.get(&skipper), None);
+    let m = Members::get(w.store.as_ref(), &skipper)
+        .await
+        .expect("get")
+        .expect("member");
+    assert_eq!(m.confirmations.get(&december()), Some(&Confirmation::Skip));
+    assert_eq!(w.check(december()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn in_memory_a_late_joiner_never_drafts_someone_who_chose_skip() {
+    a_late_joiner_never_drafts_someone_who_chose_skip(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_late_joiner_never_drafts_someone_who_chose_skip() {
+    let h = Harness::at(START).await;
+    a_late_joiner_never_drafts_someone_who_chose_skip(h.store.clone()).await;
+}

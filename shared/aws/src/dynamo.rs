@@ -285,7 +285,9 @@ impl Members for DynamoStore {
     }
 
     async fn create(&self, member: &Member) -> Result<bool> {
-        let item = member_item(member)?;
+        let mut member = member.clone();
+        member.version = 0;
+        let item = member_item(&member)?;
         match self
             .client
             .put_item()
@@ -301,15 +303,33 @@ impl Members for DynamoStore {
         }
     }
 
-    async fn put(&self, member: &Member) -> Result<()> {
-        self.client
+    async fn update(&self, member: &Member) -> Result<bool> {
+        if member.version == 0 {
+            return Err(Error::Store("member update needs a bumped version".into()));
+        }
+        let prev = member.version - 1;
+        // Items written before members were versioned have no `version`: they
+        // count as version 0, but only while they exist (a deleted member is
+        // never written back).
+        let condition = if prev == 0 {
+            "version = :prev OR (attribute_exists(PK) AND attribute_not_exists(version))"
+        } else {
+            "version = :prev"
+        };
+        match self
+            .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(member_item(member)?))
+            .condition_expression(condition)
+            .expression_attribute_values(":prev", n(prev))
             .send()
             .await
-            .map_err(store_err)?;
-        Ok(())
+        {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(store_err(e)),
+        }
     }
 
     async fn list(&self) -> Result<Vec<Member>> {
@@ -365,6 +385,7 @@ fn member_item(m: &Member) -> Result<Item> {
         ("GSI1PK".to_string(), s("MEMBERS")),
         ("GSI1SK".to_string(), s(m.id.as_str())),
         ("doc".to_string(), doc(m)?),
+        ("version".to_string(), n(m.version)),
     ]))
 }
 

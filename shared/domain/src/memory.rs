@@ -64,14 +64,20 @@ impl Members for MemoryStore {
         if d.members.contains_key(&member.id) {
             return Ok(false);
         }
-        d.members.insert(member.id.clone(), member.clone());
+        let mut m = member.clone();
+        m.version = 0;
+        d.members.insert(member.id.clone(), m);
         Ok(true)
     }
-    async fn put(&self, member: &Member) -> Result<()> {
-        lock(&self.data)
-            .members
-            .insert(member.id.clone(), member.clone());
-        Ok(())
+    async fn update(&self, member: &Member) -> Result<bool> {
+        let mut d = lock(&self.data);
+        match d.members.get(&member.id) {
+            Some(m) if m.version + 1 == member.version => {
+                d.members.insert(member.id.clone(), member.clone());
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
     async fn list(&self) -> Result<Vec<Member>> {
         Ok(lock(&self.data).members.values().cloned().collect())

@@ -96,6 +96,9 @@ pub struct Member {
     /// double-click: the click guard's key includes it (last click wins).
     #[serde(default)]
     pub choices: u64,
+    /// Optimistic-concurrency version: 0 when created, bumped on every write.
+    #[serde(default)]
+    pub version: u64,
 }
 
 fn yes() -> bool {
@@ -116,6 +119,7 @@ impl Member {
             profile_saved_at: None,
             excluded_with: Vec::new(),
             choices: 0,
+            version: 0,
         }
     }
 

@@ -14,9 +14,12 @@ use crate::surface::{Home, Message, Modal};
 #[async_trait]
 pub trait Members: Send + Sync {
     async fn get(&self, id: &UserId) -> Result<Option<Member>>;
-    /// Creates the member unless one exists; true when created.
+    /// Creates the member (at version 0) unless one exists; true when created.
     async fn create(&self, member: &Member) -> Result<bool>;
-    async fn put(&self, member: &Member) -> Result<()>;
+    /// Writes `member` only if it is stored at `member.version - 1`; false
+    /// when someone changed (or deleted) it first: re-read and retry, so no
+    /// change is lost and a deleted member is never written back.
+    async fn update(&self, member: &Member) -> Result<bool>;
     async fn list(&self) -> Result<Vec<Member>>;
     /// Removes every item that belongs to the member (profile, lookups).
     async fn delete(&self, id: &UserId) -> Result<()>;

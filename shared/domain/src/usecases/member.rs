@@ -308,21 +308,38 @@ impl Bot {
         };
         let now = self.now();
         let rounds = self.rounds_to_confirm().await?;
-        let existing = self.deps.members.get(user).await?;
-        let first_time = existing.as_ref().is_none_or(|m| m.profile.is_none());
-        let mut member = existing.unwrap_or_else(|| Member::new_onboarding(user.clone(), now));
-        member.profile = Some(profile.clone());
-        member.profile_saved_at = Some(now);
-        member.updated_at = now;
-        if member.status == MemberStatus::Onboarding {
-            member.status = MemberStatus::Active;
+        // Someone who never spoke to the bot first has no item yet.
+        if self.deps.members.get(user).await?.is_none() {
+            self.deps
+                .members
+                .create(&Member::new_onboarding(user.clone(), now))
+                .await?;
         }
-        if first_time || member.status == MemberStatus::Active {
-            for r in rounds {
-                member.confirmations.entry(r).or_insert(Confirmation::Yes);
-            }
+        let first_time = self
+            .deps
+            .members
+            .get(user)
+            .await?
+            .is_none_or(|m| m.profile.is_none());
+        let saved = self
+            .update_member(user, |member| {
+                member.profile = Some(profile.clone());
+                member.profile_saved_at = Some(now);
+                if member.status == MemberStatus::Onboarding {
+                    member.status = MemberStatus::Active;
+                }
+                if first_time || member.status == MemberStatus::Active {
+                    for r in &rounds {
+                        member.confirmations.entry(*r).or_insert(Confirmation::Yes);
+                    }
+                }
+            })
+            .await?;
+        if saved.is_none() {
+            // Deleted while the form was open: nothing is brought back.
+            tracing::info!(user = %user, "profile saved after deletion; ignored");
+            return Ok(Ok(()));
         }
-        self.deps.members.put(&member).await?;
         tracing::info!(user = %user, first_time, "profile saved");
         let key = OnceKey::View {
             submission: view_key.to_string(),
@@ -633,7 +650,10 @@ impl Bot {
             &messages::rounds::reconfirm_answered(&self.cfg, round, answer, already_paired),
         )
         .await?;
-        if answer == Confirmation::Yes && already_paired && round == self.current_round() {
+        // A Yes that landed while the round was being paired: the run may
+        // have read the members before it, so it counts as a late join.
+        let paired_now = already_paired || self.is_paired(round).await?;
+        if answer == Confirmation::Yes && paired_now && round == self.current_round() {
             self.late_joiner(user).await?;
         }
         Ok(())

@@ -93,6 +93,8 @@ pub(crate) const CLICK_WINDOW_MINUTES: i64 = 2;
 /// How long a claimed-but-unfinished piece of work is presumed in flight:
 /// longer than a function may run (the scheduler's timeout is 5 minutes).
 const STALE_CLAIM_MINUTES: i64 = 6;
+/// How many times a member update is re-applied after a concurrent change.
+const MEMBER_UPDATE_ATTEMPTS: usize = 8;
 
 impl Bot {
     pub fn new(deps: Deps, cfg: ProgrammeConfig) -> Self {
@@ -274,20 +276,28 @@ impl Bot {
             .find(|g| g.is_live() && g.active_members().any(|m| m == user)))
     }
 
-    /// Loads a member, applies `change` and stores it, retrying nothing: member
-    /// items are only written by their owner's own actions and by moderators.
+    /// Loads a member, applies `change` and stores it with optimistic
+    /// concurrency: a click, the pairing run and a moderator may write the
+    /// same member at once, so on a conflict the change is re-applied to the
+    /// fresh copy. `None` when the member does not exist (or was deleted
+    /// meanwhile: nothing is written back).
     pub(crate) async fn update_member(
         &self,
         user: &UserId,
-        change: impl FnOnce(&mut Member),
+        change: impl Fn(&mut Member),
     ) -> Result<Option<Member>> {
-        let Some(mut m) = self.deps.members.get(user).await? else {
-            return Ok(None);
-        };
-        change(&mut m);
-        m.updated_at = self.now();
-        self.deps.members.put(&m).await?;
-        Ok(Some(m))
+        for _ in 0..MEMBER_UPDATE_ATTEMPTS {
+            let Some(mut m) = self.deps.members.get(user).await? else {
+                return Ok(None);
+            };
+            change(&mut m);
+            m.updated_at = self.now();
+            m.version += 1;
+            if self.deps.members.update(&m).await? {
+                return Ok(Some(m));
+            }
+        }
+        Err(Error::Conflict(format!("member {user}")))
     }
 
     /// Marks a member unreachable after a permanent Slack failure and tells the moderators.

@@ -228,16 +228,22 @@ impl Bot {
             }
         };
         let present: std::collections::HashSet<&UserId> = in_channel.iter().collect();
+        let take_out = |m: &mut Member| {
+            m.in_channel = false;
+            if matches!(m.status, MemberStatus::Active | MemberStatus::Paused) {
+                m.status = MemberStatus::Left;
+            }
+        };
         for m in members.iter_mut() {
             if m.in_channel && !present.contains(&m.id) {
-                m.in_channel = false;
-                if matches!(m.status, MemberStatus::Active | MemberStatus::Paused) {
-                    m.status = MemberStatus::Left;
-                }
+                take_out(m);
                 if persist {
                     tracing::info!(user = %m.id, "not in the channel any more; taken out");
-                    m.updated_at = self.now();
-                    self.deps.members.put(m).await?;
+                    // A versioned update of the fresh item: a click that landed
+                    // since the list was read is kept, not overwritten.
+                    if let Some(fresh) = self.update_member(&m.id.clone(), take_out).await? {
+                        *m = fresh;
+                    }
                 }
             }
         }
@@ -568,6 +574,24 @@ impl Bot {
             return Ok(());
         };
         let why = r.unmatched.iter().find(|(u, _)| u == user).map(|(_, w)| *w);
+        if why.is_none() {
+            // Listed as not confirmed when the run read the members; a Yes
+            // that landed while it was pairing makes them a late joiner.
+            let confirmed_since = self
+                .deps
+                .members
+                .get(user)
+                .await?
+                .is_some_and(|m| m.is_confirmed_for(round));
+            if confirmed_since {
+                tracing::info!(user = %user, round = %round, "confirmed during pairing; late joiner");
+                return if round == self.current_round() {
+                    self.late_joiner(user).await
+                } else {
+                    Ok(())
+                };
+            }
+        }
         let msg = match why {
             Some(w) => messages::rounds::unmatched(&self.cfg, round, w, self.now()),
             None => messages::rounds::not_confirmed(&self.cfg, round, self.now()),
@@ -748,6 +772,8 @@ impl Bot {
                         .zip(paired_at)
                         .is_some_and(|(saved, paired)| saved >= paired)
             })
+            // An explicit Skip wins over a profile edit after pairing.
+            .filter(|m| m.confirmations.get(&round) != Some(&Confirmation::Skip))
             .filter(|m| !in_group(&m.id))
             .collect())
     }
