@@ -268,3 +268,114 @@ async fn delete_my_data_after_two_rounds_leaves_no_trace_while_the_partner_click
         .unwrap();
     assert!(x.excluded_with.is_empty(), "{:?}", x.excluded_with);
 }
+
+#[tokio::test]
+async fn my_data_by_dm_or_app_home_shows_answers_status_partners_and_check_ins() {
+    moto_or_skip!();
+    let h = Harness::with(cfg(), utc("2026-11-20T10:00:00Z")).await;
+    sign_up_as(
+        &h,
+        DORA,
+        DORA_TZ,
+        &["Accessibility", "Origami"],
+        &["Knitting"],
+        "seven_plus",
+    )
+    .await;
+    h.sign_up("U0ANNA", &["Research"], &["Accessibility"], "new")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    h.set_time("2026-12-08T09:05:00Z");
+    h.tick().await;
+    let v = button_value(&h, DORA, "checkin_not_yet").await;
+    h.send_interaction(&click(DORA, "checkin_not_yet", &v, "c-dora"))
+        .await;
+    h.deliver().await;
+
+    h.send_event(&dm("Ev-mydata", DORA, "what do you store about me?"))
+        .await;
+    h.deliver().await;
+    let report = texts_to(&h, DORA).await.pop().unwrap();
+    for expected in [
+        "What I store about you",
+        "Time zone: Pacific/Chatham",
+        "Can offer: Accessibility, Origami",
+        "Wants to grow in: Knitting",
+        "active",
+        "December 2026: in",
+        "December 2026: with <@U0ANNA>; your check-ins: day 7: not yet",
+        "kept 24 months",
+    ] {
+        assert!(
+            report.contains(expected),
+            "{expected:?} missing in:\n{report}"
+        );
+    }
+
+    // The App Home has the same as a button.
+    h.send_event(&event(
+        "Ev-home",
+        json!({"type": "app_home_opened", "user": DORA, "tab": "home"}),
+    ))
+    .await;
+    h.deliver().await;
+    let home = h.slack_calls("views.publish").await.pop().unwrap();
+    assert!(home.to_string().contains("\"my_data\""), "{home}");
+    h.send_interaction(&click(DORA, "my_data", "", "home-1"))
+        .await;
+    h.deliver().await;
+    let again = texts_to(&h, DORA).await.pop().unwrap();
+    assert_eq!(again, report);
+}
+
+#[tokio::test]
+async fn history_and_audit_expire_after_the_retention_period_through_the_ttl() {
+    moto_or_skip!();
+    let mut c = cfg();
+    c.retention = mentor_domain::privacy::Retention::months(6);
+    let h = Harness::with(c, utc("2026-11-20T10:00:00Z")).await;
+    h.sign_up("U0ANNA", &["Research"], &["Accessibility"], "new")
+        .await;
+    h.sign_up("U0BRUNO", &["Accessibility"], &["Research"], "seven_plus")
+        .await;
+    h.sign_up("U0CARL", &["Writing"], &["Research"], "new")
+        .await;
+    h.sign_up("U0DIDI", &["Research"], &["Writing"], "new")
+        .await;
+    h.send_command(MODERATOR, "exclude <@U0ANNA> <@U0BRUNO>")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let items = h.scan_all().await;
+    let expiry = |prefix: &str| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| i.contains(prefix))
+            .map(|i| {
+                let at = i.find("\"expires_at\": N(\"").map(|p| p + 17);
+                at.map(|p| i[p..].chars().take_while(char::is_ascii_digit).collect())
+                    .unwrap_or_else(|| "none".into())
+            })
+            .collect()
+    };
+    // December's groups, their index items and the round itself go on 1 July 2027.
+    let july = utc("2027-07-01T00:00:00Z").timestamp().to_string();
+    for kind in [
+        "\"SK\": S(\"GROUP#",
+        "\"SK\": S(\"WHO#",
+        "\"SK\": S(\"ROUND\")",
+    ] {
+        let found = expiry(kind);
+        assert!(!found.is_empty(), "no {kind} item");
+        assert!(found.iter().all(|e| *e == july), "{kind}: {found:?}");
+    }
+    // Audit entries six months after the action.
+    let audit = expiry("\"PK\": S(\"AUDIT\")");
+    assert_eq!(
+        audit,
+        vec![utc("2027-05-20T10:00:00Z").timestamp().to_string()]
+    );
+    // Members themselves never expire: they are live data until deleted.
+    assert!(expiry("\"PK\": S(\"MEMBER#").iter().all(|e| e == "none"));
+}

@@ -37,6 +37,8 @@ pub enum Action {
     OptIn,
     DeleteConfirm,
     DeleteCancel,
+    /// "My data": DM me what is stored about me.
+    MyData,
     /// "Stay in" on the typed `opt out`'s confirmation: nothing changes.
     KeepMeIn,
     /// An answer to the reminder for `round`.
@@ -68,6 +70,7 @@ const OPT_OUT: &str = "opt_out";
 const OPT_IN: &str = "opt_in";
 const DELETE_CONFIRM: &str = "delete_confirm";
 const DELETE_CANCEL: &str = "delete_cancel";
+const MY_DATA: &str = "my_data";
 const KEEP_ME_IN: &str = "keep_me_in";
 const RECONFIRM_YES: &str = "reconfirm_yes";
 const RECONFIRM_SKIP: &str = "reconfirm_skip";
@@ -96,6 +99,7 @@ impl Action {
             OptIn => plain(OPT_IN),
             DeleteConfirm => plain(DELETE_CONFIRM),
             DeleteCancel => plain(DELETE_CANCEL),
+            MyData => plain(MY_DATA),
             KeepMeIn => plain(KEEP_ME_IN),
             Reconfirm { answer, round } => {
                 let id = match answer {
@@ -160,6 +164,7 @@ impl Action {
             OPT_IN => OptIn,
             DELETE_CONFIRM => DeleteConfirm,
             DELETE_CANCEL => DeleteCancel,
+            MY_DATA => MyData,
             KEEP_ME_IN => KeepMeIn,
             RECONFIRM_YES => reconfirm(ReconfirmAnswer::Yes)?,
             RECONFIRM_SKIP => reconfirm(ReconfirmAnswer::Skip)?,
@@ -217,6 +222,7 @@ mod tests {
                 Just(OptIn),
                 Just(DeleteConfirm),
                 Just(DeleteCancel),
+                Just(MyData),
                 Just(KeepMeIn),
                 Just(OpenGroupDm),
                 Just(Resources),

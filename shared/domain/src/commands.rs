@@ -12,6 +12,8 @@ pub enum Command {
     OptOut,
     OptIn,
     DeleteMyData,
+    /// "What do you store about me?"
+    MyData,
     /// Skip the next round (like the "Skip" button); `pause` is open-ended.
     Skip,
     /// "My partner isn't responding", at any time during a round.
@@ -49,6 +51,13 @@ impl Command {
                         | "which"
                         | "who"
                 ));
+        // Asking what is stored *is* the request for it ("what do you store
+        // about me?"; `normalise` has dropped the "you").
+        let about_my_data =
+            s.contains("my data") || s.contains("store about me") || s.contains("know about me");
+        if about_my_data && !s.contains("delete") && !has("forget") {
+            return Command::MyData;
+        }
         if question {
             return Command::Help;
         }
@@ -158,6 +167,13 @@ mod tests {
         assert_eq!(Command::parse("opt in"), Command::OptIn);
         assert_eq!(Command::parse("optin"), Command::OptIn);
         assert_eq!(Command::parse("Delete my data."), Command::DeleteMyData);
+        assert_eq!(Command::parse("my data"), Command::MyData);
+        assert_eq!(Command::parse("Show me my data, please"), Command::MyData);
+        assert_eq!(
+            Command::parse("What do you store about me?"),
+            Command::MyData
+        );
+        assert_eq!(Command::parse("how do I delete my data?"), Command::Help);
         assert_eq!(Command::parse("edit my profile"), Command::Profile);
         assert_eq!(Command::parse("<@U0BOT>"), Command::Hello);
         assert_eq!(Command::parse("hi!"), Command::Hello);

@@ -12,6 +12,7 @@ use crate::model::{Confirmation, Member, MemberStatus, Profile};
 use crate::surface::{Block, Button, Home, Message};
 
 pub mod moderator;
+pub mod privacy;
 pub mod rounds;
 
 /// Resources as a link button.
@@ -47,6 +48,7 @@ const COMMANDS: &str = "• `status`: where you stand and who your partner is\n\
 • `pause` / `resume`: no pairing at all until you say `resume`\n\
 • `my partner isn't responding` (and `we're talking now` to take it back)\n\
 • `opt out` / `opt in`: leave the programme, or come back\n\
+• `my data`: everything I store about you, in a DM\n\
 • `delete my data`: remove your profile for good\n\
 • `help`: this list";
 
@@ -266,6 +268,7 @@ pub fn answered_in_dm(command: Command) -> Message {
         Command::Profile => "I've sent you your profile by DM, with a button to edit it.",
         Command::OptOut => "I've sent you a DM to confirm that you want to opt out.",
         Command::DeleteMyData => "I've sent you a DM to confirm deleting your data.",
+        Command::MyData => "I've sent you what I store about you by DM.",
         Command::Pause
         | Command::Resume
         | Command::OptIn
@@ -538,6 +541,7 @@ pub fn home(
             let mut buttons = answer_buttons(s);
             buttons.push(Button::new(Action::OpenProfile, "Edit profile"));
             buttons.extend(status_buttons(s.member.status));
+            buttons.push(Button::new(Action::MyData, "My data"));
             buttons.push(resources_button(cfg));
             blocks.push(Block::Buttons(buttons));
             blocks.push(Block::Context(

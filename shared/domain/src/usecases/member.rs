@@ -136,6 +136,7 @@ impl Bot {
             Command::PartnerUnresponsive => self.report_unresponsive(user).await,
             Command::PartnerResponding => self.withdraw_unresponsive(user).await,
             Command::DeleteMyData => self.dm(user, &messages::delete_confirm_request()).await,
+            Command::MyData => self.send_my_data(user).await,
         }
     }
 
@@ -155,6 +156,7 @@ impl Bot {
             Command::DeleteMyData => {
                 return self.dm(user, &messages::delete_confirm_request()).await;
             }
+            Command::MyData => return self.send_my_data(user).await,
             Command::Help => {
                 return self
                     .dm(
@@ -446,6 +448,7 @@ impl Bot {
             Action::DeleteConfirm => self.request_deletion(user).await,
             Action::DeleteCancel => self.dm(user, &messages::delete_cancelled()).await,
             Action::KeepMeIn => self.dm(user, &messages::kept_in()).await,
+            Action::MyData => self.send_my_data(user).await,
             Action::Reconfirm { answer, round } => {
                 self.answer_reconfirm(user, *answer, *round).await
             }

@@ -72,6 +72,20 @@ impl Bot {
         .map(|_| ())
     }
 
+    /// `my data` (command or App Home button): DMs the member everything
+    /// stored about them, found through the same index deletion uses.
+    pub(crate) async fn send_my_data(&self, user: &UserId) -> Result<()> {
+        let msg = match self.deps.members.get(user).await? {
+            None => messages::privacy::my_data_none(),
+            Some(member) => {
+                let groups = self.deps.rounds.groups_of(user).await?;
+                messages::privacy::my_data(&member, &groups, self.cfg.retention.months)
+            }
+        };
+        tracing::info!(user = %user, "my data sent");
+        self.dm(user, &msg).await
+    }
+
     /// Every round whose items may still be stored: the next one and those
     /// the retention period keeps.
     fn kept_rounds(&self) -> Vec<RoundId> {
