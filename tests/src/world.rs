@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use mentor_domain::memory::{FixedClock, MemoryBus, RecordingMessenger, SlackCall};
 use mentor_domain::ports::{Audit, BusEvent, Ledger, Members, Rounds};
 use mentor_domain::profile_form::{FieldValue, FormValues};
-use mentor_domain::usecases::Deps;
+use mentor_domain::usecases::{Deps, ProfileOutcome};
 use mentor_domain::{Bot, ProgrammeConfig, RoundId, UserId};
 
 use crate::faults::{FaultyBus, FaultySlack, FaultyStore, Injector, unless_stopped};
@@ -109,11 +109,12 @@ where
     /// `i` signs up through the profile form (varied profiles).
     pub async fn sign_up(&self, i: usize) {
         let form = form(TOPICS[i % 6], TOPICS[(i + 2) % 6], LEVELS[i % 4]);
-        self.bot
+        let outcome = self
+            .bot
             .save_profile(&member(i), &form, &format!("V{i}"))
             .await
-            .expect("sign-up")
-            .expect("valid form");
+            .expect("sign-up");
+        assert_eq!(outcome, ProfileOutcome::Saved, "valid form");
     }
 
     pub fn advance(&self, by: Duration) {

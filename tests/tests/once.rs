@@ -378,7 +378,7 @@ use integration_tests::world::form;
 use mentor_domain::ChannelId;
 use mentor_domain::action::ReconfirmAnswer;
 use mentor_domain::model::{Confirmation, MemberStatus};
-use mentor_domain::usecases::{Action, Click, Origin};
+use mentor_domain::usecases::{Action, Click, Origin, ProfileOutcome};
 
 /// Starts `work` after `steps` scheduling steps, so a race can be tried at
 /// every alignment of the two sides.
@@ -423,7 +423,7 @@ where
         after(offset, w.bot.on_member_left(&u, &programme)),
     );
     w.writes.interleave(false);
-    saved.expect("save").expect("valid form");
+    assert_eq!(saved.expect("save"), ProfileOutcome::Saved, "valid form");
     left.expect("leave");
     let m = Members::get(w.store.as_ref(), &u)
         .await
@@ -560,11 +560,8 @@ where
     assert_eq!(w.live_places(december()).await.get(&skipper), None);
     w.advance(Duration::hours(2));
     let edit = form("Data", "Writing", "new");
-    w.bot
-        .save_profile(&skipper, &edit, "V4-edit")
-        .await
-        .expect("save")
-        .expect("valid");
+    let saved = w.bot.save_profile(&skipper, &edit, "V4-edit").await;
+    assert_eq!(saved.expect("save"), ProfileOutcome::Saved, "valid");
     w.sign_up(5).await;
     w.settle().await;
     assert_eq!(w.live_places(december()).await.get(&skipper), None);

@@ -53,10 +53,14 @@ pub async fn local_app(args: &Args) -> Result<(App, Arc<MemoryBus>), String> {
                 .await
                 .is_err()
             {
-                mentor_aws::table::create_table(&client, &settings.table_name).await?;
+                mentor_aws::table::create_table(&client, &settings.table_name)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 eprintln!("created table {} at {url}", settings.table_name);
             }
-            let pseudonyms = mentor_aws::secrets::pseudonyms(&settings, &sdk).await?;
+            let pseudonyms = mentor_aws::secrets::pseudonyms(&settings, &sdk)
+                .await
+                .map_err(|e| e.to_string())?;
             Store::Dynamo(Arc::new(DynamoStore::new(
                 client,
                 settings.table_name.clone(),

@@ -12,7 +12,7 @@ use mentor_domain::memory::{FixedClock, RecordingMessenger, SlackCall};
 use mentor_domain::model::CheckinAnswer;
 use mentor_domain::ports::{Members, Rounds};
 use mentor_domain::profile_form::{self, FieldValue, FormValues, enum_value};
-use mentor_domain::usecases::{Click, Deps, Origin};
+use mentor_domain::usecases::{Click, Deps, Origin, ProfileOutcome};
 use mentor_domain::{Bot, Experience, Frequency, Mode, ProgrammeConfig, RoundId, UserId};
 
 /// A tiny deterministic generator (SplitMix64), so a seed reproduces a run.
@@ -131,7 +131,9 @@ pub async fn simulate(
             .save_profile(&id, &form, &format!("signup-{id}"))
             .await
             .map_err(err)?;
-        r.map_err(|e| format!("profile rejected: {e:?}"))?;
+        if let ProfileOutcome::Rejected(e) = r {
+            return Err(format!("profile rejected: {e:?}"));
+        }
         all.push(id);
     }
     let end = start + Duration::days(31 * months as i64 - 19);

@@ -8,7 +8,7 @@ use mentor_app::App;
 use mentor_app::web::{self, HttpResponse};
 use mentor_domain::UserId;
 use mentor_domain::profile_form;
-use mentor_domain::usecases::{Action, ActionOutcome, Click};
+use mentor_domain::usecases::{Action, ActionOutcome, Click, ProfileOutcome};
 use mentor_slack::blocks;
 use mentor_slack::interactions::{self, Interaction};
 use serde_json::json;
@@ -86,8 +86,10 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 .save_profile(&UserId(user.id), &values, &view_key)
                 .await
             {
-                Ok(Ok(())) => web::status(StatusCode::OK),
-                Ok(Err(errors)) => web::json(StatusCode::OK, &blocks::errors_response(&errors)),
+                Ok(ProfileOutcome::Saved) => web::status(StatusCode::OK),
+                Ok(ProfileOutcome::Rejected(errors)) => {
+                    web::json(StatusCode::OK, &blocks::errors_response(&errors))
+                }
                 Err(e) if e.is_retryable() => {
                     tracing::error!(error = %e, "saving the profile failed");
                     web::json(

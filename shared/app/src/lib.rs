@@ -34,8 +34,8 @@ pub struct App {
 pub enum StartupError {
     #[error(transparent)]
     Config(#[from] mentor_aws::config::ConfigError),
-    #[error("{0}")]
-    Secrets(String),
+    #[error("reading the Slack secret failed: {0}")]
+    Secrets(#[from] mentor_aws::error::AwsError),
 }
 
 /// Which store holds members, rounds, the ledger and the audit log.
@@ -96,9 +96,9 @@ impl AppBuilder {
                 signing_secret,
                 bot_token,
             } => (signing_secret.clone(), bot_token.clone()),
-            SlackSecrets::SecretArn(_) => secrets::slack_credentials(&settings, sdk.get().await)
-                .await
-                .map_err(StartupError::Secrets)?,
+            SlackSecrets::SecretArn(_) => {
+                secrets::slack_credentials(&settings, sdk.get().await).await?
+            }
         };
         let slack = match self.slack {
             Some(s) => s,
@@ -116,9 +116,7 @@ impl AppBuilder {
             None => Store::Dynamo(Arc::new(DynamoStore::new(
                 aws_sdk_dynamodb::Client::new(sdk.get().await),
                 settings.table_name.clone(),
-                secrets::pseudonyms(&settings, sdk.get().await)
-                    .await
-                    .map_err(StartupError::Secrets)?,
+                secrets::pseudonyms(&settings, sdk.get().await).await?,
                 settings.programme.retention,
             ))),
         };

@@ -1,6 +1,7 @@
 //! EventBridge: publishing hand-off work to the custom bus, and reading what
 //! the scheduler function receives (a scheduler tick or a bus event).
 
+use crate::error::AwsError;
 use async_trait::async_trait;
 use aws_sdk_eventbridge::Client;
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
@@ -53,7 +54,7 @@ impl EventBus for EventBridgeBus {
                     .set_entries(Some(pending.clone()))
                     .send()
                     .await
-                    .map_err(|e| Error::Bus(format!("{e:?}")))?;
+                    .map_err(|e| AwsError::sdk("PutEvents", &e).into_bus())?;
                 if out.failed_entry_count == 0 {
                     break;
                 }

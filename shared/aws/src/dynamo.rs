@@ -7,6 +7,7 @@
 //! keyed hash of the user id ([`Pseudonyms`]), never the id, and round,
 //! group, index and audit items get an `expires_at` (TTL) from [`Retention`].
 
+use crate::error::AwsError;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -45,8 +46,13 @@ fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
-fn store_err<E: std::fmt::Debug>(e: E) -> Error {
-    Error::Store(format!("{e:?}"))
+/// A DynamoDB failure for the domain, keeping its kind (throttled, condition, other).
+fn store_err<E: ProvideErrorMetadata, R>(e: SdkError<E, R>) -> Error {
+    AwsError::sdk("DynamoDB", &e).into_store()
+}
+
+fn build_err(e: impl std::fmt::Display) -> Error {
+    AwsError::build("DynamoDB", e).into_store()
 }
 
 /// True when a write failed only because its condition did not hold.
@@ -451,20 +457,20 @@ impl Rounds for DynamoStore {
                 let put = PutRequest::builder()
                     .set_item(Some(item))
                     .build()
-                    .map_err(store_err)?;
+                    .map_err(build_err)?;
                 requests.push(WriteRequest::builder().put_request(put).build());
             }
             let put = PutRequest::builder()
                 .set_item(Some(self.group_item(g)?))
                 .build()
-                .map_err(store_err)?;
+                .map_err(build_err)?;
             requests.push(WriteRequest::builder().put_request(put).build());
             for u in g.holders() {
                 let key = self.place_key(&u);
                 let put = PutRequest::builder()
                     .set_item(Some(place_item(round, &key, g.number, self.retention)))
                     .build()
-                    .map_err(store_err)?;
+                    .map_err(build_err)?;
                 requests.push(WriteRequest::builder().put_request(put).build());
                 held.push(key);
             }
@@ -484,7 +490,7 @@ impl Rounds for DynamoStore {
                     .key("PK", s(round_pk(round)))
                     .key("SK", s(sk))
                     .build()
-                    .map_err(store_err)?;
+                    .map_err(build_err)?;
                 requests.push(WriteRequest::builder().delete_request(del).build());
             }
         }
@@ -508,7 +514,7 @@ impl Rounds for DynamoStore {
             };
             items.push(
                 TransactWriteItem::builder()
-                    .put(put.build().map_err(store_err)?)
+                    .put(put.build().map_err(build_err)?)
                     .build(),
             );
             // The member → group index, in the same transaction: a write that
@@ -518,7 +524,7 @@ impl Rounds for DynamoStore {
                     .table_name(&self.table)
                     .set_item(Some(lookup))
                     .build()
-                    .map_err(store_err)?;
+                    .map_err(build_err)?;
                 items.push(TransactWriteItem::builder().put(p).build());
             }
         }
@@ -540,7 +546,7 @@ impl Rounds for DynamoStore {
                             .expression_attribute_values(":from", n(from)),
                     };
                     TransactWriteItem::builder()
-                        .put(put.build().map_err(store_err)?)
+                        .put(put.build().map_err(build_err)?)
                         .build()
                 }
                 (Some(from), None) => {
@@ -552,7 +558,7 @@ impl Rounds for DynamoStore {
                         .expression_attribute_names("#g", "group")
                         .expression_attribute_values(":from", n(from))
                         .build()
-                        .map_err(store_err)?;
+                        .map_err(build_err)?;
                     TransactWriteItem::builder().delete(del).build()
                 }
                 (None, None) => continue,

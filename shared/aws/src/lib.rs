@@ -10,6 +10,7 @@
 pub mod bus;
 pub mod config;
 pub mod dynamo;
+pub mod error;
 pub mod logging;
 pub mod secrets;
 pub mod table;

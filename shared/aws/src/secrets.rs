@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::config::{PseudonymKey, Settings, SlackSecrets};
+use crate::error::AwsError;
 
 #[derive(Deserialize)]
 struct SecretDoc {
@@ -24,7 +25,7 @@ pub async fn aws_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
 pub async fn slack_credentials(
     settings: &Settings,
     sdk: &aws_config::SdkConfig,
-) -> StartupResult<(String, Option<String>)> {
+) -> Result<(String, Option<String>), AwsError> {
     match &settings.slack_secrets {
         SlackSecrets::Inline {
             signing_secret,
@@ -37,13 +38,15 @@ pub async fn slack_credentials(
                 .secret_id(arn)
                 .send()
                 .await
-                .map_err(|e| format!("reading the Slack secret failed: {e}"))?;
+                .map_err(|e| AwsError::sdk("GetSecretValue", &e))?;
             let raw = out
                 .secret_string()
-                .ok_or("the Slack secret has no string value")?;
+                .ok_or_else(|| AwsError::Document("the Slack secret has no string value".into()))?;
             let doc: SecretDoc = serde_json::from_str(raw).map_err(|_| {
-                "the Slack secret must be JSON {\"signing_secret\": …, \"bot_token\": …}"
-                    .to_string()
+                AwsError::Document(
+                    "the Slack secret must be JSON {\"signing_secret\": …, \"bot_token\": …}"
+                        .into(),
+                )
             })?;
             Ok((doc.signing_secret, Some(doc.bot_token)))
         }
@@ -59,7 +62,7 @@ struct PseudonymDoc {
 pub async fn pseudonyms(
     settings: &Settings,
     sdk: &aws_config::SdkConfig,
-) -> StartupResult<mentor_domain::Pseudonyms> {
+) -> Result<mentor_domain::Pseudonyms, AwsError> {
     let key = match &settings.pseudonym_key {
         PseudonymKey::Inline(k) => k.clone(),
         PseudonymKey::SecretArn(arn) => {
@@ -68,21 +71,22 @@ pub async fn pseudonyms(
                 .secret_id(arn)
                 .send()
                 .await
-                .map_err(|e| format!("reading the pseudonym secret failed: {e}"))?;
-            let raw = out
-                .secret_string()
-                .ok_or("the pseudonym secret has no string value")?;
+                .map_err(|e| AwsError::sdk("GetSecretValue", &e))?;
+            let raw = out.secret_string().ok_or_else(|| {
+                AwsError::Document("the pseudonym secret has no string value".into())
+            })?;
             let doc: PseudonymDoc = serde_json::from_str(raw).map_err(|_| {
-                "the pseudonym secret must be JSON {\"pseudonym_key\": …}".to_string()
+                AwsError::Document(
+                    "the pseudonym secret must be JSON {\"pseudonym_key\": …}".into(),
+                )
             })?;
             doc.pseudonym_key
         }
     };
     if key.len() < 16 {
-        return Err("the pseudonym key must be at least 16 characters".into());
+        return Err(AwsError::Document(
+            "the pseudonym key must be at least 16 characters".into(),
+        ));
     }
     Ok(mentor_domain::Pseudonyms::new(key))
 }
-
-/// Start-up fails with a message saying what to fix.
-pub type StartupResult<T> = std::result::Result<T, String>;

@@ -9,6 +9,7 @@
 //! - `LEDGER#<key>` / `LEDGER`: once-only markers (events, clicks, DMs), TTL `expires_at`.
 //! - `AUDIT` / `<rfc3339>#<n>`: moderator audit log.
 
+use crate::error::AwsError;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
@@ -37,8 +38,9 @@ fn keys(v: &Value) -> Vec<KeySchemaElement> {
 }
 
 /// Creates the table described by `infra/table.json` under `name`.
-pub async fn create_table(client: &Client, name: &str) -> Result<(), String> {
-    let spec: Value = serde_json::from_str(TABLE_JSON).map_err(|e| e.to_string())?;
+pub async fn create_table(client: &Client, name: &str) -> Result<(), AwsError> {
+    let spec: Value = serde_json::from_str(TABLE_JSON)
+        .map_err(|e| AwsError::Document(format!("infra/table.json: {e}")))?;
     let mut req = client
         .create_table()
         .table_name(name)
@@ -53,7 +55,7 @@ pub async fn create_table(client: &Client, name: &str) -> Result<(), String> {
             .attribute_name(s(a, "AttributeName"))
             .attribute_type(ScalarAttributeType::from(s(a, "AttributeType")))
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| AwsError::build("CreateTable", e))?;
         req = req.attribute_definitions(def);
     }
     for g in spec["GlobalSecondaryIndexes"]
@@ -70,9 +72,11 @@ pub async fn create_table(client: &Client, name: &str) -> Result<(), String> {
                     .build(),
             )
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| AwsError::build("CreateTable", e))?;
         req = req.global_secondary_indexes(gsi);
     }
-    req.send().await.map_err(|e| format!("{e:?}"))?;
+    req.send()
+        .await
+        .map_err(|e| AwsError::sdk("CreateTable", &e))?;
     Ok(())
 }

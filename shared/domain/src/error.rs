@@ -33,6 +33,9 @@ impl SlackFailure {
 pub enum Error {
     #[error("store: {0}")]
     Store(String),
+    /// A store or bus asked us to slow down: retry later.
+    #[error("throttled: {0}")]
+    Throttled(String),
     #[error("concurrent update of {0}; try again")]
     Conflict(String),
     #[error(transparent)]
@@ -47,7 +50,7 @@ impl Error {
     /// Whether the whole request may be retried safely by Slack or EventBridge.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Store(_) | Error::Conflict(_) | Error::Bus(_) => true,
+            Error::Store(_) | Error::Throttled(_) | Error::Conflict(_) | Error::Bus(_) => true,
             Error::Slack(f) => !f.permanent,
             Error::Invalid(_) => false,
         }

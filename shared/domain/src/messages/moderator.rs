@@ -174,6 +174,19 @@ pub fn round_summary(r: &Round) -> Message {
     }
 }
 
+/// Why a member can't be paired by hand.
+pub fn not_in_programme(user: &UserId) -> String {
+    format!("{} isn't in the programme.", user.mention())
+}
+
+pub fn profile_unfinished(user: &UserId) -> String {
+    format!("{} hasn't finished their profile yet.", user.mention())
+}
+
+pub fn not_pairable(user: &UserId, status: MemberStatus) -> String {
+    format!("{} is {}.", user.mention(), status.label())
+}
+
 fn repair_button(user: &UserId) -> Block {
     Block::Buttons(vec![
         Button::new(
@@ -358,5 +371,24 @@ pub fn export_message(round: RoundId, csv: &str) -> Message {
     Message {
         text: format!("Export for {}", round.label()),
         blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moderator_is_told_why_someone_cannot_be_paired_by_hand() {
+        let u = UserId::from("U0ANA");
+        assert_eq!(not_in_programme(&u), "<@U0ANA> isn't in the programme.");
+        assert_eq!(
+            profile_unfinished(&u),
+            "<@U0ANA> hasn't finished their profile yet."
+        );
+        assert_eq!(
+            not_pairable(&u, MemberStatus::OptedOut),
+            format!("<@U0ANA> is {}.", MemberStatus::OptedOut.label())
+        );
     }
 }

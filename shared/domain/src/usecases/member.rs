@@ -33,6 +33,14 @@ pub struct Click {
     pub response_url: Option<String>,
 }
 
+/// What became of a submitted profile form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileOutcome {
+    Saved,
+    /// Field errors to show in the modal; nothing was stored.
+    Rejected(FieldErrors),
+}
+
 /// What the interaction handler should answer Slack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionOutcome {
@@ -303,10 +311,10 @@ impl Bot {
         user: &UserId,
         values: &FormValues,
         view_key: &str,
-    ) -> Result<std::result::Result<(), FieldErrors>> {
+    ) -> Result<ProfileOutcome> {
         let profile = match profile_form::validate(&self.cfg, values) {
             Ok(p) => p,
-            Err(errors) => return Ok(Err(errors)),
+            Err(errors) => return Ok(ProfileOutcome::Rejected(errors)),
         };
         let now = self.now();
         let rounds = self.rounds_to_confirm().await?;
@@ -340,7 +348,7 @@ impl Bot {
         if saved.is_none() {
             // Deleted while the form was open: nothing is brought back.
             tracing::info!(user = %user, "profile saved after deletion; ignored");
-            return Ok(Ok(()));
+            return Ok(ProfileOutcome::Saved);
         }
         tracing::info!(user = %user, first_time, "profile saved");
         let key = OnceKey::View {
@@ -357,7 +365,7 @@ impl Bot {
         if first_time {
             self.late_joiner(user).await?;
         }
-        Ok(Ok(()))
+        Ok(ProfileOutcome::Saved)
     }
 
     /// Opens the profile form (button click with a trigger id).

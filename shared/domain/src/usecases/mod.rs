@@ -19,7 +19,7 @@ use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Ro
 use crate::surface::Message;
 
 pub use crate::action::Action;
-pub use member::{ActionOutcome, Click, Origin};
+pub use member::{ActionOutcome, Click, Origin, ProfileOutcome};
 pub use moderator::SlashReply;
 pub use rounds::TickReport;
 

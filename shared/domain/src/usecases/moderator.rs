@@ -51,6 +51,12 @@ fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, String> {
         .collect()
 }
 
+/// Whether someone can be paired by hand, and if not, why (for the moderator).
+enum Pairable {
+    Yes,
+    No(String),
+}
+
 impl Bot {
     /// Records a moderator action. It runs after the action is done, so a
     /// failed write is logged (and alarmed on) but never undoes the reply.
@@ -313,22 +319,20 @@ impl Bot {
     }
 
     /// Checks a user can be paired by hand: in the programme, not opted out.
-    async fn pairable(&self, user: &UserId) -> Result<std::result::Result<(), String>> {
+    async fn pairable(&self, user: &UserId) -> Result<Pairable> {
+        use messages::moderator as text;
         Ok(match self.deps.members.get(user).await? {
-            None => Err(format!("{} isn't in the programme.", user.mention())),
-            Some(m) if m.profile.is_none() => Err(format!(
-                "{} hasn't finished their profile yet.",
-                user.mention()
-            )),
+            None => Pairable::No(text::not_in_programme(user)),
+            Some(m) if m.profile.is_none() => Pairable::No(text::profile_unfinished(user)),
             Some(m)
                 if matches!(
                     m.status,
                     MemberStatus::OptedOut | MemberStatus::Left | MemberStatus::Unreachable
                 ) =>
             {
-                Err(format!("{} is {}.", user.mention(), m.status.label()))
+                Pairable::No(text::not_pairable(user, m.status))
             }
-            Some(_) => Ok(()),
+            Some(_) => Pairable::Yes,
         })
     }
 
@@ -437,8 +441,8 @@ impl Bot {
             return Ok(SlashReply::text("Pick two different people."));
         }
         for u in [a, b] {
-            if let Err(e) = self.pairable(u).await? {
-                return Ok(SlashReply::text(e));
+            if let Pairable::No(why) = self.pairable(u).await? {
+                return Ok(SlashReply::text(why));
             }
             if self.group_of(u, self.live_round()).await?.is_some() {
                 return Ok(SlashReply {
@@ -480,8 +484,8 @@ impl Bot {
     /// Finds `user` the best available waiting partner in the live round;
     /// their current pairing (if any) is dissolved only once someone is found.
     async fn repair(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
-        if let Err(e) = self.pairable(user).await? {
-            return Ok(SlashReply::text(e));
+        if let Pairable::No(why) = self.pairable(user).await? {
+            return Ok(SlashReply::text(why));
         }
         if let Some(r) = self.not_paired_yet().await? {
             return Ok(r);

@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use crate::memory::{FixedClock, RecordingMessenger, SlackCall, dm_channel};
 use crate::model::MemberStatus;
 use crate::profile_form::{FieldValue, FormValues};
-use crate::usecases::{Action, Click, Deps, Origin};
+use crate::usecases::{Action, Click, Deps, Origin, ProfileOutcome};
 use crate::{Bot, ChannelId, ProgrammeConfig, UserId};
 
 fn bot() -> (Bot, Arc<RecordingMessenger>, Arc<FixedClock>) {
@@ -69,10 +69,10 @@ async fn a_new_member_gets_a_welcome_dm_and_an_ephemeral_hint_in_the_channel() {
 #[tokio::test]
 async fn pause_twice_changes_once_and_says_so() {
     let (bot, slack, _) = bot();
-    bot.save_profile(&ana(), &form(), "v1")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        bot.save_profile(&ana(), &form(), "v1").await.unwrap(),
+        ProfileOutcome::Saved
+    );
     bot.on_message(&ana(), Origin::Dm, "pause").await.unwrap();
     bot.on_message(&ana(), Origin::Dm, "pause").await.unwrap();
     let m = bot.deps.members.get(&ana()).await.unwrap().unwrap();
@@ -84,10 +84,10 @@ async fn pause_twice_changes_once_and_says_so() {
 #[tokio::test]
 async fn opting_in_from_paused_resumes() {
     let (bot, _, _) = bot();
-    bot.save_profile(&ana(), &form(), "v1")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        bot.save_profile(&ana(), &form(), "v1").await.unwrap(),
+        ProfileOutcome::Saved
+    );
     bot.on_message(&ana(), Origin::Dm, "pause").await.unwrap();
     bot.on_message(&ana(), Origin::Dm, "opt in").await.unwrap();
     let m = bot.deps.members.get(&ana()).await.unwrap().unwrap();
@@ -97,10 +97,10 @@ async fn opting_in_from_paused_resumes() {
 #[tokio::test]
 async fn a_repeated_click_is_reported_as_duplicate() {
     let (bot, _, _) = bot();
-    bot.save_profile(&ana(), &form(), "v1")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        bot.save_profile(&ana(), &form(), "v1").await.unwrap(),
+        ProfileOutcome::Saved
+    );
     let a = Click {
         user: ana(),
         action: Action::Pause,
@@ -123,10 +123,10 @@ async fn delete_my_data_is_done_off_the_click_and_confirmed_once() {
     ));
     let (deps, _, bus) = Deps::in_memory(slack.clone(), clock);
     let bot = Bot::new(deps, ProgrammeConfig::example());
-    bot.save_profile(&ana(), &form(), "v1")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        bot.save_profile(&ana(), &form(), "v1").await.unwrap(),
+        ProfileOutcome::Saved
+    );
     let click = Click {
         user: ana(),
         action: Action::DeleteConfirm,
@@ -161,10 +161,10 @@ async fn delete_my_data_is_done_off_the_click_and_confirmed_once() {
 #[tokio::test]
 async fn the_same_button_works_again_after_the_double_click_window() {
     let (bot, slack, clock) = bot();
-    bot.save_profile(&ana(), &form(), "v1")
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        bot.save_profile(&ana(), &form(), "v1").await.unwrap(),
+        ProfileOutcome::Saved
+    );
     let click = |action: Action| Click {
         user: ana(),
         action,
