@@ -205,6 +205,11 @@ async fn delete_my_data_after_two_rounds_leaves_no_trace_while_the_partner_click
     // Nothing in the table names her or holds her answers, in any attribute or key.
     let after = h.scan_all().await;
     assert_eq!(mentions_dora(&after), Vec::<&String>::new());
+    // Not even her pseudonym is left (her index items and places went too).
+    let hashed = mentor_domain::Pseudonyms::local().user(&UserId::new(DORA));
+    assert!(before.iter().any(|i| i.contains(&hashed)));
+    let left: Vec<&String> = after.iter().filter(|i| i.contains(&hashed)).collect();
+    assert!(left.is_empty(), "{left:?}");
     // She heard once that it is done.
     let done = texts_to(&h, DORA)
         .await
