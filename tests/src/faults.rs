@@ -34,6 +34,8 @@ pub struct Injector {
     armed: Mutex<Option<(usize, Fault)>>,
     yield_each: AtomicBool,
     stopped: Notify,
+    /// The name of the call the armed fault fired at.
+    fired_at: Mutex<Option<String>>,
     /// Calls whose name starts with this always fail (e.g. `audit.record`).
     failing: Mutex<Option<String>>,
 }
@@ -49,6 +51,13 @@ impl Injector {
     }
     pub fn disarm(&self) {
         *self.armed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+    /// Where the armed fault fired, if it did.
+    pub fn fired_at(&self) -> Option<String> {
+        self.fired_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
     /// Calls since the last `arm` or `reset`.
     pub fn count(&self) -> usize {
@@ -93,6 +102,7 @@ impl Injector {
             match *armed {
                 Some((at, f)) if at == n => {
                     *armed = None;
+                    *self.fired_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(what.into());
                     Some(f)
                 }
                 _ => None,

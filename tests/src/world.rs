@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use mentor_domain::memory::{FixedClock, MemoryBus, RecordingMessenger, SlackCall};
-use mentor_domain::ports::{Audit, BusEvent, Ledger, Members, Rounds};
+use mentor_domain::ports::{Audit, BusEvent, Clock, Ledger, Members, Rounds};
 use mentor_domain::profile_form::{FieldValue, FormValues};
 use mentor_domain::usecases::{Deps, ProfileOutcome};
 use mentor_domain::{Bot, ProgrammeConfig, RoundId, UserId};
@@ -18,6 +18,51 @@ use crate::faults::{FaultyBus, FaultySlack, FaultyStore, Injector, unless_stoppe
 pub const PAIRING_DM: &str = "Your peer-mentoring partner for";
 /// The group DM's headline (one per group).
 pub const GROUP_INTRO: &str = "you're peer-mentoring partners for";
+
+/// Claims left in flight (taken, not completed or released, not expired).
+#[async_trait::async_trait]
+pub trait ClaimsInFlight {
+    async fn claims_in_flight(&self, now: DateTime<Utc>) -> Vec<String>;
+}
+
+#[async_trait::async_trait]
+impl ClaimsInFlight for mentor_domain::memory::MemoryStore {
+    async fn claims_in_flight(&self, now: DateTime<Utc>) -> Vec<String> {
+        mentor_domain::memory::MemoryStore::claims_in_flight(self, now)
+    }
+}
+
+#[async_trait::async_trait]
+impl ClaimsInFlight for mentor_aws::dynamo::DynamoStore {
+    async fn claims_in_flight(&self, now: DateTime<Utc>) -> Vec<String> {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client()
+                .scan()
+                .table_name(self.table())
+                .filter_expression("#st = :ip AND expires_at > :now")
+                .expression_attribute_names("#st", "state")
+                .expression_attribute_values(":ip", AttributeValue::S("in_progress".into()))
+                .expression_attribute_values(":now", AttributeValue::N(now.timestamp().to_string()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .expect("scan ledger");
+            for item in page.items.unwrap_or_default() {
+                if let Some(AttributeValue::S(pk)) = item.get("PK") {
+                    out.push(pk.clone());
+                }
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return out,
+            }
+        }
+    }
+}
 
 pub struct World<S> {
     pub bot: Bot,
@@ -149,7 +194,7 @@ where
     /// retried deliveries (after the stale-claim time, so claims of killed
     /// invocations are taken over), and hourly ticks.
     pub async fn settle(&self) {
-        for _ in 0..6 {
+        for _ in 0..3 {
             self.deliver_once().await;
             self.deliver_once().await;
             self.advance(Duration::minutes(20));
@@ -204,8 +249,14 @@ where
     /// live groups, no group larger than three, every live group announced
     /// exactly once, every member of one exactly one pairing DM for it.
     /// Returns a description of what is wrong, if anything.
-    pub async fn check(&self, round: RoundId) -> Vec<String> {
+    pub async fn check(&self, round: RoundId) -> Vec<String>
+    where
+        S: ClaimsInFlight,
+    {
         let mut problems = Vec::new();
+        for key in self.store.claims_in_flight(self.clock.now()).await {
+            problems.push(format!("claim {key} left in flight"));
+        }
         for (u, n) in self.live_places(round).await {
             if n > 1 {
                 problems.push(format!("{u} is in {n} live groups"));
@@ -213,6 +264,9 @@ where
         }
         let intros = self.group_intros();
         for g in self.store.groups(round).await.expect("groups") {
+            if g.to_announce.is_some() {
+                problems.push(format!("group {} still waits in the outbox", g.number));
+            }
             if !g.is_live() {
                 continue;
             }
@@ -229,9 +283,7 @@ where
             if n != 1 {
                 problems.push(format!("group {} announced {n} times", g.number));
             }
-            if g.to_announce.is_some() {
-                problems.push(format!("group {} still waits in the outbox", g.number));
-            }
+
             for u in &active {
                 let partners: Vec<UserId> = active.iter().filter(|p| *p != u).cloned().collect();
                 let dms = self.pairing_dms(u, &partners);

@@ -166,7 +166,7 @@ async fn on_dynamodb_complete_never_creates_a_marker_nobody_claimed() {
 // ---------------------------------------------------------------------------
 // Groups: one live group per member, stored together with their announcement.
 
-use integration_tests::world::{World, member};
+use integration_tests::world::{ClaimsInFlight, World, member};
 use mentor_domain::model::Group;
 use mentor_domain::ports::{Audit, Members, Rounds};
 use mentor_domain::{RoundId, UserId};
@@ -185,7 +185,7 @@ fn moderator() -> UserId {
 /// 1st at 09:00 and everyone is told.
 async fn paired_round<S>(store: Arc<S>, n: usize) -> World<S>
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = World::new(store, utc("2026-11-20T10:00:00Z"));
     for i in 0..n {
@@ -209,7 +209,7 @@ async fn group_of<S: Rounds>(w: &World<S>, u: &UserId) -> Option<Group> {
 
 async fn slash<S>(w: &World<S>, text: &str) -> String
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     w.bot
         .slash_command(&moderator(), text, None)
@@ -222,7 +222,7 @@ where
 /// Two members whose groups a moderator ended: free to be paired again.
 async fn unpair_two<S>(w: &World<S>) -> (UserId, UserId, UserId)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let a = member(0);
     let ga = group_of(w, &a).await.expect("a is paired");
@@ -243,7 +243,7 @@ where
 /// the other is told that member already has a partner.
 async fn two_moderators_pairing_one_member_at_once_make_one_group<S>(store: Arc<S>)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = paired_round(store, 6).await;
     let (a, b, c) = unpair_two(&w).await;
@@ -288,7 +288,7 @@ async fn on_dynamodb_two_moderators_pairing_one_member_at_once_make_one_group() 
 /// moderator still hears it worked, and the pair is told.
 async fn a_failed_audit_write_does_not_turn_a_done_pairing_into_an_error<S>(store: Arc<S>)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = paired_round(store, 6).await;
     let (a, _, b) = unpair_two(&w).await;
@@ -326,7 +326,7 @@ async fn on_dynamodb_a_failed_audit_write_does_not_turn_a_done_pairing_into_an_e
 /// tick announces it, once.
 async fn a_group_whose_announcement_failed_is_announced_by_the_next_tick<S>(store: Arc<S>)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = paired_round(store, 6).await;
     let (a, _, b) = unpair_two(&w).await;
@@ -411,7 +411,7 @@ fn reconfirm(user: &UserId, answer: ReconfirmAnswer, round: RoundId, n: usize) -
 /// interleaved step by step): the new answers and the departure both stick.
 async fn a_profile_save_racing_a_leave_keeps_both<S>(store: Arc<S>, offset: usize)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = paired_round(store, 4).await;
     let u = member(0);
@@ -454,7 +454,7 @@ async fn on_dynamodb_a_profile_save_racing_a_leave_keeps_both() {
 /// no profile or answer of theirs is written back.
 async fn a_delete_racing_a_pause_never_brings_the_member_back<S>(store: Arc<S>, offset: usize)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = paired_round(store, 4).await;
     let u = member(1);
@@ -498,7 +498,7 @@ async fn on_dynamodb_a_delete_racing_a_pause_never_brings_the_member_back() {
 /// late joiner, and are never told they didn't confirm.
 async fn a_yes_during_pairing_is_never_told_it_did_not_confirm<S>(store: Arc<S>, offset: usize)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = World::new(store, utc("2026-11-20T10:00:00Z"));
     for i in 0..5 {
@@ -545,7 +545,7 @@ async fn on_dynamodb_a_yes_during_pairing_is_never_told_it_did_not_confirm() {
 /// a late joiner then signs up: the skipper is not drafted as a partner.
 async fn a_late_joiner_never_drafts_someone_who_chose_skip<S>(store: Arc<S>)
 where
-    S: Members + Rounds + Ledger + Audit + 'static,
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
     let w = World::new(store, utc("2026-11-20T10:00:00Z"));
     for i in 0..5 {

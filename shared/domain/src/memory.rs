@@ -52,6 +52,19 @@ impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Claims taken and neither completed, released nor expired at `now`
+    /// (what the fault-injection tests require to be none at the end).
+    pub fn claims_in_flight(&self, now: DateTime<Utc>) -> Vec<String> {
+        let d = lock(&self.data);
+        let mut keys: Vec<String> = d
+            .ledger
+            .iter()
+            .filter(|(_, e)| !e.done && e.expires > now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.sort();
+        keys
+    }
 }
 
 #[async_trait]

@@ -95,6 +95,8 @@ pub(crate) const CLICK_WINDOW_MINUTES: i64 = 2;
 const STALE_CLAIM_MINUTES: i64 = 6;
 /// How many times a member update is re-applied after a concurrent change.
 const MEMBER_UPDATE_ATTEMPTS: usize = 8;
+/// How many times marking finished work done is tried before giving up.
+const COMPLETE_ATTEMPTS: usize = 3;
 
 impl Bot {
     pub fn new(deps: Deps, cfg: ProgrammeConfig) -> Self {
@@ -213,7 +215,7 @@ impl Bot {
         };
         match work().await {
             Ok(()) => {
-                if !self.deps.ledger.complete(key, &token).await? {
+                if !self.complete_claim(key, &token).await? {
                     // We were presumed dead and someone took over: the work is
                     // theirs to finish; our result stands but the marker is not ours.
                     tracing::warn!(key, "claim was taken over before completion");
@@ -231,6 +233,23 @@ impl Bot {
                 Err(e)
             }
         }
+    }
+
+    /// Marks finished work done. The work (a DM) cannot be undone, so a
+    /// transient store error is retried here: giving up would leave the
+    /// claim to be taken over and the work repeated.
+    async fn complete_claim(&self, key: &str, token: &crate::ports::ClaimToken) -> Result<bool> {
+        let mut last = None;
+        for _ in 0..COMPLETE_ATTEMPTS {
+            match self.deps.ledger.complete(key, token).await {
+                Ok(done) => return Ok(done),
+                Err(e) => {
+                    tracing::warn!(key, error = %e, "completing a claim failed; retrying");
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Store(format!("complete {key}"))))
     }
 
     /// DMs the moderators about something at most once per `key`; true when sent now.

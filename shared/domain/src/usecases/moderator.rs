@@ -402,6 +402,8 @@ impl Bot {
                 let mut dissolved = old.clone();
                 dissolved.version += 1;
                 dissolved.dissolved = true;
+                // Its other members are told by the outbox, like a new group.
+                dissolved.to_announce = Some(now);
                 writes.push(GroupWrite::update(old.clone(), dissolved));
             }
             if self.deps.rounds.write_groups(&writes).await? {
@@ -410,11 +412,14 @@ impl Bot {
                 }
                 // Stored with its outbox mark: if this publish fails the tick
                 // announces it, so the action itself has succeeded.
-                let event = BusEvent::NotifyGroup {
-                    round,
-                    group: number,
-                };
-                if let Err(e) = self.deps.bus.publish(&[event]).await {
+                let events: Vec<BusEvent> = writes
+                    .iter()
+                    .map(|w| BusEvent::NotifyGroup {
+                        round,
+                        group: w.next.number,
+                    })
+                    .collect();
+                if let Err(e) = self.deps.bus.publish(&events).await {
                     tracing::warn!(round = %round, group = number, error = %e, "publish failed; left to the outbox");
                 }
                 return Ok(Some(group));
@@ -518,17 +523,6 @@ impl Bot {
                 message: messages::moderator::repair_raced(user, &partner),
             });
         };
-        if let Some(old) = old {
-            for other in old.partners_of(user).filter(|o| !old.departed.contains(o)) {
-                let key = OnceKey::UnpairedByModerator {
-                    round,
-                    group: old.number,
-                    user: other.clone(),
-                };
-                self.dm_once(&key, other, &messages::moderator::unpaired_member())
-                    .await?;
-            }
-        }
         self.audit(
             moderator,
             "repair",

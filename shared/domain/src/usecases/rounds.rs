@@ -89,7 +89,7 @@ impl Bot {
             .groups(round)
             .await?
             .into_iter()
-            .filter(|g| g.is_live())
+            .filter(|g| g.is_live() || g.dissolved)
             .filter(|g| {
                 g.to_announce
                     .is_some_and(|t| now - t >= Duration::minutes(ANNOUNCE_RETRY_MINUTES))
@@ -487,6 +487,32 @@ impl Bot {
         .await
     }
 
+    /// The outbox for a group a moderator's `repair` dissolved: its members
+    /// who are not in another live group now are told their pairing ended.
+    async fn announce_dissolved(&self, group: &Group) -> Result<()> {
+        let round = group.round;
+        for user in group.active_members() {
+            if self.group_of(user, round).await?.is_some() {
+                continue;
+            }
+            let key = OnceKey::UnpairedByModerator {
+                round,
+                group: group.number,
+                user: user.clone(),
+            };
+            self.dm_once(&key, user, &messages::moderator::unpaired_member())
+                .await?;
+        }
+        let announced = group.to_announce;
+        self.update_group(round, group.number, |g| {
+            if g.to_announce == announced {
+                g.to_announce = None;
+            }
+        })
+        .await?;
+        Ok(())
+    }
+
     pub(crate) async fn group(&self, round: RoundId, number: u32) -> Result<Option<Group>> {
         Ok(self
             .deps
@@ -502,6 +528,9 @@ impl Bot {
             tracing::warn!(round = %round, group = number, "notification for a missing group");
             return Ok(());
         };
+        if group.dissolved && group.to_announce.is_some() {
+            return self.announce_dissolved(&group).await;
+        }
         if !group.is_live() {
             return Ok(());
         }
