@@ -513,3 +513,36 @@ async fn a_channel_mention_says_truthfully_what_was_dmed_and_profile_has_an_edit
     );
     assert_eq!(action_ids(&prof), vec!["open_profile"]);
 }
+
+#[tokio::test]
+async fn a_trio_formed_by_a_late_joiner_tells_the_pair_who_joins_and_why() {
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    let (a, b) = december_pair(&h).await;
+    h.set_time("2026-12-05T10:00:00Z");
+    h.sign_up("U0EEE", &["Research"], &["Writing"], "one_to_three")
+        .await;
+    h.deliver().await;
+    let g = &h.store.groups(round("2026-12")).await.unwrap()[0];
+    assert_eq!(g.members.len(), 3);
+    assert_eq!(g.joined_late, Some("U0EEE".into()));
+    let intro = h
+        .slack_calls("chat.postMessage")
+        .await
+        .into_iter()
+        .find(|p| p["channel"] == "GU0ANA-U0BEA-U0EEE")
+        .map(|p| readable(&p))
+        .expect("trio group DM");
+    assert!(
+        intro.contains("<@U0ANA> and <@U0BEA>: <@U0EEE> is joining you as a third")
+            && intro.contains("signed up after this month's pairs were made"),
+        "{intro}"
+    );
+    let joiner = dm_texts(&h, "U0EEE").await.pop().unwrap();
+    assert!(
+        joiner.contains("You're joining an existing pair"),
+        "{joiner}"
+    );
+    // The original pair are not sent a second personal DM.
+    assert_eq!(h.pairing_dms(&a, "December 2026").await, 1);
+    assert_eq!(h.pairing_dms(&b, "December 2026").await, 1);
+}

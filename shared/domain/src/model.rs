@@ -331,6 +331,10 @@ pub struct Group {
     /// has been told. The tick re-publishes live groups still waiting.
     #[serde(default)]
     pub to_announce: Option<DateTime<Utc>>,
+    /// Who joined this pair after pairing, making it a trio: the pair's
+    /// group DM says who is joining and why.
+    #[serde(default)]
+    pub joined_late: Option<UserId>,
 }
 
 fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
@@ -367,6 +371,9 @@ impl Group {
         }
         if let Some(t) = self.unresponsive_reported.remove(user) {
             self.unresponsive_reported.insert(replacement.clone(), t);
+        }
+        if let Some(j) = self.joined_late.as_mut() {
+            swap(j, user, replacement);
         }
     }
 

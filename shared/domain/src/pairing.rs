@@ -119,6 +119,7 @@ pub fn groups_of(round: RoundId, plan: &RoundPlan, first_number: u32) -> Vec<Gro
             unresponsive_reported: Default::default(),
             version: 0,
             to_announce: None,
+            joined_late: None,
         })
         .collect()
 }

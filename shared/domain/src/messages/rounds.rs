@@ -197,13 +197,18 @@ pub fn pairing_dm(
     } else {
         reasons.join("; ")
     };
-    let mut blocks = vec![
-        Block::Section(format!(
-            "🎉 *Your peer-mentoring partner for {} is {who}!*",
-            group.round.label()
-        )),
-        Block::Section(format!("*Why you two:* {why}.")),
-    ];
+    let mut blocks = vec![Block::Section(format!(
+        "🎉 *Your peer-mentoring partner for {} is {who}!*",
+        group.round.label()
+    ))];
+    if group.joined_late.as_ref() == Some(&me.id) {
+        blocks.push(Block::Section(format!(
+            "You're joining an existing pair: {who} were paired when the round started, and \
+             you join them as a third partner because you fit them best. I've told them you're \
+             coming in your group DM."
+        )));
+    }
+    blocks.push(Block::Section(format!("*Why you two:* {why}.")));
     let details: Vec<String> = partners.iter().filter_map(|p| mode_line(p)).collect();
     if !details.is_empty() {
         blocks.push(Block::Section(details.join("\n")));
@@ -244,11 +249,26 @@ pub fn pairing_dm(
 pub fn group_intro(cfg: &ProgrammeConfig, group: &Group) -> Message {
     let names: Vec<String> = group.members.iter().map(UserId::mention).collect();
     let reasons = reasons_text(&group.current_reasons(), &UserId::new(""));
-    let mut text = format!(
-        "👋 {}: you're peer-mentoring partners for {}!",
-        names.join(", "),
-        group.round.label()
-    );
+    let late = group.joined_late.as_ref().filter(|j| group.contains(j));
+    let mut text = match late {
+        // The original pair already has its own DM: say who is joining and why.
+        Some(j) => {
+            let pair: Vec<String> = group.partners_of(j).map(UserId::mention).collect();
+            format!(
+                "👋 {}: {} is joining you as a third peer-mentoring partner for {}. They \
+                 signed up after this month's pairs were made, and yours is the pair they fit \
+                 best.",
+                pair.join(" and "),
+                j.mention(),
+                group.round.label()
+            )
+        }
+        None => format!(
+            "👋 {}: you're peer-mentoring partners for {}!",
+            names.join(", "),
+            group.round.label()
+        ),
+    };
     if !reasons.is_empty() {
         text.push_str(&format!("\nWhy you: {}.", reasons.join("; ")));
     }

@@ -393,6 +393,7 @@ impl Bot {
                 unresponsive_reported: Default::default(),
                 version: 0,
                 to_announce: Some(now),
+                joined_late: None,
             };
             let mut writes = vec![GroupWrite::new_group(group.clone())];
             if let Some(old) = existing
@@ -859,6 +860,7 @@ impl Bot {
         let mut joined = current.clone();
         joined.version += 1;
         joined.members.push(user.clone());
+        joined.joined_late = Some(user.clone());
         joined.score += fit.score;
         joined.reasons.extend(fit.reasons.iter().cloned());
         joined.to_announce = Some(now);
