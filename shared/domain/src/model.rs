@@ -488,6 +488,7 @@ mod tests {
             unresponsive_reported: BTreeMap::new(),
             version: 1,
             to_announce: None,
+            joined_late: None,
         }
     }
 
