@@ -533,7 +533,7 @@ async fn a_trio_formed_by_a_late_joiner_tells_the_pair_who_joins_and_why() {
         .map(|p| readable(&p))
         .expect("trio group DM");
     assert!(
-        intro.contains("<@U0ANA> and <@U0BEA>: <@U0EEE> is joining you as a third")
+        intro.contains("<@U0EEE> is joining <@U0ANA> and <@U0BEA> as a third")
             && intro.contains("signed up after this month's pairs were made"),
         "{intro}"
     );

@@ -255,12 +255,13 @@ pub fn group_intro(cfg: &ProgrammeConfig, group: &Group) -> Message {
         Some(j) => {
             let pair: Vec<String> = group.partners_of(j).map(UserId::mention).collect();
             format!(
-                "👋 {}: {} is joining you as a third peer-mentoring partner for {}. They \
-                 signed up after this month's pairs were made, and yours is the pair they fit \
-                 best.",
-                pair.join(" and "),
+                "👋 {}: you're peer-mentoring partners for {}! {} is joining {} as a third: \
+                 they signed up after this month's pairs were made, and yours is the pair they \
+                 fit best.",
+                names.join(", "),
+                group.round.label(),
                 j.mention(),
-                group.round.label()
+                pair.join(" and ")
             )
         }
         None => format!(
