@@ -153,6 +153,7 @@ mod tests {
             unresponsive_reported: BTreeMap::new(),
             version: 1,
             to_announce: None,
+            joined_late: None,
         };
         let text = my_data(&m, &[g], 24).readable();
         assert!(text.contains("December 2026: in"), "{text}");
