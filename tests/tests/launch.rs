@@ -179,6 +179,7 @@ const B: &str = "U0BEA";
 
 #[tokio::test]
 async fn leaving_the_channel_keeps_the_current_pair_and_only_skips_future_rounds() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let (a, b) = december_pair(&h).await;
     h.set_time("2026-12-10T10:00:00Z");
@@ -233,6 +234,7 @@ async fn leaving_the_channel_keeps_the_current_pair_and_only_skips_future_rounds
 
 #[tokio::test]
 async fn opting_out_still_ends_the_pairing_and_tells_the_partner() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let (a, b) = december_pair(&h).await;
     h.set_time("2026-12-10T10:00:00Z");
@@ -272,6 +274,7 @@ async fn channel_has(h: &Harness, users: &[&str]) {
 
 #[tokio::test]
 async fn someone_outside_the_channel_is_pointed_to_it_and_not_stored() {
+    moto_or_skip!();
     let h = Harness::new().await;
     channel_has(&h, &["U0BOT", A]).await;
     let before = h.scan_all().await;
@@ -306,6 +309,7 @@ async fn someone_outside_the_channel_is_pointed_to_it_and_not_stored() {
 
 #[tokio::test]
 async fn opting_in_after_leaving_the_channel_asks_to_rejoin_it() {
+    moto_or_skip!();
     let h = Harness::new().await;
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.send_event(&event(
@@ -336,6 +340,7 @@ async fn button_value(h: &Harness, u: &str, action: &str) -> String {
 
 #[tokio::test]
 async fn a_member_who_has_not_answered_gets_one_reminder_and_the_last_click_wins() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let (a, b) = december_pair(&h).await;
     // 25 December: "stay in for January?". Bea says yes, Ana says nothing.
@@ -405,6 +410,7 @@ async fn a_member_who_has_not_answered_gets_one_reminder_and_the_last_click_wins
 
 #[tokio::test]
 async fn a_question_gets_help_and_changes_nothing() {
+    moto_or_skip!();
     let h = Harness::new().await;
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.send_event(&dm("Ev-q", A, "how do I opt out?")).await;
@@ -418,6 +424,7 @@ async fn a_question_gets_help_and_changes_nothing() {
 
 #[tokio::test]
 async fn skip_skips_only_the_next_round_like_the_button() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     december_pair(&h).await;
     h.set_time("2026-12-10T10:00:00Z");
@@ -431,6 +438,7 @@ async fn skip_skips_only_the_next_round_like_the_button() {
 
 #[tokio::test]
 async fn pause_lasts_until_resume_and_a_paused_member_is_asked_to_resume_at_reconfirmation() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     december_pair(&h).await;
     h.set_time("2026-12-10T10:00:00Z");
@@ -455,6 +463,7 @@ async fn pause_lasts_until_resume_and_a_paused_member_is_asked_to_resume_at_reco
 
 #[tokio::test]
 async fn my_partner_isnt_responding_works_by_dm_any_day_and_can_be_withdrawn() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     december_pair(&h).await;
     h.set_time("2026-12-03T10:00:00Z");
@@ -490,6 +499,7 @@ async fn my_partner_isnt_responding_works_by_dm_any_day_and_can_be_withdrawn() {
 
 #[tokio::test]
 async fn a_channel_mention_says_truthfully_what_was_dmed_and_profile_has_an_edit_button() {
+    moto_or_skip!();
     let h = Harness::new().await;
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.send_event(&mention("Ev-m1", A, "what's the weather"))

@@ -444,6 +444,7 @@ async fn in_memory_a_profile_save_racing_a_leave_keeps_both() {
 
 #[tokio::test]
 async fn on_dynamodb_a_profile_save_racing_a_leave_keeps_both() {
+    moto_or_skip!();
     for offset in MOTO_ALIGNMENTS {
         let h = Harness::at(START).await;
         a_profile_save_racing_a_leave_keeps_both(h.store.clone(), offset).await;
@@ -487,6 +488,7 @@ async fn in_memory_a_delete_racing_a_pause_never_brings_the_member_back() {
 
 #[tokio::test]
 async fn on_dynamodb_a_delete_racing_a_pause_never_brings_the_member_back() {
+    moto_or_skip!();
     for offset in MOTO_ALIGNMENTS {
         let h = Harness::at(START).await;
         a_delete_racing_a_pause_never_brings_the_member_back(h.store.clone(), offset).await;
@@ -535,6 +537,7 @@ async fn in_memory_a_yes_during_pairing_is_never_told_it_did_not_confirm() {
 
 #[tokio::test]
 async fn on_dynamodb_a_yes_during_pairing_is_never_told_it_did_not_confirm() {
+    moto_or_skip!();
     for offset in MOTO_ALIGNMENTS {
         let h = Harness::at(START).await;
         a_yes_during_pairing_is_never_told_it_did_not_confirm(h.store.clone(), offset).await;
@@ -580,6 +583,7 @@ async fn in_memory_a_late_joiner_never_drafts_someone_who_chose_skip() {
 
 #[tokio::test]
 async fn on_dynamodb_a_late_joiner_never_drafts_someone_who_chose_skip() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     a_late_joiner_never_drafts_someone_who_chose_skip(h.store.clone()).await;
 }

@@ -1,0 +1,179 @@
+//! The measurable rules of the layout (issue 9), checked on the sources:
+//! exactly-once keys only from `OnceKey`, button ids only from `Action`, and
+//! the AWS and Slack adapter crates depending on the domain, not on each other.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Every `.rs` file under `dir`, skipping build output.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "target") {
+                rust_files(&p, out);
+            }
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Production sources: the crates under `shared/` and `functions/`, without
+/// their `tests/` folders, unit-test files and `#[cfg(test)]` tails.
+fn production_sources() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for dir in ["shared", "functions"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    files
+        .into_iter()
+        .filter(|p| {
+            !p.components().any(|c| c.as_os_str() == "tests")
+                && p.file_name().is_some_and(|n| n != "tests.rs")
+        })
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            let code = match text.find("#[cfg(test)]") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            let code: String = code
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let rel = p
+                .strip_prefix(root())
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned();
+            Some((rel, code))
+        })
+        .collect()
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The quoted strings that follow `marker` in `text` (e.g. `f(&["` in once_key.rs).
+fn quoted_after(text: &str, marker: &str) -> Vec<String> {
+    text.match_indices(marker)
+        .filter_map(|(i, _)| {
+            let rest = &text[i + marker.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+const ONCE_KEY_MODULE: &str = "shared/domain/src/once_key.rs";
+const ACTION_MODULE: &str = "shared/domain/src/action.rs";
+
+#[test]
+fn once_keys_are_only_spelled_in_the_once_key_module() {
+    let kinds = quoted_after(&read(ONCE_KEY_MODULE), "f(&[\"");
+    assert!(kinds.len() >= 10, "found the key kinds: {kinds:?}");
+    let mut offenders = Vec::new();
+    for (file, code) in production_sources() {
+        if file == ONCE_KEY_MODULE {
+            continue;
+        }
+        for kind in &kinds {
+            if code.contains(&format!("\"{kind}#")) {
+                offenders.push(format!("{file}: \"{kind}#…\""));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "build these keys with OnceKey: {offenders:#?}"
+    );
+}
+
+#[test]
+fn button_ids_are_only_spelled_in_the_action_module() {
+    let ids = quoted_after(&read(ACTION_MODULE), ": &str = \"");
+    assert!(ids.len() >= 15, "found the action ids: {ids:?}");
+    let mut offenders = Vec::new();
+    for (file, code) in production_sources() {
+        if file == ACTION_MODULE {
+            continue;
+        }
+        for id in &ids {
+            let literal = format!("\"{id}\"");
+            // One-word ids ("pause") are also the typed commands; an id is
+            // recognisable as one when it has an underscore, or sits next
+            // to `action_id`.
+            let as_id = code
+                .lines()
+                .any(|l| l.contains(&literal) && (id.contains('_') || l.contains("action_id")));
+            if as_id {
+                offenders.push(format!("{file}: {literal}"));
+            }
+        }
+        if code.contains("starts_with(\"mod_") {
+            offenders.push(format!("{file}: starts_with(\"mod_…\")"));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "build and read buttons through Action: {offenders:#?}"
+    );
+}
+
+#[test]
+fn the_aws_and_slack_adapters_depend_on_the_domain_not_on_each_other() {
+    let aws = read("shared/aws/Cargo.toml");
+    let slack = read("shared/slack/Cargo.toml");
+    assert!(
+        !aws.contains("mentor-slack"),
+        "shared/aws names the Slack crate"
+    );
+    assert!(
+        !slack.contains("mentor-aws"),
+        "shared/slack names the AWS crate"
+    );
+    assert!(aws.contains("mentor-domain") && slack.contains("mentor-domain"));
+}
+
+#[test]
+fn nothing_outside_the_domain_reaches_into_the_bots_ports() {
+    let offenders: Vec<String> = production_sources()
+        .into_iter()
+        .filter(|(file, _)| !file.starts_with("shared/domain/"))
+        .filter(|(_, code)| code.contains("bot.deps") || code.contains("bot.cfg"))
+        .map(|(file, _)| file)
+        .collect();
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
+
+#[test]
+fn every_moto_story_skips_cleanly_without_moto() {
+    let mut files = Vec::new();
+    rust_files(&root().join("tests/tests"), &mut files);
+    let mut offenders = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for test in text.split("#[tokio::test]").skip(1) {
+            let body = test.split("\n}\n").next().unwrap_or_default();
+            if body.contains("Harness::") && !body.contains("moto_or_skip!()") {
+                let name = body.lines().nth(1).unwrap_or_default().trim().to_string();
+                offenders.push(format!("{}: {name}", f.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "start these with moto_or_skip!(): {offenders:#?}"
+    );
+}
