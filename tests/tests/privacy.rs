@@ -384,3 +384,106 @@ async fn history_and_audit_expire_after_the_retention_period_through_the_ttl() {
     // Members themselves never expire: they are live data until deleted.
     assert!(expiry("\"PK\": S(\"MEMBER#").iter().all(|e| e == "none"));
 }
+
+// ---------------------------------------------------------------------------
+// The rewrite is conditional: a racing write can never bring the id back.
+
+use std::sync::Arc;
+
+use integration_tests::world::{World, member};
+use mentor_domain::memory::MemoryStore;
+use mentor_domain::ports::{Audit, Ledger};
+use mentor_domain::usecases::{Action, Click};
+
+/// Starts `work` after `steps` scheduling steps, so the race is tried at
+/// every alignment of the two sides.
+async fn after<T>(steps: usize, work: impl std::future::Future<Output = T>) -> T {
+    for _ in 0..steps {
+        tokio::task::yield_now().await;
+    }
+    work.await
+}
+
+/// A member's deletion and their partner's check-in click interleave step
+/// by step: whatever the order, no stored group names the member afterwards
+/// and the partner's answer is kept.
+async fn a_deletion_racing_the_partners_click_never_restores_the_id<S>(store: Arc<S>, offset: usize)
+where
+    S: Members + Rounds + Ledger + Audit + 'static,
+{
+    let w = World::new(store, utc("2026-11-20T10:00:00Z"));
+    for i in 0..4 {
+        w.sign_up(i).await;
+    }
+    w.clock.set(utc("2026-12-01T09:00:00Z"));
+    w.bot.tick().await.expect("tick");
+    w.deliver_once().await;
+    let gone = member(0);
+    let dec = round("2026-12");
+    let g = w
+        .store
+        .groups(dec)
+        .await
+        .expect("groups")
+        .into_iter()
+        .find(|g| g.contains(&gone))
+        .expect("paired");
+    let partner = g.partners_of(&gone).next().cloned().expect("partner");
+    let checkin = Click {
+        user: partner.clone(),
+        action: Action::Checkin {
+            answer: CheckinAnswer::Unresponsive,
+            round: dec,
+            group: g.number,
+            day: 7,
+        },
+        trigger_id: None,
+        dedupe_key: "checkin-7".into(),
+        response_url: None,
+    };
+    w.clock.set(utc("2026-12-08T10:00:00Z"));
+    w.writes.interleave(true);
+    let (deleted, clicked) = tokio::join!(
+        w.bot.delete_member_data(&gone, 1),
+        after(offset, w.bot.on_action(&checkin)),
+    );
+    w.writes.interleave(false);
+    deleted.expect("delete");
+    clicked.expect("click");
+    let now = w
+        .store
+        .groups(dec)
+        .await
+        .expect("groups")
+        .into_iter()
+        .find(|x| x.number == g.number)
+        .expect("the group stays");
+    let text = serde_json::to_string(&now).expect("json");
+    assert!(!text.contains(gone.as_str()), "offset {offset}: {text}");
+    assert_eq!(
+        now.checkins.get(&7).and_then(|a| a.get(&partner)),
+        Some(&CheckinAnswer::Unresponsive),
+        "offset {offset}: the partner's answer is kept"
+    );
+    assert!(w.store.groups_of(&gone).await.expect("index").is_empty());
+}
+
+#[tokio::test]
+async fn in_memory_a_deletion_racing_the_partners_click_never_restores_the_id() {
+    for offset in 0..24 {
+        a_deletion_racing_the_partners_click_never_restores_the_id(
+            Arc::new(MemoryStore::new()),
+            offset,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_deletion_racing_the_partners_click_never_restores_the_id() {
+    moto_or_skip!();
+    for offset in [0, 2, 4, 6, 9, 12] {
+        let h = Harness::at("2026-11-20T10:00:00Z").await;
+        a_deletion_racing_the_partners_click_never_restores_the_id(h.store.clone(), offset).await;
+    }
+}
