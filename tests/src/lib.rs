@@ -87,10 +87,19 @@ pub fn utc(s: &str) -> DateTime<Utc> {
 
 /// The mock Slack API's answers: `conversations.open` names the DM after its
 /// users (`D<user>` / `G<u1>-<u2>`) so tests can tell who got what.
-struct SlackResponder;
+struct SlackResponder {
+    /// How long every answer takes (a slow Slack).
+    delay: Duration,
+}
 
 impl Respond for SlackResponder {
     fn respond(&self, req: &MockRequest) -> ResponseTemplate {
+        self.answer(req).set_delay(self.delay)
+    }
+}
+
+impl SlackResponder {
+    fn answer(&self, req: &MockRequest) -> ResponseTemplate {
         // Write methods send JSON, read methods a form.
         let body: Value = serde_json::from_slice(&req.body).unwrap_or_else(|_| {
             let form: Vec<(String, String)> =
@@ -213,7 +222,9 @@ impl Harness {
             .expect("create bus in moto");
         let slack = MockServer::start().await;
         Mock::given(wiremock::matchers::method("POST"))
-            .respond_with(SlackResponder)
+            .respond_with(SlackResponder {
+                delay: Duration::ZERO,
+            })
             .with_priority(u8::MAX)
             .mount(&slack)
             .await;
@@ -316,7 +327,10 @@ impl Harness {
                 "response_url",
                 &format!("{}/response-url", self.slack.uri()),
             ),
-            ("trigger_id", "trigger-1"),
+            (
+                "trigger_id",
+                &format!("trigger-{}", COUNTER.fetch_add(1, Ordering::SeqCst)),
+            ),
         ])
         .expect("form");
         self.signed(
@@ -337,14 +351,55 @@ impl Harness {
         extra: &[(&str, &str)],
     ) -> (StatusCode, String) {
         let resp = slack_events::handle(&self.app, self.event_request(body, extra)).await;
+        self.deliver().await;
         split(resp)
     }
 
+    /// Sends a click or a view submission, then delivers the work it handed
+    /// to the bus (as the bus rule would, after the answer).
     pub async fn send_interaction(&self, payload: &Value) -> (StatusCode, String) {
+        let resp = slack_interactions::handle(&self.app, self.interaction_request(payload)).await;
+        self.deliver().await;
+        split(resp)
+    }
+
+    /// Sends a slash command and delivers the work it handed over. The body
+    /// is the immediate answer with the replies the work then posted to the
+    /// command's `response_url` appended to its text (what the moderator reads).
+    pub async fn send_command(&self, user: &str, text: &str) -> (StatusCode, String) {
+        let before = self.slack_calls("response-url").await.len();
+        let resp = slack_interactions::handle(&self.app, self.command_request(user, text)).await;
+        self.deliver().await;
+        let (status, body) = split(resp);
+        let later: Vec<String> = self
+            .slack_calls("response-url")
+            .await
+            .iter()
+            .skip(before)
+            .map(readable)
+            .collect();
+        let Ok(mut v) = serde_json::from_str::<Value>(&body) else {
+            return (status, body);
+        };
+        if !later.is_empty() {
+            let text = v["text"].as_str().unwrap_or_default().to_string();
+            v["text"] = Value::String(format!("{text}\n{}", later.join("\n")));
+        }
+        (status, v.to_string())
+    }
+
+    /// Only the HTTP answer: the work handed to the bus is left there.
+    pub async fn send_event_undelivered(&self, body: &Value) -> (StatusCode, String) {
+        split(slack_events::handle(&self.app, self.event_request(body, &[])).await)
+    }
+
+    /// Only the HTTP answer to a click or submission (nothing delivered).
+    pub async fn send_interaction_undelivered(&self, payload: &Value) -> (StatusCode, String) {
         split(slack_interactions::handle(&self.app, self.interaction_request(payload)).await)
     }
 
-    pub async fn send_command(&self, user: &str, text: &str) -> (StatusCode, String) {
+    /// Only the HTTP answer to a slash command (nothing delivered).
+    pub async fn send_command_undelivered(&self, user: &str, text: &str) -> (StatusCode, String) {
         split(slack_interactions::handle(&self.app, self.command_request(user, text)).await)
     }
 
@@ -396,14 +451,7 @@ impl Harness {
                 return;
             }
             for e in events {
-                let envelope = json!({
-                    "source": "mentor-pairing",
-                    "detail-type": e.detail_type(),
-                    "detail": serde_json::to_value(&e).expect("event json"),
-                });
-                scheduler::handle(&self.app, envelope)
-                    .await
-                    .expect("bus event");
+                self.deliver_one(&e).await.expect("bus event");
             }
         }
     }
@@ -432,12 +480,23 @@ impl Harness {
 
     /// Forgets the Slack calls seen so far.
     pub async fn reset_slack(&self) {
+        self.slack_answering_in(Duration::ZERO).await;
+    }
+
+    /// Forgets the Slack calls seen so far; from now on every Slack answer
+    /// takes `delay`.
+    pub async fn slack_answering_in(&self, delay: Duration) {
         self.slack.reset().await;
         Mock::given(wiremock::matchers::method("POST"))
-            .respond_with(SlackResponder)
+            .respond_with(SlackResponder { delay })
             .with_priority(u8::MAX)
             .mount(&self.slack)
             .await;
+    }
+
+    /// Delivers one bus event to the scheduler handler, as the bus rule does.
+    pub async fn deliver_one(&self, e: &BusEvent) -> Result<Value, scheduler::SchedulerError> {
+        scheduler::handle(&self.app, bus_envelope(e)).await
     }
 
     /// Every item in the table, as JSON text (for "nothing stored" checks).
@@ -461,6 +520,15 @@ impl Harness {
             .into_iter()
             .collect()
     }
+}
+
+/// The EventBridge envelope the bus rule hands the scheduler function.
+pub fn bus_envelope(e: &BusEvent) -> Value {
+    json!({
+        "source": "mentor-pairing",
+        "detail-type": e.detail_type(),
+        "detail": serde_json::to_value(e).expect("event json"),
+    })
 }
 
 fn split(resp: lambda_http::Response<Body>) -> (StatusCode, String) {

@@ -294,8 +294,8 @@ async fn someone_outside_the_channel_is_pointed_to_it_and_not_stored() {
     );
     assert_eq!(
         h.scan_all().await.len(),
-        before.len() + 1,
-        "only the event marker"
+        before.len() + 2,
+        "only the event's markers (accepted, then worked)"
     );
     // The App Home "Set up my profile" button points there too, without a form.
     h.send_interaction(&click("U0OUT", "open_profile", "", "home-1"))

@@ -1,5 +1,6 @@
 //! The local HTTP server: Slack's two endpoints plus `/scheduler`, served by
-//! the Lambda handlers themselves, with the event bus looped back.
+//! the Lambda handlers themselves, with the event bus looped back: each
+//! request is answered first and its work is pumped to the scheduler after.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -124,7 +125,8 @@ async fn route(
         }
         _ => mentor_app::web::text(lambda_http::http::StatusCode::NOT_FOUND, "not found"),
     };
-    pump(&app, &bus).await;
+    // Answer first, work after (as on AWS): the bus is pumped in the background.
+    tokio::spawn(async move { pump(&app, &bus).await });
     let (parts, body) = resp.into_parts();
     let bytes = mentor_app::web::body_bytes_of(&body).to_vec();
     Ok(hyper::Response::from_parts(

@@ -1,12 +1,15 @@
-//! The Slack Events API endpoint: verify → parse → dedupe on `event_id` →
-//! hand the event to the bot → answer within Slack's 3 seconds.
+//! The Slack Events API endpoint, ack first: verify → parse → claim the
+//! `event_id` and hand the typed work to the bus → answer. The scheduler
+//! function does the work (every Slack call) after the answer.
 
 use lambda_http::Request;
 use lambda_http::http::StatusCode;
 use mentor_app::App;
 use mentor_app::web::{self, HttpResponse};
+use mentor_domain::commands::Command;
+use mentor_domain::ports::Job;
 use mentor_domain::usecases::Origin;
-use mentor_domain::{ChannelId, OnceKey, UserId};
+use mentor_domain::{ChannelId, UserId};
 use mentor_slack::events::{Envelope, Incoming};
 use serde_json::json;
 
@@ -26,15 +29,11 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
         Envelope::EventCallback {
             event_id, event, ..
         } => {
-            let incoming = event.incoming(None);
-            if let Incoming::Ignored(why) = incoming {
-                tracing::debug!(event_id, why, "event ignored");
+            let Some(job) = job_of(event.incoming(None)) else {
+                tracing::debug!(event_id, "event ignored");
                 return web::status(StatusCode::OK);
-            }
-            let key = OnceKey::Event {
-                event_id: event_id.clone(),
             };
-            match app.bot.once(&key, || dispatch(app, incoming)).await {
+            match app.bot.accept_event(&event_id, job).await {
                 Ok(true) => web::status(StatusCode::OK),
                 Ok(false) => {
                     tracing::info!(event_id, retry = ?web::retry_num(&req), "duplicate event ignored");
@@ -47,28 +46,35 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
     }
 }
 
-async fn dispatch(app: &App, incoming: Incoming) -> mentor_domain::error::Result<()> {
-    let bot = &app.bot;
-    match incoming {
+/// The work an event asks for: a parsed command, never the message text.
+fn job_of(incoming: Incoming) -> Option<Job> {
+    Some(match incoming {
         Incoming::Mention {
             user,
             channel,
             text,
-        } => {
-            bot.on_message(&UserId(user), Origin::Channel(ChannelId(channel)), &text)
-                .await
+        } => Job::Message {
+            user: UserId(user),
+            origin: Origin::Channel(ChannelId(channel)),
+            command: Command::parse(&text),
+        },
+        Incoming::DirectMessage { user, text } => Job::Message {
+            user: UserId(user),
+            origin: Origin::Dm,
+            command: Command::parse(&text),
+        },
+        Incoming::Joined { user, channel } => Job::Joined {
+            user: UserId(user),
+            channel: ChannelId(channel),
+        },
+        Incoming::Left { user, channel } => Job::Left {
+            user: UserId(user),
+            channel: ChannelId(channel),
+        },
+        Incoming::HomeOpened { user } => Job::HomeOpened { user: UserId(user) },
+        Incoming::Ignored(why) => {
+            tracing::debug!(why, "event ignored");
+            return None;
         }
-        Incoming::DirectMessage { user, text } => {
-            bot.on_message(&UserId(user), Origin::Dm, &text).await
-        }
-        Incoming::Joined { user, channel } => {
-            bot.on_member_joined(&UserId(user), &ChannelId(channel))
-                .await
-        }
-        Incoming::Left { user, channel } => {
-            bot.on_member_left(&UserId(user), &ChannelId(channel)).await
-        }
-        Incoming::HomeOpened { user } => bot.on_home_opened(&UserId(user)).await,
-        Incoming::Ignored(_) => Ok(()),
-    }
+    })
 }

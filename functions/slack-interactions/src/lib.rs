@@ -1,6 +1,8 @@
-//! Slack interactivity and the `/mentoring` slash command: verify → parse →
-//! hand to the bot → answer within 3 seconds. Button clicks are deduplicated
-//! by the bot; view submissions answer validation errors in place.
+//! Slack interactivity and the `/mentoring` slash command, ack first:
+//! verify → parse → claim and hand the work to the bus → answer. Inline stay
+//! only what Slack needs in the answer or within 3 s: `views.open` for the
+//! profile button, a submission's field errors (and the save itself), and
+//! the slash command's ephemeral reply; the follow-up DMs go to the bus.
 
 use lambda_http::Request;
 use lambda_http::http::StatusCode;
@@ -8,7 +10,7 @@ use mentor_app::App;
 use mentor_app::web::{self, HttpResponse};
 use mentor_domain::UserId;
 use mentor_domain::profile_form;
-use mentor_domain::usecases::{Action, ActionOutcome, Click, ProfileOutcome};
+use mentor_domain::usecases::{Action, ActionOutcome, Click, ProfileOutcome, StoredProfile};
 use mentor_slack::blocks;
 use mentor_slack::interactions::{self, Interaction};
 use serde_json::json;
@@ -58,7 +60,7 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 dedupe_key: target,
                 response_url,
             };
-            match app.bot.on_action(&click).await {
+            match app.bot.accept_action(&click).await {
                 Ok(ActionOutcome::Unknown) => {
                     tracing::debug!(action_id = %item.action_id, "unknown action ignored");
                     web::status(StatusCode::OK)
@@ -81,11 +83,17 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 view.id.as_deref().unwrap_or("view"),
                 view.hash.as_deref().unwrap_or("")
             );
-            match app
-                .bot
-                .save_profile(&UserId(user.id), &values, &view_key)
-                .await
-            {
+            let user = UserId(user.id);
+            let saved = match app.bot.store_profile(&user, &values).await {
+                Ok(StoredProfile::Saved { first_time }) => app
+                    .bot
+                    .accept_profile_saved(&user, first_time, &view_key)
+                    .await
+                    .map(|()| ProfileOutcome::Saved),
+                Ok(StoredProfile::Rejected(errors)) => Ok(ProfileOutcome::Rejected(errors)),
+                Err(e) => Err(e),
+            };
+            match saved {
                 Ok(ProfileOutcome::Saved) => web::status(StatusCode::OK),
                 Ok(ProfileOutcome::Rejected(errors)) => {
                     web::json(StatusCode::OK, &blocks::errors_response(&errors))
@@ -122,7 +130,17 @@ async fn slash_command(app: &App, body: &[u8]) -> HttpResponse {
     };
     let reply = app
         .bot
-        .slash_command(&UserId(cmd.user_id), &cmd.text, cmd.response_url.as_deref())
+        .accept_slash_command(
+            &UserId(cmd.user_id),
+            &cmd.text,
+            cmd.response_url.as_deref(),
+            &cmd.trigger_id.unwrap_or_else(|| {
+                format!(
+                    "{}",
+                    app.bot.now().timestamp_nanos_opt().unwrap_or_default()
+                )
+            }),
+        )
         .await;
     match reply {
         Ok(r) => web::json(

@@ -2,7 +2,8 @@
 //! case, punctuation, the bot's mention and filler words don't matter.
 
 /// A member command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     Help,
     Status,

@@ -99,6 +99,11 @@ pub enum OnceKey {
     Invite { user: UserId },
     /// "Your data is deleted", once per request (its time in milliseconds).
     Deleted { user: UserId, requested_at: i64 },
+    /// A slash command (by its trigger id) accepted and handed to the bus.
+    Slash { trigger: String },
+    /// The work of an accepted request (its acceptance key and time), done
+    /// once by the scheduler.
+    Work { accepted: String },
 }
 
 /// A string that is not a key this module renders.
@@ -194,6 +199,8 @@ impl OnceKey {
             Deleted { user, requested_at } => {
                 f(&["DELETED", &uid(user), &requested_at.to_string()])
             }
+            Slash { trigger } => f(&["SLASH", &esc(trigger)]),
+            Work { accepted } => f(&["WORK", &esc(accepted)]),
         }
     }
 
@@ -314,6 +321,10 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             user: user(u)?,
             requested_at: t.parse().ok()?,
         },
+        ["SLASH", t] => Slash { trigger: unesc(t)? },
+        ["WORK", w] => Work {
+            accepted: unesc(w)?,
+        },
         _ => return None,
     })
 }
@@ -402,6 +413,8 @@ mod tests {
             (round(), user()).prop_map(|(round, user)| Late { round, user }),
             user().prop_map(|user| Invite { user }),
             (user(), any::<i64>()).prop_map(|(user, requested_at)| Deleted { user, requested_at }),
+            text().prop_map(|trigger| Slash { trigger }),
+            text().prop_map(|accepted| Work { accepted }),
         ]
     }
 

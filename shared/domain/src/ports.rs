@@ -249,6 +249,43 @@ pub enum BusEvent {
         requested_by: UserId,
         response_url: Option<String>,
     },
+    /// A Slack request an HTTP function accepted and already answered; the
+    /// scheduler does its work once per `key` (the acceptance claim).
+    Accepted { key: String, job: Job },
+}
+
+/// What a member or moderator asked for, parsed and typed by the HTTP
+/// function: Slack ids, command enums and button ids, never message text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// A mention or DM, as a parsed command.
+    Message {
+        user: UserId,
+        origin: crate::usecases::Origin,
+        command: crate::commands::Command,
+    },
+    /// `member_joined_channel`.
+    Joined { user: UserId, channel: ChannelId },
+    /// `member_left_channel`.
+    Left { user: UserId, channel: ChannelId },
+    /// `app_home_opened`.
+    HomeOpened { user: UserId },
+    /// A button click (already deduplicated).
+    Click {
+        user: UserId,
+        action_id: String,
+        value: String,
+        response_url: Option<String>,
+    },
+    /// The profile form was saved: the confirmation DM and a late join.
+    ProfileSaved { user: UserId, first_time: bool },
+    /// A moderator's slash command that changes state or DMs people.
+    Moderator {
+        user: UserId,
+        command: crate::usecases::ModCommand,
+        response_url: Option<String>,
+    },
 }
 
 impl BusEvent {
@@ -264,6 +301,7 @@ impl BusEvent {
             BusEvent::DeleteMember { .. } => "delete-member",
             BusEvent::Preview { .. } => "preview",
             BusEvent::RunRound { .. } => "run-round",
+            BusEvent::Accepted { .. } => "accepted",
         }
     }
 }

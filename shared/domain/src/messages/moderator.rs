@@ -374,6 +374,11 @@ pub fn export_message(round: RoundId, csv: &str) -> Message {
     }
 }
 
+/// The slash command's immediate answer when the work happens after it.
+pub fn working_on_it() -> Message {
+    Message::plain("On it: I'll reply here in a moment.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,8 @@ use crate::once_key::OnceKey;
 use crate::profile_form::{self, FieldErrors, FormValues};
 
 /// Where a member spoke to the bot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// A mention in a channel.
     Channel(ChannelId),
@@ -37,6 +38,15 @@ pub struct Click {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProfileOutcome {
     Saved,
+    /// Field errors to show in the modal; nothing was stored.
+    Rejected(FieldErrors),
+}
+
+/// What storing a submitted profile did, before its follow-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredProfile {
+    /// Stored; `first_time` when it is the member's first profile.
+    Saved { first_time: bool },
     /// Field errors to show in the modal; nothing was stored.
     Rejected(FieldErrors),
 }
@@ -101,7 +111,11 @@ impl Bot {
 
     /// A mention in a channel or a DM from a person (bots are filtered earlier).
     pub async fn on_message(&self, user: &UserId, origin: Origin, text: &str) -> Result<()> {
-        let command = Command::parse(text);
+        self.on_command(user, origin, Command::parse(text)).await
+    }
+
+    /// A parsed mention or DM (what the events function hands over).
+    pub async fn on_command(&self, user: &UserId, origin: Origin, command: Command) -> Result<()> {
         let member = self.deps.members.get(user).await?;
         let signed_up = member.as_ref().is_some_and(|m| m.profile.is_some());
         if !signed_up {
@@ -305,16 +319,33 @@ impl Bot {
         out
     }
 
-    /// The profile form was submitted. Field errors go back to the modal.
+    /// The profile form was submitted: stores it, then confirms by DM (and
+    /// pairs a late joiner) at most once per `view_key`. Field errors go back
+    /// to the modal.
     pub async fn save_profile(
         &self,
         user: &UserId,
         values: &FormValues,
         view_key: &str,
     ) -> Result<ProfileOutcome> {
+        let first_time = match self.store_profile(user, values).await? {
+            StoredProfile::Saved { first_time } => first_time,
+            StoredProfile::Rejected(errors) => return Ok(ProfileOutcome::Rejected(errors)),
+        };
+        let key = OnceKey::View {
+            submission: view_key.to_string(),
+        };
+        self.once(&key, || self.profile_saved_follow_up(user, first_time))
+            .await?;
+        Ok(ProfileOutcome::Saved)
+    }
+
+    /// The inline part of a profile submission: validates and stores it
+    /// (no Slack calls).
+    pub async fn store_profile(&self, user: &UserId, values: &FormValues) -> Result<StoredProfile> {
         let profile = match profile_form::validate(&self.cfg, values) {
             Ok(p) => p,
-            Err(errors) => return Ok(ProfileOutcome::Rejected(errors)),
+            Err(errors) => return Ok(StoredProfile::Rejected(errors)),
         };
         let now = self.now();
         let rounds = self.rounds_to_confirm().await?;
@@ -346,26 +377,29 @@ impl Bot {
             })
             .await?;
         if saved.is_none() {
-            // Deleted while the form was open: nothing is brought back.
+            // Deleted while the form was open: nothing is brought back (and
+            // the follow-up finds no profile, so sends nothing).
             tracing::info!(user = %user, "profile saved after deletion; ignored");
-            return Ok(ProfileOutcome::Saved);
+            return Ok(StoredProfile::Saved { first_time: false });
         }
         tracing::info!(user = %user, first_time, "profile saved");
-        let key = OnceKey::View {
-            submission: view_key.to_string(),
+        Ok(StoredProfile::Saved { first_time })
+    }
+
+    /// After a profile is stored: the confirmation DM, and a late join.
+    pub async fn profile_saved_follow_up(&self, user: &UserId, first_time: bool) -> Result<()> {
+        let Some(profile) = self.deps.members.get(user).await?.and_then(|m| m.profile) else {
+            return Ok(());
         };
-        self.once(&key, || async {
-            self.dm(
-                user,
-                &messages::profile_saved(&self.cfg, &profile, first_time, now),
-            )
-            .await
-        })
+        self.dm(
+            user,
+            &messages::profile_saved(&self.cfg, &profile, first_time, self.now()),
+        )
         .await?;
         if first_time {
             self.late_joiner(user).await?;
         }
-        Ok(ProfileOutcome::Saved)
+        Ok(())
     }
 
     /// Opens the profile form (button click with a trigger id).
@@ -394,8 +428,13 @@ impl Bot {
         Ok(())
     }
 
-    /// A button was clicked.
-    pub async fn on_action(&self, click: &Click) -> Result<ActionOutcome> {
+    /// What a click needs before any once-only work: the inline answer for
+    /// the profile button (`views.open` must use the trigger within 3 s),
+    /// nothing for link buttons and unknown actions, else its dedupe key.
+    async fn click_kind(
+        &self,
+        click: &Click,
+    ) -> Result<std::result::Result<OnceKey, ActionOutcome>> {
         let user = &click.user;
         match &click.action {
             // Opening a modal must work every time (the person may have closed it).
@@ -404,15 +443,15 @@ impl Bot {
                     Some(t) => self
                         .open_profile(user, t)
                         .await
-                        .map(|_| ActionOutcome::Done),
-                    None => Ok(ActionOutcome::Unknown),
+                        .map(|_| Err(ActionOutcome::Done)),
+                    None => Ok(Err(ActionOutcome::Unknown)),
                 };
             }
             // Link buttons still call back; nothing to do.
-            Action::Resources | Action::OpenGroupDm => return Ok(ActionOutcome::Done),
+            Action::Resources | Action::OpenGroupDm => return Ok(Err(ActionOutcome::Done)),
             Action::Unknown { action_id } => {
                 tracing::debug!(action_id, "unknown action");
-                return Ok(ActionOutcome::Unknown);
+                return Ok(Err(ActionOutcome::Unknown));
             }
             _ => {}
         }
@@ -426,11 +465,42 @@ impl Bot {
             click.dedupe_key.clone()
         };
         let (action_id, value) = click.action.encode();
-        let key = OnceKey::Click {
+        Ok(Ok(OnceKey::Click {
             user: user.clone(),
             action_id: action_id.to_string(),
             value,
             target,
+        }))
+    }
+
+    /// A button click, ack first: deduplicated and handed to the scheduler
+    /// (only the profile button's `views.open` happens inline).
+    pub async fn accept_action(&self, click: &Click) -> Result<ActionOutcome> {
+        let key = match self.click_kind(click).await? {
+            Ok(key) => key,
+            Err(outcome) => return Ok(outcome),
+        };
+        let window = chrono::Duration::minutes(super::CLICK_WINDOW_MINUTES);
+        let (action_id, value) = click.action.encode();
+        let job = crate::ports::Job::Click {
+            user: click.user.clone(),
+            action_id: action_id.to_string(),
+            value,
+            response_url: click.response_url.clone(),
+        };
+        Ok(if self.accept(&key, window, job).await? {
+            ActionOutcome::Done
+        } else {
+            ActionOutcome::Duplicate
+        })
+    }
+
+    /// A button was clicked (all work inline: the simulation and unit tests).
+    pub async fn on_action(&self, click: &Click) -> Result<ActionOutcome> {
+        let user = &click.user;
+        let key = match self.click_kind(click).await? {
+            Ok(key) => key,
+            Err(outcome) => return Ok(outcome),
         };
         let window = chrono::Duration::minutes(super::CLICK_WINDOW_MINUTES);
         let did = self
@@ -446,7 +516,7 @@ impl Bot {
         })
     }
 
-    async fn apply_action(&self, click: &Click) -> Result<()> {
+    pub(crate) async fn apply_action(&self, click: &Click) -> Result<()> {
         let user = &click.user;
         match &click.action {
             Action::Pause => self.pause(user).await,

@@ -1,6 +1,7 @@
 //! Use cases: what the bot does in answer to Slack, the scheduler and moderators.
 //! They reach the world only through the ports in [`Deps`].
 
+mod accept;
 mod member;
 mod moderator;
 mod privacy;
@@ -19,8 +20,8 @@ use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Ro
 use crate::surface::Message;
 
 pub use crate::action::Action;
-pub use member::{ActionOutcome, Click, Origin, ProfileOutcome};
-pub use moderator::SlashReply;
+pub use member::{ActionOutcome, Click, Origin, ProfileOutcome, StoredProfile};
+pub use moderator::{ModCommand, SlashReply};
 pub use rounds::TickReport;
 
 /// The ports a use case may use.
@@ -86,7 +87,7 @@ pub struct Bot {
 /// How long once-only markers (Slack events, clicks, notifications) are
 /// kept: longer than a round plus its re-runs, so a notification marker
 /// outlives every moment its round could be resumed or re-notified.
-const MARKER_DAYS: i64 = 62;
+pub(crate) const MARKER_DAYS: i64 = 62;
 /// A second click on the same button within this time is taken as a
 /// double-click and ignored; a deliberate click later still counts.
 pub(crate) const CLICK_WINDOW_MINUTES: i64 = 2;

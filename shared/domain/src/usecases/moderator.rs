@@ -33,6 +33,26 @@ impl SlashReply {
     }
 }
 
+/// A moderator command that changes state or DMs people: the slash command
+/// answers at once and the scheduler does it, replying by `response_url`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "verb", rename_all = "snake_case")]
+pub enum ModCommand {
+    Pair { a: UserId, b: UserId },
+    Repair { user: UserId },
+    Unpair { user: UserId },
+    Remove { user: UserId },
+    Exclude { a: UserId, b: UserId },
+    Export,
+}
+
+/// What a slash command asks for: an answer now (no Slack calls needed),
+/// or work for after the answer.
+enum SlashPlan {
+    Reply(SlashReply),
+    Later(ModCommand),
+}
+
 /// Extracts user ids from `<@U123>` / `<@U123|name>` / `U123` tokens.
 fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, String> {
     args.iter()
@@ -79,13 +99,85 @@ impl Bot {
         self.current_round()
     }
 
-    /// `/mentoring …`.
+    /// `/mentoring …`, all work inline (moderator buttons, which already
+    /// run in the scheduler; unit tests).
     pub async fn slash_command(
         &self,
         user: &UserId,
         text: &str,
         response_url: Option<&str>,
     ) -> Result<SlashReply> {
+        match self.plan_slash(user, text, response_url).await? {
+            SlashPlan::Reply(r) => Ok(r),
+            SlashPlan::Later(cmd) => self.execute_mod_command(user, &cmd).await,
+        }
+    }
+
+    /// `/mentoring …`, ack first: what needs no Slack call is answered now;
+    /// the rest is accepted once per `request_key` (the command's trigger
+    /// id) and handed to the scheduler, which replies by `response_url`.
+    pub async fn accept_slash_command(
+        &self,
+        user: &UserId,
+        text: &str,
+        response_url: Option<&str>,
+        request_key: &str,
+    ) -> Result<SlashReply> {
+        match self.plan_slash(user, text, response_url).await? {
+            SlashPlan::Reply(r) => Ok(r),
+            SlashPlan::Later(command) => {
+                if let Some(refused) = self.refusal(&command).await? {
+                    return Ok(refused);
+                }
+                let job = crate::ports::Job::Moderator {
+                    user: user.clone(),
+                    command,
+                    response_url: response_url.map(str::to_string),
+                };
+                let key = OnceKey::Slash {
+                    trigger: request_key.to_string(),
+                };
+                self.accept(&key, chrono::Duration::days(1), job).await?;
+                Ok(SlashReply {
+                    message: messages::moderator::working_on_it(),
+                })
+            }
+        }
+    }
+
+    /// The scheduler's side of a deferred slash command.
+    pub(crate) async fn run_mod_command(
+        &self,
+        moderator: &UserId,
+        command: &ModCommand,
+        response_url: Option<&str>,
+    ) -> Result<()> {
+        let reply = self.execute_mod_command(moderator, command).await?;
+        self.reply_to_moderator(moderator, response_url, &reply.message)
+            .await
+    }
+
+    async fn execute_mod_command(
+        &self,
+        moderator: &UserId,
+        cmd: &ModCommand,
+    ) -> Result<SlashReply> {
+        match cmd {
+            ModCommand::Pair { a, b } => self.manual_pair(moderator, a, b).await,
+            ModCommand::Repair { user } => self.repair(moderator, user).await,
+            ModCommand::Unpair { user } => self.unpair(moderator, user).await,
+            ModCommand::Remove { user } => self.remove(moderator, user).await,
+            ModCommand::Exclude { a, b } => self.exclude(moderator, a, b).await,
+            ModCommand::Export => self.export(moderator).await,
+        }
+    }
+
+    async fn plan_slash(
+        &self,
+        user: &UserId,
+        text: &str,
+        response_url: Option<&str>,
+    ) -> Result<SlashPlan> {
         let words: Vec<&str> = text.split_whitespace().collect();
         let (verb, args) = match words.split_first() {
             Some((v, rest)) => (v.to_ascii_lowercase(), rest.to_vec()),
@@ -93,53 +185,56 @@ impl Bot {
         };
         if !self.cfg.is_moderator(user) {
             tracing::info!(user = %user, verb, "non-moderator used the slash command");
-            return Ok(SlashReply {
+            return Ok(SlashPlan::Reply(SlashReply {
                 message: messages::moderator::not_a_moderator(&self.cfg),
-            });
+            }));
         }
         let users = match verb.as_str() {
             "pair" | "repair" | "unpair" | "remove" | "exclude" => match mentioned_users(&args) {
                 Ok(u) => u,
-                Err(e) => return Ok(SlashReply::text(e)),
+                Err(e) => return Ok(SlashPlan::Reply(SlashReply::text(e))),
             },
             _ => Vec::new(),
         };
-        let need = |n: usize, usage: &str| -> Option<SlashReply> {
-            (users.len() != n).then(|| SlashReply::text(format!("Usage: `/mentoring {usage}`")))
+        let usage = |usage: &str| {
+            SlashPlan::Reply(SlashReply::text(format!("Usage: `/mentoring {usage}`")))
         };
-        match verb.as_str() {
-            "help" => Ok(SlashReply {
+        let later = |c: ModCommand| Ok(SlashPlan::Later(c));
+        match (verb.as_str(), users.as_slice()) {
+            ("help", _) => Ok(SlashPlan::Reply(SlashReply {
                 message: messages::moderator::help(),
-            }),
-            "stats" => Ok(SlashReply {
+            })),
+            ("stats", _) => Ok(SlashPlan::Reply(SlashReply {
                 message: self.stats_message().await?,
+            })),
+            ("preview", _) => self
+                .request_preview(user, response_url)
+                .await
+                .map(SlashPlan::Reply),
+            ("run", _) => self
+                .request_run(user, response_url)
+                .await
+                .map(SlashPlan::Reply),
+            ("pair", [a, b]) => later(ModCommand::Pair {
+                a: a.clone(),
+                b: b.clone(),
             }),
-            "preview" => self.request_preview(user, response_url).await,
-            "run" => self.request_run(user, response_url).await,
-            "pair" => match need(2, "pair @a @b") {
-                Some(r) => Ok(r),
-                None => self.manual_pair(user, &users[0], &users[1]).await,
-            },
-            "repair" => match need(1, "repair @a") {
-                Some(r) => Ok(r),
-                None => self.repair(user, &users[0]).await,
-            },
-            "unpair" => match need(1, "unpair @a") {
-                Some(r) => Ok(r),
-                None => self.unpair(user, &users[0]).await,
-            },
-            "remove" => match need(1, "remove @a") {
-                Some(r) => Ok(r),
-                None => self.remove(user, &users[0]).await,
-            },
-            "exclude" => match need(2, "exclude @a @b") {
-                Some(r) => Ok(r),
-                None => self.exclude(user, &users[0], &users[1]).await,
-            },
-            "export" => self.export(user).await,
-            other => Ok(SlashReply {
+            ("pair", _) => Ok(usage("pair @a @b")),
+            ("repair", [u]) => later(ModCommand::Repair { user: u.clone() }),
+            ("repair", _) => Ok(usage("repair @a")),
+            ("unpair", [u]) => later(ModCommand::Unpair { user: u.clone() }),
+            ("unpair", _) => Ok(usage("unpair @a")),
+            ("remove", [u]) => later(ModCommand::Remove { user: u.clone() }),
+            ("remove", _) => Ok(usage("remove @a")),
+            ("exclude", [a, b]) => later(ModCommand::Exclude {
+                a: a.clone(),
+                b: b.clone(),
+            }),
+            ("exclude", _) => Ok(usage("exclude @a @b")),
+            ("export", _) => later(ModCommand::Export),
+            (other, _) => Ok(SlashPlan::Reply(SlashReply {
                 message: messages::moderator::unknown(other),
-            }),
+            })),
         }
     }
 
@@ -442,21 +537,65 @@ impl Bot {
         }))
     }
 
-    async fn manual_pair(&self, moderator: &UserId, a: &UserId, b: &UserId) -> Result<SlashReply> {
+    /// Why a command can't be done, found by reading only: the slash
+    /// command answers it at once instead of handing it over.
+    async fn refusal(&self, cmd: &ModCommand) -> Result<Option<SlashReply>> {
+        match cmd {
+            ModCommand::Pair { a, b } => self.pair_refusal(a, b).await,
+            ModCommand::Repair { user } => self.repair_refusal(user).await,
+            ModCommand::Unpair { user } => Ok(self
+                .group_of(user, self.live_round())
+                .await?
+                .is_none()
+                .then(|| {
+                    SlashReply::text(format!("{} has no partner this round.", user.mention()))
+                })),
+            ModCommand::Remove { user } => self.not_in_programme(&[user]).await,
+            ModCommand::Exclude { a, b } if a == b => {
+                Ok(Some(SlashReply::text("Pick two different people.")))
+            }
+            ModCommand::Exclude { a, b } => self.not_in_programme(&[a, b]).await,
+            ModCommand::Export => Ok(None),
+        }
+    }
+
+    async fn not_in_programme(&self, users: &[&UserId]) -> Result<Option<SlashReply>> {
+        for u in users {
+            if self.deps.members.get(u).await?.is_none() {
+                return Ok(Some(SlashReply::text(
+                    messages::moderator::not_in_programme(u),
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn pair_refusal(&self, a: &UserId, b: &UserId) -> Result<Option<SlashReply>> {
         if a == b {
-            return Ok(SlashReply::text("Pick two different people."));
+            return Ok(Some(SlashReply::text("Pick two different people.")));
         }
         for u in [a, b] {
             if let Pairable::No(why) = self.pairable(u).await? {
-                return Ok(SlashReply::text(why));
+                return Ok(Some(SlashReply::text(why)));
             }
             if self.group_of(u, self.live_round()).await?.is_some() {
-                return Ok(SlashReply {
+                return Ok(Some(SlashReply {
                     message: messages::moderator::already_has_partner(u),
-                });
+                }));
             }
         }
-        if let Some(r) = self.not_paired_yet().await? {
+        self.not_paired_yet().await
+    }
+
+    async fn repair_refusal(&self, user: &UserId) -> Result<Option<SlashReply>> {
+        if let Pairable::No(why) = self.pairable(user).await? {
+            return Ok(Some(SlashReply::text(why)));
+        }
+        self.not_paired_yet().await
+    }
+
+    async fn manual_pair(&self, moderator: &UserId, a: &UserId, b: &UserId) -> Result<SlashReply> {
+        if let Some(r) = self.pair_refusal(a, b).await? {
             return Ok(r);
         }
         let Some(g) = self
@@ -490,10 +629,7 @@ impl Bot {
     /// Finds `user` the best available waiting partner in the live round;
     /// their current pairing (if any) is dissolved only once someone is found.
     async fn repair(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
-        if let Pairable::No(why) = self.pairable(user).await? {
-            return Ok(SlashReply::text(why));
-        }
-        if let Some(r) = self.not_paired_yet().await? {
+        if let Some(r) = self.repair_refusal(user).await? {
             return Ok(r);
         }
         let round = self.live_round();

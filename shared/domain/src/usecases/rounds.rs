@@ -465,6 +465,7 @@ impl Bot {
                 self.moderator_run(*round, requested_by, response_url.as_deref())
                     .await
             }
+            BusEvent::Accepted { key, job } => self.run_accepted(key, job).await,
         }
     }
 
