@@ -1015,3 +1015,6 @@ impl Bot {
         Ok(Some(joined))
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -817,3 +817,6 @@ impl Bot {
         .map(|_| ())
     }
 }
+
+#[cfg(test)]
+mod tests;
