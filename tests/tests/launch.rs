@@ -526,6 +526,7 @@ async fn a_channel_mention_says_truthfully_what_was_dmed_and_profile_has_an_edit
 
 #[tokio::test]
 async fn a_trio_formed_by_a_late_joiner_tells_the_pair_who_joins_and_why() {
+    moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let (a, b) = december_pair(&h).await;
     h.set_time("2026-12-05T10:00:00Z");
