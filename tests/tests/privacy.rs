@@ -410,7 +410,10 @@ async fn after<T>(steps: usize, work: impl std::future::Future<Output = T>) -> T
 
 /// A member's deletion and their partner's check-in click interleave step
 /// by step: whatever the order, no stored group names the member afterwards
-/// and the partner's answer is kept.
+/// and the partner's answer is kept. In memory only: moto applies a
+/// `TransactWriteItems` without a lock, so two truly concurrent transactions
+/// can both pass their conditions there (real DynamoDB serialises them); the
+/// moto story above races the two once, as a smoke test of the real adapter.
 async fn a_deletion_racing_the_partners_click_never_restores_the_id<S>(store: Arc<S>, offset: usize)
 where
     S: Members + Rounds + Ledger + Audit + 'static,
@@ -480,14 +483,5 @@ async fn in_memory_a_deletion_racing_the_partners_click_never_restores_the_id() 
             offset,
         )
         .await;
-    }
-}
-
-#[tokio::test]
-async fn on_dynamodb_a_deletion_racing_the_partners_click_never_restores_the_id() {
-    moto_or_skip!();
-    for offset in [0, 2, 4, 6, 9, 12] {
-        let h = Harness::at("2026-11-20T10:00:00Z").await;
-        a_deletion_racing_the_partners_click_never_restores_the_id(h.store.clone(), offset).await;
     }
 }

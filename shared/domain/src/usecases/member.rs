@@ -796,15 +796,5 @@ impl Bot {
     }
 }
 
-/// A stable, non-reversible tag for anonymised ids (FNV-1a).
-pub(crate) fn fnv(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 #[cfg(test)]
 mod tests;

@@ -40,10 +40,9 @@ impl Bot {
         if member.is_some() {
             self.member_departed(user).await?;
         }
-        let replacement = UserId(format!(
-            "deleted-{:016x}",
-            super::member::fnv(&format!("{user}:{requested_at}"))
-        ));
+        // Derived from the request time only: an unkeyed hash of the id could
+        // be recomputed from a list of Slack ids and link the tag back to them.
+        let replacement = UserId(format!("deleted-{requested_at:x}"));
         for g in self.deps.rounds.groups_of(user).await? {
             self.update_group(g.round, g.number, |g| g.anonymise(user, &replacement))
                 .await?;
