@@ -587,3 +587,133 @@ async fn on_dynamodb_a_late_joiner_never_drafts_someone_who_chose_skip() {
     let h = Harness::at(START).await;
     a_late_joiner_never_drafts_someone_who_chose_skip(h.store.clone()).await;
 }
+
+// ---------------------------------------------------------------------------
+// The Re-pair alert acts once, whoever clicks and whenever.
+
+use mentor_domain::action::ModeratorAction;
+use mentor_domain::surface::Block;
+
+/// The Re-pair button in the newest alert the moderator got.
+fn repair_button_in_alerts<S>(w: &World<S>) -> Action {
+    w.slack
+        .dms_to(&moderator())
+        .iter()
+        .rev()
+        .flat_map(|m| m.blocks.clone())
+        .find_map(|b| match b {
+            Block::Buttons(bs) => bs
+                .iter()
+                .map(|b| Action::decode(&b.action_id, &b.value))
+                .find(|a| matches!(a, Action::Moderator(ModeratorAction::Repair { .. }))),
+            _ => None,
+        })
+        .expect("an alert with a Re-pair button")
+}
+
+fn moderator_click(action: &Action, n: usize) -> Click {
+    Click {
+        user: moderator(),
+        action: action.clone(),
+        trigger_id: None,
+        dedupe_key: format!("alert-click-{n}"),
+        response_url: None,
+    }
+}
+
+fn last_dm_to_moderator<S>(w: &World<S>) -> String {
+    w.slack
+        .dms_to(&moderator())
+        .last()
+        .map(|m| m.readable())
+        .unwrap_or_default()
+}
+
+/// b is removed mid-round, so a is alone and the moderators get a Re-pair
+/// alert. The first click re-pairs a; a click five minutes later says who
+/// handled it and changes nothing; in January the December alert changes
+/// nothing either.
+async fn a_repair_alert_acts_once_whoever_clicks_and_whenever<S>(store: Arc<S>)
+where
+    S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
+{
+    let w = paired_round(store, 6).await;
+    let a = member(0);
+    let ga = group_of(&w, &a).await.expect("a is paired");
+    let b = ga.partners_of(&a).next().cloned().expect("a's partner");
+    let c = (1..6)
+        .map(member)
+        .find(|u| !ga.contains(u))
+        .expect("someone in another group");
+    slash(&w, &format!("unpair {}", c.mention())).await;
+    slash(&w, &format!("remove {}", b.mention())).await;
+    w.deliver_once().await;
+    let alert = repair_button_in_alerts(&w);
+    assert_eq!(
+        alert,
+        Action::Moderator(ModeratorAction::Repair {
+            round: december(),
+            group: ga.number,
+            user: a.clone(),
+        })
+    );
+
+    w.bot
+        .on_action(&moderator_click(&alert, 1))
+        .await
+        .expect("first click");
+    w.deliver_once().await;
+    assert!(
+        last_dm_to_moderator(&w).starts_with("Re-paired"),
+        "{}",
+        last_dm_to_moderator(&w)
+    );
+    let after_first = group_of(&w, &a).await.expect("a is re-paired");
+
+    w.advance(Duration::minutes(5));
+    w.bot
+        .on_action(&moderator_click(&alert, 2))
+        .await
+        .expect("second click");
+    w.deliver_once().await;
+    assert_eq!(
+        last_dm_to_moderator(&w),
+        format!(
+            "That alert about {} was already handled by {}; nothing was changed.",
+            a.mention(),
+            moderator().mention()
+        )
+    );
+    assert_eq!(
+        group_of(&w, &a).await.map(|g| g.number),
+        Some(after_first.number)
+    );
+
+    w.clock.set(utc("2027-01-05T10:00:00Z"));
+    let january: RoundId = "2027-01".parse().expect("round");
+    let before = w.store.groups(january).await.expect("groups");
+    w.bot
+        .on_action(&moderator_click(&alert, 3))
+        .await
+        .expect("old click");
+    assert!(
+        last_dm_to_moderator(&w).contains("is from December 2026, which is over"),
+        "{}",
+        last_dm_to_moderator(&w)
+    );
+    assert_eq!(w.store.groups(january).await.expect("groups"), before);
+    w.clock.set(utc("2026-12-01T12:00:00Z"));
+    w.settle().await;
+    assert_eq!(w.check(december()).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn in_memory_a_repair_alert_acts_once_whoever_clicks_and_whenever() {
+    a_repair_alert_acts_once_whoever_clicks_and_whenever(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test]
+async fn on_dynamodb_a_repair_alert_acts_once_whoever_clicks_and_whenever() {
+    let h = Harness::at(START).await;
+    a_repair_alert_acts_once_whoever_clicks_and_whenever(h.store.clone()).await;
+}

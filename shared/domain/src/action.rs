@@ -23,8 +23,13 @@ pub enum ModeratorAction {
     Preview,
     Run,
     Stats,
-    /// Re-pair this member (from a "partner left" alert).
-    Repair(UserId),
+    /// Re-pair `user`, from an alert about group `group` of `round` (the
+    /// alert acts once, whoever clicks it and whenever).
+    Repair {
+        round: RoundId,
+        group: u32,
+        user: UserId,
+    },
 }
 
 /// What a button does.
@@ -128,7 +133,9 @@ impl Action {
             Moderator(ModeratorAction::Preview) => plain(MOD_PREVIEW),
             Moderator(ModeratorAction::Run) => plain(MOD_RUN),
             Moderator(ModeratorAction::Stats) => plain(MOD_STATS),
-            Moderator(ModeratorAction::Repair(user)) => (MOD_REPAIR, user.to_string()),
+            Moderator(ModeratorAction::Repair { round, group, user }) => {
+                (MOD_REPAIR, format!("{round}:{group}:{user}"))
+            }
             Unknown { action_id } => (action_id.as_str(), String::new()),
         }
     }
@@ -178,8 +185,17 @@ impl Action {
             MOD_PREVIEW => Moderator(ModeratorAction::Preview),
             MOD_RUN => Moderator(ModeratorAction::Run),
             MOD_STATS => Moderator(ModeratorAction::Stats),
-            MOD_REPAIR if UserId::is_valid(value) => {
-                Moderator(ModeratorAction::Repair(UserId::from(value)))
+            MOD_REPAIR => {
+                let mut parts = value.split(':');
+                let (r, g, u) = (parts.next()?, parts.next()?, parts.next()?);
+                if parts.next().is_some() || !UserId::is_valid(u) {
+                    return None;
+                }
+                Moderator(ModeratorAction::Repair {
+                    round: r.parse().ok()?,
+                    group: g.parse().ok()?,
+                    user: UserId::from(u),
+                })
             }
             _ => return None,
         })
@@ -230,7 +246,13 @@ mod tests {
                 Just(Moderator(ModeratorAction::Run)),
                 Just(Moderator(ModeratorAction::Stats)),
             ],
-            "[UW][A-Z0-9]{2,11}".prop_map(|u| Moderator(ModeratorAction::Repair(UserId(u)))),
+            ("[UW][A-Z0-9]{2,11}", round(), any::<u32>()).prop_map(|(u, round, group)| {
+                Moderator(ModeratorAction::Repair {
+                    round,
+                    group,
+                    user: UserId(u),
+                })
+            }),
             (reconfirm, round()).prop_map(|(answer, round)| Reconfirm { answer, round }),
             (checkin, round(), any::<u32>(), any::<u32>()).prop_map(
                 |(answer, round, group, day)| Checkin {
@@ -278,8 +300,15 @@ mod tests {
             reconfirm.encode(),
             ("reconfirm_skip", "2026-12".to_string())
         );
-        let repair = Action::Moderator(ModeratorAction::Repair(UserId::from("U0ANA")));
-        assert_eq!(repair.encode(), ("mod_repair", "U0ANA".to_string()));
+        let repair = Action::Moderator(ModeratorAction::Repair {
+            round: r,
+            group: 3,
+            user: UserId::from("U0ANA"),
+        });
+        assert_eq!(
+            repair.encode(),
+            ("mod_repair", "2026-12:3:U0ANA".to_string())
+        );
     }
 
     #[test]
@@ -290,6 +319,8 @@ mod tests {
             ("checkin_met", "2026-12:1"),
             ("checkin_met", "2026-12:1:7:9"),
             ("mod_repair", "<@U1>"),
+            ("mod_repair", "U0ANA"),
+            ("mod_repair", "2026-12:3:<@U1>"),
             ("", ""),
         ] {
             assert_eq!(

@@ -335,6 +335,10 @@ pub struct Group {
     /// group DM says who is joining and why.
     #[serde(default)]
     pub joined_late: Option<UserId>,
+    /// Re-pair alerts about this group already acted on: the member the
+    /// alert was about → the moderator who clicked first.
+    #[serde(default)]
+    pub alerts_handled: BTreeMap<UserId, UserId>,
 }
 
 fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
@@ -374,6 +378,12 @@ impl Group {
         }
         if let Some(j) = self.joined_late.as_mut() {
             swap(j, user, replacement);
+        }
+        if let Some(by) = self.alerts_handled.remove(user) {
+            self.alerts_handled.insert(replacement.clone(), by);
+        }
+        for by in self.alerts_handled.values_mut() {
+            swap(by, user, replacement);
         }
     }
 
@@ -489,6 +499,7 @@ mod tests {
             version: 1,
             to_announce: None,
             joined_late: None,
+            alerts_handled: Default::default(),
         }
     }
 

@@ -120,6 +120,7 @@ pub fn groups_of(round: RoundId, plan: &RoundPlan, first_number: u32) -> Vec<Gro
             version: 0,
             to_announce: None,
             joined_late: None,
+            alerts_handled: Default::default(),
         })
         .collect()
 }

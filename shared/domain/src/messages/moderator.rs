@@ -187,10 +187,16 @@ pub fn not_pairable(user: &UserId, status: MemberStatus) -> String {
     format!("{} is {}.", user.mention(), status.label())
 }
 
-fn repair_button(user: &UserId) -> Block {
+/// The alert's button names its round and group, so it acts once and an
+/// alert from an old round changes nothing.
+fn repair_button(user: &UserId, group: &Group) -> Block {
     Block::Buttons(vec![
         Button::new(
-            Action::Moderator(ModeratorAction::Repair(user.clone())),
+            Action::Moderator(ModeratorAction::Repair {
+                round: group.round,
+                group: group.number,
+                user: user.clone(),
+            }),
             &format!("Re-pair {}", user.as_str()),
         )
         .primary(),
@@ -218,8 +224,27 @@ pub fn unresponsive_alert(user: &UserId, group: &Group) -> Message {
     );
     Message {
         text: text.clone(),
-        blocks: vec![Block::Section(text), repair_button(user)],
+        blocks: vec![Block::Section(text), repair_button(user, group)],
     }
+}
+
+/// A second click on a Re-pair alert (by anyone, whenever).
+pub fn alert_already_handled(user: &UserId, by: &UserId) -> Message {
+    Message::plain(format!(
+        "That alert about {} was already handled by {}; nothing was changed.",
+        user.mention(),
+        by.mention()
+    ))
+}
+
+/// A Re-pair alert from a round that is over.
+pub fn alert_from_old_round(user: &UserId, round: RoundId) -> Message {
+    Message::plain(format!(
+        "That alert about {} is from {}, which is over; nothing was changed. `/mentoring repair {}` works on this round.",
+        user.mention(),
+        round.label(),
+        user.mention()
+    ))
 }
 
 pub fn already_has_partner(user: &UserId) -> Message {
@@ -269,7 +294,7 @@ pub fn partner_left(cfg: &ProgrammeConfig, still_paired: bool) -> Message {
     })
 }
 
-pub fn partner_left_alert(left: &UserId, remaining: &UserId) -> Message {
+pub fn partner_left_alert(left: &UserId, remaining: &UserId, group: &Group) -> Message {
     let text = format!(
         "{} left the programme mid-round, so {} has no partner now.",
         left.mention(),
@@ -277,7 +302,7 @@ pub fn partner_left_alert(left: &UserId, remaining: &UserId) -> Message {
     );
     Message {
         text: text.clone(),
-        blocks: vec![Block::Section(text), repair_button(remaining)],
+        blocks: vec![Block::Section(text), repair_button(remaining, group)],
     }
 }
 

@@ -154,6 +154,7 @@ mod tests {
             version: 1,
             to_announce: None,
             joined_late: None,
+            alerts_handled: Default::default(),
         };
         let text = my_data(&m, &[g], 24).readable();
         assert!(text.contains("December 2026: in"), "{text}");
