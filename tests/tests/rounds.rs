@@ -306,7 +306,7 @@ async fn slack_rate_limits_and_server_errors_still_deliver_every_dm_once() {
 }
 
 #[tokio::test]
-async fn a_deactivated_account_is_marked_unreachable_and_moderators_are_told() {
+async fn a_member_slack_no_longer_knows_is_marked_unreachable_and_moderators_are_told() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 4).await;
@@ -316,7 +316,7 @@ async fn a_deactivated_account_is_marked_unreachable_and_moderators_are_told() {
         .and(body_partial_json(json!({"users": gone})))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"ok": false, "error": "account_inactive"})),
+                .set_body_json(json!({"ok": false, "error": "user_not_found"})),
         )
         .with_priority(1)
         .mount(&h.slack)
@@ -335,7 +335,7 @@ async fn a_deactivated_account_is_marked_unreachable_and_moderators_are_told() {
         .dms_to(MODERATOR)
         .await
         .iter()
-        .any(|m| readable(m).contains("account_inactive"));
+        .any(|m| readable(m).contains("user_not_found"));
     assert!(told);
 }
 

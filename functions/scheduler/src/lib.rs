@@ -20,6 +20,15 @@ impl std::fmt::Display for SchedulerError {
 
 impl std::error::Error for SchedulerError {}
 
+/// A failed invocation (retried by the platform); an error about the bot's
+/// own Slack token also counts on the operator-error alarm.
+fn failed(e: mentor_domain::Error) -> SchedulerError {
+    if let Some(code) = e.bot_error_code() {
+        mentor_app::metrics::operator_error(code);
+    }
+    SchedulerError(e.to_string())
+}
+
 pub async fn handle(app: &App, input: Value) -> Result<Value, SchedulerError> {
     let parsed = match parse_scheduler_input(&input) {
         Ok(p) => p,
@@ -31,20 +40,13 @@ pub async fn handle(app: &App, input: Value) -> Result<Value, SchedulerError> {
     };
     match parsed {
         SchedulerInput::Tick => {
-            let report = app
-                .bot
-                .tick()
-                .await
-                .map_err(|e| SchedulerError(e.to_string()))?;
+            let report = app.bot.tick().await.map_err(failed)?;
             tracing::info!(due = ?report.due, published = report.published, "tick done");
             Ok(json!({"due": report.due, "published": report.published}))
         }
         SchedulerInput::Work(event) => {
             let kind = event.detail_type();
-            app.bot
-                .on_bus_event(&event)
-                .await
-                .map_err(|e| SchedulerError(e.to_string()))?;
+            app.bot.on_bus_event(&event).await.map_err(failed)?;
             tracing::info!(kind, "bus event handled");
             Ok(json!({"handled": kind}))
         }

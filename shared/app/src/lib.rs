@@ -7,6 +7,7 @@
 //! three Lambda mains, the local runner and the integration-test harness all
 //! build their app here. [`web`] is the HTTP edge the two Slack handlers share.
 
+pub mod metrics;
 pub mod web;
 
 use std::sync::Arc;

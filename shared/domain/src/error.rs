@@ -13,19 +13,41 @@ pub struct SlackFailure {
 }
 
 impl SlackFailure {
-    /// Failures that mean "this person can't be reached": the member is marked
-    /// unreachable. Token or scope problems (`invalid_auth`, `missing_scope`,
-    /// `not_allowed_token_type`) are the operator's, not the member's.
-    pub fn means_unreachable(&self) -> bool {
+    /// Failures about the bot's own token or workspace (Slack answers
+    /// `account_inactive` when the *bot user* is deactivated): the work
+    /// stops, nobody is marked, everything stays retryable, and an alarm is
+    /// raised. Nothing a member did causes them.
+    pub fn is_bot_error(&self) -> bool {
         matches!(
             self.code.as_str(),
-            "user_not_found"
+            "invalid_auth"
+                | "not_authed"
                 | "account_inactive"
-                | "cannot_dm_bot"
-                | "user_disabled"
-                | "users_not_found"
-                | "user_is_bot"
-        ) || self.code.starts_with("cannot_dm")
+                | "token_revoked"
+                | "token_expired"
+                | "team_access_not_granted"
+                | "missing_scope"
+                | "ekm_access_denied"
+                | "not_allowed_token_type"
+                | "no_permission"
+                | "org_login_required"
+                | "team_disabled"
+                | "access_denied"
+        )
+    }
+
+    /// Failures that mean "this person can't be reached": only these mark
+    /// the member unreachable.
+    pub fn means_unreachable(&self) -> bool {
+        !self.is_bot_error()
+            && (matches!(
+                self.code.as_str(),
+                "user_not_found"
+                    | "user_disabled"
+                    | "users_not_found"
+                    | "user_is_bot"
+                    | "messages_tab_disabled"
+            ) || self.code.starts_with("cannot_dm"))
     }
 }
 
@@ -51,8 +73,18 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Store(_) | Error::Throttled(_) | Error::Conflict(_) | Error::Bus(_) => true,
-            Error::Slack(f) => !f.permanent,
+            // The bot's token comes back (and is alarmed on): keep it retryable.
+            Error::Slack(f) => !f.permanent || f.is_bot_error(),
             Error::Invalid(_) => false,
+        }
+    }
+
+    /// The Slack error code when the bot's own token or workspace failed
+    /// (the operator-error alarm).
+    pub fn bot_error_code(&self) -> Option<&str> {
+        match self {
+            Error::Slack(f) if f.is_bot_error() => Some(&f.code),
+            _ => None,
         }
     }
 }

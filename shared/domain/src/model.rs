@@ -205,6 +205,11 @@ pub struct Round {
     /// Check-in days already fanned out.
     #[serde(default)]
     pub checkins_sent: Vec<u32>,
+    /// Slack refused the bot's own token during this round's work: since
+    /// when, and its error code. The tick re-drives the round's messages
+    /// once Slack works again.
+    #[serde(default)]
+    pub slack_outage: Option<(DateTime<Utc>, String)>,
     /// Optimistic-concurrency version, bumped on every update.
     #[serde(default)]
     pub version: u64,
@@ -226,6 +231,7 @@ impl Round {
             reconfirm_sent_at: None,
             reminder_sent_at: None,
             checkins_sent: Vec::new(),
+            slack_outage: None,
             version: 0,
         }
     }

@@ -99,6 +99,8 @@ pub enum OnceKey {
     Invite { user: UserId },
     /// "Your data is deleted", once per request (its time in milliseconds).
     Deleted { user: UserId, requested_at: i64 },
+    /// "Slack works again" to the moderators, per outage (its start, ms).
+    SlackBack { since: i64 },
     /// A slash command (by its trigger id) accepted and handed to the bus.
     Slash { trigger: String },
     /// The work of an accepted request (its acceptance key and time), done
@@ -199,6 +201,7 @@ impl OnceKey {
             Deleted { user, requested_at } => {
                 f(&["DELETED", &uid(user), &requested_at.to_string()])
             }
+            SlackBack { since } => f(&["SLACK-BACK", &since.to_string()]),
             Slash { trigger } => f(&["SLASH", &esc(trigger)]),
             Work { accepted } => f(&["WORK", &esc(accepted)]),
         }
@@ -321,6 +324,9 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             user: user(u)?,
             requested_at: t.parse().ok()?,
         },
+        ["SLACK-BACK", t] => SlackBack {
+            since: t.parse().ok()?,
+        },
         ["SLASH", t] => Slash { trigger: unesc(t)? },
         ["WORK", w] => Work {
             accepted: unesc(w)?,
@@ -413,6 +419,7 @@ mod tests {
             (round(), user()).prop_map(|(round, user)| Late { round, user }),
             user().prop_map(|user| Invite { user }),
             (user(), any::<i64>()).prop_map(|(user, requested_at)| Deleted { user, requested_at }),
+            any::<i64>().prop_map(|since| SlackBack { since }),
             text().prop_map(|trigger| Slash { trigger }),
             text().prop_map(|accepted| Work { accepted }),
         ]

@@ -210,6 +210,10 @@ pub trait Messenger: Send + Sync {
     async fn user_info(&self, user: &UserId) -> SlackResult<UserInfo>;
     /// `conversations.members`, all pages.
     async fn channel_members(&self, channel: &ChannelId) -> SlackResult<Vec<UserId>>;
+    /// `auth.test`: whether Slack accepts the bot's token (again).
+    async fn auth_test(&self) -> SlackResult<()> {
+        Ok(())
+    }
     /// Posts to a slash command's `response_url`.
     async fn respond(&self, response_url: &str, message: &Message) -> SlackResult<()>;
 }

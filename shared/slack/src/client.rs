@@ -318,6 +318,10 @@ impl Messenger for SlackClient {
         Ok(out)
     }
 
+    async fn auth_test(&self) -> SlackResult<()> {
+        self.call("auth.test", json!({})).await.map(|_| ())
+    }
+
     async fn respond(&self, response_url: &str, message: &Message) -> SlackResult<()> {
         let mut body = blocks::message(message);
         body["response_type"] = json!("ephemeral");
@@ -398,7 +402,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn account_inactive_is_permanent_and_not_retried() {
+    async fn account_inactive_is_about_the_bot_and_not_retried_here() {
         let server = MockServer::start().await;
         Mock::given(path("/conversations.open"))
             .respond_with(
@@ -410,7 +414,7 @@ mod tests {
         let c = SlackClient::new(&server.uri(), "t", fast());
         let e = c.open_dm(&[UserId::new("U1")]).await.unwrap_err();
         assert!(e.permanent);
-        assert!(e.means_unreachable());
+        assert!(e.is_bot_error() && !e.means_unreachable());
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
     }
 

@@ -399,6 +399,16 @@ pub fn export_message(round: RoundId, csv: &str) -> Message {
     }
 }
 
+/// To the moderators once Slack accepts the bot's token again.
+pub fn slack_back(code: &str, since: DateTime<Utc>, redriven: usize) -> Message {
+    Message::plain(format!(
+        "Slack works again. From {} UTC it refused the bot's token (`{code}`), so I stopped \
+         sending and marked nobody. {redriven} pieces of work are now being re-sent; \
+         everyone gets each message once.",
+        since.format("%Y-%m-%d %H:%M")
+    ))
+}
+
 /// The slash command's immediate answer when the work happens after it.
 pub fn working_on_it() -> Message {
     Message::plain("On it: I'll reply here in a moment.")

@@ -134,11 +134,29 @@ impl Bot {
     }
 
     /// DMs every moderator; a failure for one does not stop the others.
-    pub async fn tell_moderators(&self, message: &Message) {
+    /// Returns how many received it, or the last failure when none did.
+    pub async fn tell_moderators(&self, message: &Message) -> Result<usize> {
+        let mut received = 0;
+        let mut last = None;
         for m in &self.cfg.moderators {
-            if let Err(e) = self.dm(m, message).await {
-                tracing::warn!(moderator = %m, error = %e, "moderator DM failed");
+            match self.dm(m, message).await {
+                Ok(()) => received += 1,
+                Err(e) => {
+                    tracing::warn!(moderator = %m, error = %e, "moderator DM failed");
+                    last = Some(e);
+                }
             }
+        }
+        match last {
+            Some(e) if received == 0 => Err(e),
+            _ => Ok(received),
+        }
+    }
+
+    /// Best-effort note to the moderators (a failure is logged, not retried).
+    pub async fn note_moderators(&self, message: &Message) {
+        if let Err(e) = self.tell_moderators(message).await {
+            tracing::warn!(error = %e, "no moderator received a note");
         }
     }
 
@@ -255,9 +273,9 @@ impl Bot {
 
     /// DMs the moderators about something at most once per `key`; true when sent now.
     pub async fn tell_moderators_once(&self, key: &OnceKey, message: &Message) -> Result<bool> {
+        // Done only when at least one moderator received it; else retried.
         self.once_or_retry(key, || async {
-            self.tell_moderators(message).await;
-            Ok(())
+            self.tell_moderators(message).await.map(|_| ())
         })
         .await
     }
@@ -327,7 +345,7 @@ impl Bot {
             .await?;
         if changed.is_some() {
             tracing::warn!(user = %user, code, "member unreachable; marked inactive");
-            self.tell_moderators(&crate::messages::rounds::member_unreachable(user, code))
+            self.note_moderators(&crate::messages::rounds::member_unreachable(user, code))
                 .await;
         }
         Ok(())

@@ -972,12 +972,12 @@ impl Bot {
         }
         match paired {
             Some((partner, g)) => {
-                self.tell_moderators(&messages::moderator::late_paired(user, &partner, g.number))
+                self.note_moderators(&messages::moderator::late_paired(user, &partner, g.number))
                     .await;
             }
             None => match self.join_as_third(user, round).await? {
                 Some(g) => {
-                    self.tell_moderators(&messages::moderator::late_trio(user, &g))
+                    self.note_moderators(&messages::moderator::late_trio(user, &g))
                         .await;
                 }
                 None => {
@@ -990,7 +990,7 @@ impl Bot {
                         &messages::moderator::late_wait(&self.cfg, now),
                     )
                     .await?;
-                    self.tell_moderators(&messages::moderator::late_unpaired(user))
+                    self.note_moderators(&messages::moderator::late_unpaired(user))
                         .await;
                 }
             },

@@ -51,7 +51,10 @@ impl Bot {
         let cur = self.deps.rounds.get(cur_id).await?;
         let next = self.deps.rounds.get(cur_id.next()).await?;
         let due = calendar::due(&self.cfg, now, cur.as_ref(), next.as_ref());
-        let mut report = TickReport::default();
+        let mut report = TickReport {
+            published: self.recover_from_slack_outage(cur_id).await?,
+            ..TickReport::default()
+        };
         for d in due {
             report.due.push(d.to_string());
             tracing::info!(due = %d, "due");
@@ -435,8 +438,126 @@ impl Bot {
         Ok(events.len())
     }
 
-    /// Consumes one piece of hand-off work from the bus.
+    /// Consumes one piece of hand-off work from the bus. When Slack refuses
+    /// the bot's own token the work stops unmarked (the error is returned so
+    /// it stays retryable) and the round remembers the outage, so the tick
+    /// re-drives its messages once Slack works again.
     pub async fn on_bus_event(&self, event: &BusEvent) -> Result<()> {
+        let result = self.handle_bus_event(event).await;
+        if let Some(code) = result.as_ref().err().and_then(Error::bot_error_code) {
+            tracing::error!(
+                code,
+                kind = event.detail_type(),
+                "Slack refused the bot's token; work kept for retry"
+            );
+            self.note_slack_outage(self.current_round(), code).await;
+        }
+        result
+    }
+
+    async fn note_slack_outage(&self, round: RoundId, code: &str) {
+        let now = self.now();
+        let noted = self
+            .update_round(round, |r| {
+                if r.slack_outage.is_none() {
+                    r.slack_outage = Some((now, code.to_string()));
+                }
+            })
+            .await;
+        if let Err(e) = noted {
+            tracing::error!(error = %e, "could not record the Slack outage");
+        }
+    }
+
+    /// After the bot's token failed: once `auth.test` passes again, every
+    /// message of the round (and the next round's reminders) is published
+    /// again; each is claimed per person, so only what was not delivered
+    /// goes out. The moderators are told once. While Slack still refuses
+    /// the token, the tick stops here with that error (the alarm).
+    async fn recover_from_slack_outage(&self, current: RoundId) -> Result<usize> {
+        let mut published = 0;
+        for id in [current.prev(), current] {
+            let Some(round) = self.deps.rounds.get(id).await? else {
+                continue;
+            };
+            let Some((since, code)) = round.slack_outage.clone() else {
+                continue;
+            };
+            self.deps.slack.auth_test().await?;
+            let events = self.redrive_events(&round).await?;
+            self.deps.bus.publish(&events).await?;
+            published += events.len();
+            self.update_round(id, |r| r.slack_outage = None).await?;
+            tracing::warn!(round = %id, code, republished = events.len(), "Slack works again; messages re-driven");
+            let key = OnceKey::SlackBack {
+                since: since.timestamp_millis(),
+            };
+            let msg = messages::moderator::slack_back(&code, since, events.len());
+            self.tell_moderators_once(&key, &msg).await?;
+        }
+        Ok(published)
+    }
+
+    /// Every message a round may have sent so far (each guarded per person).
+    async fn redrive_events(&self, round: &Round) -> Result<Vec<BusEvent>> {
+        let id = round.id;
+        let mut events = Vec::new();
+        if round.state == RoundState::Paired {
+            for g in self.deps.rounds.groups(id).await? {
+                if !g.is_live() {
+                    continue;
+                }
+                events.push(BusEvent::NotifyGroup {
+                    round: id,
+                    group: g.number,
+                });
+                for day in &round.checkins_sent {
+                    events.push(BusEvent::Checkin {
+                        round: id,
+                        group: g.number,
+                        day: *day,
+                    });
+                }
+            }
+            events.extend(
+                round
+                    .unmatched
+                    .iter()
+                    .map(|(u, _)| u)
+                    .chain(round.not_confirmed.iter())
+                    .map(|u| BusEvent::NotifyUnpaired {
+                        round: id,
+                        user: u.clone(),
+                    }),
+            );
+            events.push(BusEvent::ModeratorSummary { round: id });
+        }
+        let next = id.next();
+        if self
+            .deps
+            .rounds
+            .get(next)
+            .await?
+            .is_some_and(|r| r.reconfirm_sent_at.is_some())
+        {
+            events.extend(
+                self.deps
+                    .members
+                    .list()
+                    .await?
+                    .into_iter()
+                    .filter(|m| m.status == MemberStatus::Active && m.in_channel)
+                    .filter(|m| !m.confirmations.contains_key(&next))
+                    .map(|m| BusEvent::Reconfirm {
+                        round: next,
+                        user: m.id,
+                    }),
+            );
+        }
+        Ok(events)
+    }
+
+    async fn handle_bus_event(&self, event: &BusEvent) -> Result<()> {
         match event {
             BusEvent::NotifyGroup { round, group } => self.notify_group(*round, *group).await,
             BusEvent::NotifyUnpaired { round, user } => self.notify_unpaired(*round, user).await,
@@ -746,7 +867,7 @@ impl Bot {
         )
         .await?;
         if answer == CheckinAnswer::WantOut {
-            self.tell_moderators(&messages::moderator::wants_out(user, &group))
+            self.note_moderators(&messages::moderator::wants_out(user, &group))
                 .await;
         }
         Ok(())
