@@ -4,6 +4,10 @@ pub const USAGE: &str = "\
 usage: local-runner [serve] [options]       serve the bot on localhost
        local-runner sign FILE [--form]      print a curl command sending FILE signed
        local-runner simulate [--members N] [--months M] [--seed S]
+       local-runner bench-round --members N [--dynamodb-endpoint URL] [--seed S]
+                    [--slack-ms MS] [--dynamodb-ms MS] [--duplicate-every K]
+                                            one round at scale on moto, mock Slack with
+                                            Slack's rate limits, simulated clock
 
 options:
   --port N                 port to listen on (default 3000)
@@ -27,6 +31,7 @@ pub enum Command {
         months: u32,
         seed: u64,
     },
+    BenchRound(crate::bench_round::Options),
 }
 
 pub struct Args {
@@ -59,6 +64,7 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
             .unwrap_or_else(|_| "local-signing-secret".into()),
     };
     let mut sim = (200usize, 6u32, 1u64);
+    let mut bench = (100i64, 10i64, 10usize);
     let mut sign_file: Option<String> = None;
     let mut form = false;
     let mut mode = "serve".to_string();
@@ -79,6 +85,9 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--members" => sim.0 = number(value(&mut it, &flag)?, &flag)?,
             "--months" => sim.1 = number(value(&mut it, &flag)?, &flag)?,
             "--seed" => sim.2 = number(value(&mut it, &flag)?, &flag)?,
+            "--slack-ms" => bench.0 = number(value(&mut it, &flag)?, &flag)?,
+            "--dynamodb-ms" => bench.1 = number(value(&mut it, &flag)?, &flag)?,
+            "--duplicate-every" => bench.2 = number(value(&mut it, &flag)?, &flag)?,
             "-h" | "--help" => mode = "help".into(),
             other => return Err(format!("unknown option {other}")),
         }
@@ -95,6 +104,18 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
             months: sim.1,
             seed: sim.2,
         },
+        "bench-round" => Command::BenchRound(crate::bench_round::Options {
+            members: sim.0,
+            seed: sim.2,
+            endpoint: args
+                .dynamodb_endpoint
+                .clone()
+                .or_else(|| std::env::var("MOTO_ENDPOINT").ok())
+                .ok_or("bench-round needs --dynamodb-endpoint URL (moto) or MOTO_ENDPOINT")?,
+            slack_ms: bench.0,
+            dynamodb_ms: bench.1,
+            duplicate_every: bench.2,
+        }),
         other => return Err(format!("unknown command {other}")),
     };
     Ok(args)

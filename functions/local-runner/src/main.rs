@@ -6,8 +6,10 @@
 //!   looped back into the scheduler handler.
 //! - `sign FILE`: prints a curl command that sends FILE as a signed Slack request.
 //! - `simulate`: drives the real scheduler code through months of rounds.
+//! - `bench-round`: one round at scale on moto with a rate-limited mock Slack.
 
 mod args;
+mod bench_round;
 mod server;
 mod simulate;
 
@@ -22,7 +24,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let quiet = matches!(args.command, args::Command::Simulate { .. });
+    let quiet = matches!(
+        args.command,
+        args::Command::Simulate { .. } | args::Command::BenchRound(_)
+    );
     mentor_aws::logging::init_with_default(if quiet { "warn" } else { "info" });
     let result = match &args.command {
         args::Command::Help => {
@@ -36,6 +41,7 @@ async fn main() -> ExitCode {
             months,
             seed,
         } => simulate::run(*members, *months, *seed).await,
+        args::Command::BenchRound(opts) => bench_round::run(opts).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,9 +16,12 @@ use mentor_domain::usecases::{Click, Deps, Origin, ProfileOutcome};
 use mentor_domain::{Bot, Experience, Frequency, Mode, ProgrammeConfig, RoundId, UserId};
 
 /// A tiny deterministic generator (SplitMix64), so a seed reproduces a run.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
+    pub(crate) fn new(seed: u64) -> Self {
+        Self(seed)
+    }
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -50,7 +53,7 @@ const ZONES: &[&str] = &[
     "America/Sao_Paulo",
 ];
 
-fn profile_values(cfg: &ProgrammeConfig, rng: &mut Rng) -> FormValues {
+pub(crate) fn profile_values(cfg: &ProgrammeConfig, rng: &mut Rng) -> FormValues {
     let mut topics = |n: usize| -> Vec<String> {
         let mut set = BTreeSet::new();
         while set.len() < n {

@@ -677,18 +677,29 @@ impl Bot {
             group: number,
             size: group.members.len(),
         };
+        let opened = std::sync::Mutex::new(None);
         self.once_or_retry(&key, || async {
                 match self.group_dm(&group.members, &intro).await {
+                    Ok(channel) => {
+                        *opened.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+                        Ok(())
+                    }
                     Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
                         tracing::warn!(round = %round, group = number, code = %f.code, "group DM failed");
                         Ok(())
                     }
-                    other => other.map(|_| ()),
+                    Err(e) => Err(e),
                 }
             })
             .await?;
-        // conversations.open returns the same group DM every time: link to it.
-        let group_dm = self.deps.slack.open_dm(&group.members).await.ok();
+        // Link the personal DMs to the group DM. Only a retry, whose group DM
+        // went out before, asks Slack for it again (conversations.open returns
+        // the same one every time; it is Tier 3, about 50 a minute).
+        let opened = opened.into_inner().unwrap_or_else(|e| e.into_inner());
+        let group_dm = match opened {
+            Some(channel) => Some(channel),
+            None => self.deps.slack.open_dm(&group.members).await.ok(),
+        };
         for me in &members {
             let partners: Vec<&Member> = members.iter().filter(|m| m.id != me.id).collect();
             let msg = messages::rounds::pairing_dm(

@@ -1,0 +1,763 @@
+//! `local-runner bench-round --members N`: one whole round at scale, end to
+//! end: tick → plan → store → publish → notify, with the production adapters
+//! (DynamoDB store and EventBridge bus, both on moto; the real Slack client)
+//! against a mock Slack that enforces Slack's published rate limits.
+//!
+//! Time is simulated, so nothing sleeps for real: one clock is both the bot's
+//! `Clock` and the mock Slack's. Every Slack call costs `--slack-ms`, every
+//! DynamoDB call `--dynamodb-ms`; when the mock answers 429 it also moves the
+//! clock by the wait the production client would take (`Retry-After`, capped
+//! by its `max_delay`), and a post to a channel posted to less than the
+//! client's pacing gap ago first waits out the gap, as the client does. The
+//! bench's own client is configured never to sleep.
+//!
+//! Bus events are delivered to the scheduler code one at a time (its reserved
+//! concurrency is 1), some of them twice (EventBridge delivers at least
+//! once); an event whose handling fails is retried after 1 and then 2
+//! minutes, as Lambda retries an asynchronous invocation, then counted as
+//! dead-lettered.
+//!
+//! The last line is
+//! `members=<n> plan_s=<x> writes_per_member=<w> slack_calls_per_member=<c> notify_minutes=<m> duplicates=<d>`.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept};
+use bytes::Bytes;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use mentor_aws::bus::EventBridgeBus;
+use mentor_aws::dynamo::DynamoStore;
+use mentor_domain::memory::{FixedClock, RecordingMessenger};
+use mentor_domain::ports::{BusEvent, Clock, EventBus, Members, Rounds};
+use mentor_domain::usecases::{Deps, Origin, ProfileOutcome};
+use mentor_domain::{Bot, ProgrammeConfig, RoundId, UserId};
+use mentor_slack::client::{RetryPolicy, SlackClient};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use crate::simulate::{Rng, profile_values};
+
+/// Knobs of one bench run.
+pub struct Options {
+    pub members: usize,
+    pub seed: u64,
+    /// moto (or DynamoDB + EventBridge) endpoint.
+    pub endpoint: String,
+    /// Simulated latency of one Slack Web API call.
+    pub slack_ms: i64,
+    /// Simulated latency of one DynamoDB call.
+    pub dynamodb_ms: i64,
+    /// Every n-th bus event is delivered twice (0: never).
+    pub duplicate_every: usize,
+}
+
+/// Slack's published limits, per method (requests per minute, per workspace)
+/// and `chat.postMessage`'s one message per second per channel.
+fn per_minute_limit(method: &str) -> Option<usize> {
+    match method {
+        // Tier 2
+        "conversations.members" => Some(20),
+        // Tier 3
+        "conversations.open" | "chat.postEphemeral" => Some(50),
+        // Tier 4
+        "users.info" | "views.publish" | "views.open" => Some(100),
+        _ => None,
+    }
+}
+
+const POST_GAP_MS: i64 = 1000;
+
+/// The mock Slack's state: what was sent, when, and the rate-limit windows.
+#[derive(Default)]
+struct SlackState {
+    windows: HashMap<String, VecDeque<DateTime<Utc>>>,
+    last_post: HashMap<String, DateTime<Utc>>,
+    calls: BTreeMap<String, u64>,
+    rate_limited: u64,
+    /// (conversation, text) → how many times it was posted.
+    posts: HashMap<(String, String), u32>,
+    /// Users who got a DM (their own conversation), and when the last one went out.
+    dmed: HashSet<String>,
+    last_dm_at: Option<DateTime<Utc>>,
+    paced_ms: i64,
+    waited_ms: i64,
+}
+
+struct MockSlack {
+    clock: Arc<FixedClock>,
+    state: Mutex<SlackState>,
+    members: Vec<String>,
+    latency: Duration,
+    /// What the production client does, mirrored on the simulated clock.
+    client: RetryPolicy,
+}
+
+/// A DM conversation is named after its user however it was addressed
+/// (`D…` from `conversations.open`, or the user id itself).
+fn conversation(channel: &str) -> String {
+    match channel.strip_prefix('D') {
+        Some(user) => user.to_string(),
+        None => channel.to_string(),
+    }
+}
+
+impl MockSlack {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlackState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Answers one Web API call: `Err(retry_after_s)` when over the limit.
+    fn answer(&self, method: &str, args: &Value) -> Result<Value, u64> {
+        self.clock.advance(self.latency);
+        let mut st = self.lock();
+        *st.calls.entry(method.to_string()).or_default() += 1;
+        let now = self.clock.now();
+        if let Some(limit) = per_minute_limit(method) {
+            let window = st.windows.entry(method.to_string()).or_default();
+            while window
+                .front()
+                .is_some_and(|t| now - *t >= Duration::minutes(1))
+            {
+                window.pop_front();
+            }
+            if window.len() >= limit {
+                let oldest = window.front().copied().unwrap_or(now);
+                let wait = (oldest + Duration::minutes(1) - now).num_seconds().max(1);
+                return self.limited(st, wait as u64);
+            }
+            window.push_back(now);
+        }
+        let arg = |k: &str| args.get(k).and_then(Value::as_str).unwrap_or_default();
+        match method {
+            "conversations.open" => {
+                let users: Vec<&str> = arg("users").split(',').collect();
+                let id = if users.len() == 1 {
+                    format!("D{}", users[0])
+                } else {
+                    format!("G{}", users.join("-"))
+                };
+                Ok(json!({"ok": true, "channel": {"id": id}}))
+            }
+            "chat.postMessage" => {
+                let conv = conversation(arg("channel"));
+                // The client paces posts per channel; mirror its wait.
+                let gap = Duration::from_std(self.client.per_channel_gap)
+                    .unwrap_or(Duration::milliseconds(POST_GAP_MS));
+                if let Some(last) = st.last_post.get(&conv).copied() {
+                    let free = last + gap;
+                    if free > now {
+                        st.paced_ms += (free - now).num_milliseconds();
+                        self.clock.set(free);
+                    }
+                }
+                let now = self.clock.now();
+                if st
+                    .last_post
+                    .get(&conv)
+                    .is_some_and(|t| now - *t < Duration::milliseconds(POST_GAP_MS))
+                {
+                    return self.limited(st, 1);
+                }
+                st.last_post.insert(conv.clone(), now);
+                let text = arg("text").to_string();
+                *st.posts.entry((conv.clone(), text)).or_default() += 1;
+                if conv.starts_with('U') {
+                    st.dmed.insert(conv);
+                    st.last_dm_at = Some(now);
+                }
+                Ok(json!({"ok": true}))
+            }
+            "conversations.members" => {
+                let from: usize = arg("cursor").parse().unwrap_or(0);
+                let limit: usize = arg("limit").parse().unwrap_or(100).clamp(1, 1000);
+                let to = (from + limit).min(self.members.len());
+                let next = if to < self.members.len() {
+                    to.to_string()
+                } else {
+                    String::new()
+                };
+                Ok(json!({"ok": true, "members": &self.members[from..to],
+                          "response_metadata": {"next_cursor": next}}))
+            }
+            "users.info" => {
+                Ok(json!({"ok": true, "user": {"tz": "Europe/London", "tz_offset": 0}}))
+            }
+            _ => Ok(json!({"ok": true})),
+        }
+    }
+
+    /// A 429; the client will wait `Retry-After` (capped) before retrying.
+    fn limited(
+        &self,
+        mut st: std::sync::MutexGuard<'_, SlackState>,
+        secs: u64,
+    ) -> Result<Value, u64> {
+        st.rate_limited += 1;
+        let wait = std::time::Duration::from_secs(secs).min(self.client.max_delay);
+        st.waited_ms += wait.as_millis() as i64;
+        drop(st);
+        self.clock
+            .advance(Duration::from_std(wait).unwrap_or(Duration::zero()));
+        Err(secs)
+    }
+}
+
+type Resp = hyper::Response<Full<Bytes>>;
+
+async fn slack_route(
+    slack: Arc<MockSlack>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<Resp, std::convert::Infallible> {
+    let method = req.uri().path().trim_start_matches('/').to_string();
+    let form = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let args: Value = if form {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect(),
+        )
+    } else {
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    };
+    let resp = match slack.answer(&method, &args) {
+        Ok(v) => hyper::Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(v.to_string()))),
+        Err(secs) => hyper::Response::builder()
+            .status(429)
+            .header("retry-after", secs.to_string())
+            .body(Full::new(Bytes::new())),
+    };
+    Ok(resp.unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()))))
+}
+
+async fn start_mock_slack(slack: Arc<MockSlack>) -> Result<SocketAddr, String> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let slack = slack.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |req| slack_route(slack.clone(), req));
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+/// Counts DynamoDB requests (writes by item, as DynamoDB bills them) and
+/// charges each call's simulated latency to the clock.
+struct DynamoCounter {
+    writes: AtomicU64,
+    transact_items: AtomicU64,
+    reads: AtomicU64,
+    /// Read capacity in half units (eventually consistent reads, 4 KB each).
+    read_half_units: AtomicU64,
+    calls: AtomicU64,
+    clock: Arc<FixedClock>,
+    latency: Duration,
+}
+
+struct CountingInterceptor(Arc<DynamoCounter>);
+
+impl std::fmt::Debug for CountingInterceptor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CountingInterceptor")
+    }
+}
+
+impl Intercept for CountingInterceptor {
+    fn name(&self) -> &'static str {
+        "bench-round-counter"
+    }
+
+    fn read_before_execution(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        use aws_sdk_dynamodb::operation as op;
+        let input = context.input();
+        let c = &self.0;
+        c.calls.fetch_add(1, Ordering::Relaxed);
+        c.clock.advance(c.latency);
+        let writes = if input.downcast_ref::<op::put_item::PutItemInput>().is_some()
+            || input
+                .downcast_ref::<op::update_item::UpdateItemInput>()
+                .is_some()
+            || input
+                .downcast_ref::<op::delete_item::DeleteItemInput>()
+                .is_some()
+        {
+            1
+        } else if let Some(b) = input.downcast_ref::<op::batch_write_item::BatchWriteItemInput>() {
+            b.request_items()
+                .map(|m| m.values().map(Vec::len).sum::<usize>())
+                .unwrap_or(0) as u64
+        } else if let Some(t) =
+            input.downcast_ref::<op::transact_write_items::TransactWriteItemsInput>()
+        {
+            let n = t.transact_items().len() as u64;
+            c.transact_items.fetch_add(n, Ordering::Relaxed);
+            n
+        } else {
+            c.reads.fetch_add(1, Ordering::Relaxed);
+            0
+        };
+        c.writes.fetch_add(writes, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _rc: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        use aws_sdk_dynamodb::operation as op;
+        let Some(Ok(output)) = context.output_or_error() else {
+            return Ok(());
+        };
+        // DynamoDB bills a read by the size of what it returns: 4 KB per
+        // unit, half a unit when eventually consistent (the default).
+        let bytes: usize = if let Some(q) = output.downcast_ref::<op::query::QueryOutput>() {
+            q.items().iter().map(item_bytes).sum()
+        } else if let Some(g) = output.downcast_ref::<op::get_item::GetItemOutput>() {
+            g.item().map(item_bytes).unwrap_or(0)
+        } else if let Some(s) = output.downcast_ref::<op::scan::ScanOutput>() {
+            s.items().iter().map(item_bytes).sum()
+        } else {
+            return Ok(());
+        };
+        let units = bytes.div_ceil(4096).max(1) as u64;
+        self.0.read_half_units.fetch_add(units, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// An item's size as DynamoDB counts it: names plus values.
+fn item_bytes(item: &HashMap<String, aws_sdk_dynamodb::types::AttributeValue>) -> usize {
+    use aws_sdk_dynamodb::types::AttributeValue as V;
+    fn value(v: &V) -> usize {
+        match v {
+            V::S(s) | V::N(s) => s.len(),
+            V::Ss(x) | V::Ns(x) => x.iter().map(String::len).sum(),
+            V::L(x) => x.iter().map(value).sum::<usize>() + 3,
+            V::M(m) => m.iter().map(|(k, v)| k.len() + value(v)).sum::<usize>() + 3,
+            V::B(b) => b.as_ref().len(),
+            _ => 1,
+        }
+    }
+    item.iter().map(|(k, v)| k.len() + value(v)).sum()
+}
+
+/// Publishes to EventBridge (moto) and keeps a copy to deliver, as the bus
+/// rule would, to the scheduler code.
+struct TeeBus {
+    inner: EventBridgeBus,
+    queue: Mutex<Vec<BusEvent>>,
+    entries: AtomicU64,
+}
+
+#[async_trait]
+impl EventBus for TeeBus {
+    async fn publish(&self, events: &[BusEvent]) -> mentor_domain::error::Result<()> {
+        self.inner.publish(events).await?;
+        self.entries
+            .fetch_add(events.len() as u64, Ordering::Relaxed);
+        self.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(events);
+        Ok(())
+    }
+}
+
+impl TeeBus {
+    fn drain(&self) -> Vec<BusEvent> {
+        std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Signs `n` members up through the real use cases, in memory (fast), and
+/// returns them as stored.
+async fn sign_up(
+    cfg: &ProgrammeConfig,
+    n: usize,
+    seed: u64,
+    at: DateTime<Utc>,
+) -> Result<Vec<mentor_domain::model::Member>, String> {
+    let clock = Arc::new(FixedClock::at(at));
+    let (deps, store, _bus) = Deps::in_memory(Arc::new(RecordingMessenger::new()), clock);
+    let bot = Bot::new(deps, cfg.clone());
+    let mut rng = Rng::new(seed);
+    for i in 1..=n {
+        let id = UserId(format!("U{i:07}"));
+        let form = profile_values(cfg, &mut rng);
+        bot.on_message(&id, Origin::Channel(cfg.channel.clone()), "hi")
+            .await
+            .map_err(err)?;
+        let saved = bot
+            .save_profile(&id, &form, &format!("signup-{id}"))
+            .await
+            .map_err(err)?;
+        if let ProfileOutcome::Rejected(e) = saved {
+            return Err(format!("profile rejected: {e:?}"));
+        }
+    }
+    store.list().await.map_err(err)
+}
+
+/// One delivery of a bus event to the scheduler code.
+struct Delivery {
+    event: BusEvent,
+    attempt: u32,
+    ready: DateTime<Utc>,
+}
+
+/// Lambda's asynchronous retries: 2 more attempts, 1 and 2 minutes later.
+const ASYNC_ATTEMPTS: u32 = 3;
+
+/// The figures of the closing line (plus what the test checks).
+#[derive(Debug)]
+pub struct Outcome {
+    pub members: usize,
+    pub plan_s: f64,
+    pub writes_per_member: f64,
+    pub slack_calls_per_member: f64,
+    pub notify_minutes: f64,
+    pub duplicates: u32,
+    pub unnotified: usize,
+    pub dead_lettered: u64,
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "members={} plan_s={:.2} writes_per_member={:.2} slack_calls_per_member={:.2} notify_minutes={:.1} duplicates={}",
+            self.members,
+            self.plan_s,
+            self.writes_per_member,
+            self.slack_calls_per_member,
+            self.notify_minutes,
+            self.duplicates
+        )
+    }
+}
+
+pub async fn run(opts: &Options) -> Result<(), String> {
+    let outcome = bench(opts, true).await?;
+    if outcome.unnotified > 0 || outcome.dead_lettered > 0 {
+        println!(
+            "NOT EVERYONE NOTIFIED: unnotified={} dead_lettered={}",
+            outcome.unnotified, outcome.dead_lettered
+        );
+    }
+    println!("{outcome}");
+    Ok(())
+}
+
+/// Runs the round; prints the detail lines when `print`.
+pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
+    let cfg = ProgrammeConfig::example();
+    let round = RoundId::of_date(
+        Utc.with_ymd_and_hms(2027, 1, 15, 0, 0, 0)
+            .single()
+            .ok_or("bad date")?
+            .date_naive(),
+    );
+    let start = mentor_domain::calendar::round_start(&cfg, round);
+    let n = opts.members;
+
+    let t = Instant::now();
+    let members = sign_up(&cfg, n, opts.seed, start - Duration::days(10)).await?;
+    if print {
+        eprintln!(
+            "signed up {} members in memory in {:.1} s",
+            members.len(),
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    // The production adapters, on moto.
+    let clock = Arc::new(FixedClock::at(start));
+    let counter = Arc::new(DynamoCounter {
+        writes: AtomicU64::new(0),
+        transact_items: AtomicU64::new(0),
+        reads: AtomicU64::new(0),
+        read_half_units: AtomicU64::new(0),
+        calls: AtomicU64::new(0),
+        clock: clock.clone(),
+        latency: Duration::milliseconds(opts.dynamodb_ms),
+    });
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&opts.endpoint)
+        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "testing", "testing", None, None, "bench",
+        ))
+        .load()
+        .await;
+    let ddb_conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
+        .interceptor(CountingInterceptor(counter.clone()))
+        .build();
+    let ddb = aws_sdk_dynamodb::Client::from_conf(ddb_conf);
+    let stamp = std::process::id();
+    let table = format!("bench-round-{n}-{stamp}");
+    mentor_aws::table::create_table(&ddb, &table)
+        .await
+        .map_err(err)?;
+    let eb = aws_sdk_eventbridge::Client::new(&sdk);
+    let bus_name = format!("bench-round-{stamp}");
+    eb.create_event_bus()
+        .name(&bus_name)
+        .send()
+        .await
+        .map_err(|e| format!("creating the bus on {}: {e:?}", opts.endpoint))?;
+    let store = Arc::new(DynamoStore::new(
+        ddb.clone(),
+        table.clone(),
+        mentor_domain::Pseudonyms::local(),
+        cfg.retention,
+    ));
+
+    let t = Instant::now();
+    let mut puts = tokio::task::JoinSet::new();
+    for chunk in members.chunks(members.len().div_ceil(8).max(1)) {
+        let store = store.clone();
+        let chunk = chunk.to_vec();
+        puts.spawn(async move {
+            for m in &chunk {
+                Members::create(&*store, m).await?;
+            }
+            Ok::<(), mentor_domain::Error>(())
+        });
+    }
+    while let Some(r) = puts.join_next().await {
+        r.map_err(err)?.map_err(err)?;
+    }
+    if print {
+        eprintln!(
+            "stored them in DynamoDB (moto) in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+
+    let mock = Arc::new(MockSlack {
+        clock: clock.clone(),
+        state: Mutex::new(SlackState::default()),
+        members: members.iter().map(|m| m.id.to_string()).collect(),
+        latency: Duration::milliseconds(opts.slack_ms),
+        client: RetryPolicy::default(),
+    });
+    let addr = start_mock_slack(mock.clone()).await?;
+    // The production client, told never to sleep: the mock moves the
+    // simulated clock by the waits the default policy would take.
+    let policy = RetryPolicy {
+        base_delay: std::time::Duration::ZERO,
+        max_delay: std::time::Duration::ZERO,
+        per_channel_gap: std::time::Duration::ZERO,
+        ..RetryPolicy::default()
+    };
+    let slack = Arc::new(SlackClient::new(
+        &format!("http://{addr}"),
+        "xoxb-bench",
+        policy,
+    ));
+    let bus = Arc::new(TeeBus {
+        inner: EventBridgeBus::new(eb, bus_name),
+        queue: Mutex::new(Vec::new()),
+        entries: AtomicU64::new(0),
+    });
+    let deps = Deps::from_store(store.clone(), slack, bus.clone(), clock.clone());
+    let bot = Bot::new(deps, cfg.clone());
+    counter.writes.store(0, Ordering::Relaxed);
+    counter.reads.store(0, Ordering::Relaxed);
+    counter.read_half_units.store(0, Ordering::Relaxed);
+    counter.calls.store(0, Ordering::Relaxed);
+
+    // Tick → plan → store → publish.
+    let t = Instant::now();
+    let report = bot.tick().await.map_err(err)?;
+    let plan_s = t.elapsed().as_secs_f64();
+    let tick_writes = counter.writes.load(Ordering::Relaxed);
+    let stored = Rounds::get(&*store, round).await.map_err(err)?;
+    let stats = stored.map(|r| r.stats).unwrap_or_default();
+    let say = |line: String| {
+        if print {
+            println!("{line}");
+        }
+    };
+    say(format!(
+        "tick: due={:?} published={} eligible={} groups={} trios={} unmatched={} wall_s={plan_s:.2} dynamodb_writes={tick_writes}",
+        report.due, report.published, stats.eligible, stats.groups, stats.trios, stats.unmatched
+    ));
+
+    // Notify: the bus delivers to the scheduler code one event at a time.
+    let first_delivery = clock.now();
+    let mut queue: VecDeque<Delivery> = VecDeque::new();
+    let mut seq = 0usize;
+    let mut enqueue = |queue: &mut VecDeque<Delivery>, events: Vec<BusEvent>, at| {
+        for e in events {
+            seq += 1;
+            let twice = opts.duplicate_every > 0 && seq.is_multiple_of(opts.duplicate_every);
+            for _ in 0..if twice { 2 } else { 1 } {
+                queue.push_back(Delivery {
+                    event: e.clone(),
+                    attempt: 1,
+                    ready: at,
+                });
+            }
+        }
+    };
+    enqueue(&mut queue, bus.drain(), first_delivery);
+    let (mut invocations, mut retried, mut dead) = (0u64, 0u64, 0u64);
+    let (mut longest, mut busy) = (Duration::zero(), Duration::zero());
+    let t = Instant::now();
+    while let Some(d) = {
+        // Earliest ready first (retries wait their turn).
+        let i = (0..queue.len()).min_by_key(|&i| queue[i].ready);
+        i.and_then(|i| queue.remove(i))
+    } {
+        if d.ready > clock.now() {
+            clock.set(d.ready);
+        }
+        invocations += 1;
+        let began = clock.now();
+        let outcome = bot.on_bus_event(&d.event).await;
+        longest = longest.max(clock.now() - began);
+        busy += clock.now() - began;
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, attempt = d.attempt, "bus event failed");
+            if d.attempt < ASYNC_ATTEMPTS {
+                retried += 1;
+                queue.push_back(Delivery {
+                    ready: clock.now() + Duration::minutes(d.attempt as i64),
+                    attempt: d.attempt + 1,
+                    event: d.event,
+                });
+            } else {
+                dead += 1;
+            }
+        }
+        let now = clock.now();
+        enqueue(&mut queue, bus.drain(), now);
+    }
+    let drain_wall = t.elapsed().as_secs_f64();
+    // Not counted: a client without the counter.
+    let _ = aws_sdk_dynamodb::Client::new(&sdk)
+        .delete_table()
+        .table_name(&table)
+        .send()
+        .await;
+
+    let st = mock.lock();
+    let slack_calls: u64 = st.calls.values().sum();
+    let duplicates: u32 = st.posts.values().map(|c| c.saturating_sub(1)).sum();
+    let unnotified = members
+        .iter()
+        .filter(|m| !st.dmed.contains(m.id.as_str()) && !st.dmed.contains(&format!("D{}", m.id)))
+        .count();
+    let notify_minutes = st
+        .last_dm_at
+        .map(|t| (t - first_delivery).num_milliseconds() as f64 / 60_000.0)
+        .unwrap_or(0.0);
+    let writes = counter.writes.load(Ordering::Relaxed);
+    let per = |x: u64| x as f64 / n.max(1) as f64;
+    say(format!(
+        "notify: invocations={invocations} retried={retried} dead_lettered={dead} longest_invocation_s={:.1} busy_s={:.0} wall_s={drain_wall:.1}",
+        longest.num_milliseconds() as f64 / 1000.0,
+        busy.num_milliseconds() as f64 / 1000.0
+    ));
+    say(format!(
+        "slack: {} rate_limited={} paced_s={:.0} waited_s={:.0} unnotified={unnotified}",
+        st.calls
+            .iter()
+            .map(|(m, c)| format!("{m}={c}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        st.rate_limited,
+        st.paced_ms as f64 / 1000.0,
+        st.waited_ms as f64 / 1000.0,
+    ));
+    say(format!(
+        "dynamodb: writes={writes} (transact items {}) reads={} read_units={:.0} calls={} eventbridge_entries={}",
+        counter.transact_items.load(Ordering::Relaxed),
+        counter.reads.load(Ordering::Relaxed),
+        counter.read_half_units.load(Ordering::Relaxed) as f64 / 2.0,
+        counter.calls.load(Ordering::Relaxed),
+        bus.entries.load(Ordering::Relaxed),
+    ));
+    Ok(Outcome {
+        members: n,
+        plan_s,
+        writes_per_member: per(writes),
+        slack_calls_per_member: per(slack_calls),
+        notify_minutes,
+        duplicates,
+        unnotified,
+        dead_lettered: dead,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_round_of_sixty_members_notifies_everyone_once_within_five_writes_each() {
+        // Needs moto (tests/run.sh sets MOTO_ENDPOINT); skipped without it.
+        let Ok(endpoint) = std::env::var("MOTO_ENDPOINT") else {
+            eprintln!("bench-round test skipped: MOTO_ENDPOINT is not set");
+            return;
+        };
+        let o = bench(
+            &Options {
+                members: 60,
+                seed: 3,
+                endpoint,
+                slack_ms: 100,
+                dynamodb_ms: 10,
+                duplicate_every: 5,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        assert_eq!((o.duplicates, o.unnotified, o.dead_lettered), (0, 0, 0));
+        assert!(o.writes_per_member <= 5.0, "{o}");
+        assert!(o.slack_calls_per_member > 0.0, "{o}");
+    }
+}
