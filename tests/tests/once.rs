@@ -714,6 +714,7 @@ async fn in_memory_a_repair_alert_acts_once_whoever_clicks_and_whenever() {
 
 #[tokio::test]
 async fn on_dynamodb_a_repair_alert_acts_once_whoever_clicks_and_whenever() {
+    moto_or_skip!();
     let h = Harness::at(START).await;
     a_repair_alert_acts_once_whoever_clicks_and_whenever(h.store.clone()).await;
 }
