@@ -203,7 +203,18 @@ async fn a_partner_leaving_mid_round_is_told_and_moderators_can_repair_in_one_cl
         .find(|m| readable(m).contains("left the programme mid-round"))
         .expect("moderators alerted");
     assert_eq!(action_ids(&alert), vec!["mod_repair"]);
-    h.send_interaction(&click(MODERATOR, "mod_repair", A, "alert-1"))
+    // The button carries the alert's round, group and member; click what was sent.
+    let value = alert["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+        .find(|e| e["action_id"] == "mod_repair")
+        .and_then(|e| e["value"].as_str())
+        .expect("the re-pair button carries a value")
+        .to_string();
+    assert!(value.ends_with(A), "{value}");
+    h.send_interaction(&click(MODERATOR, "mod_repair", &value, "alert-1"))
         .await;
     h.deliver().await;
     let now = groups(&h, "2026-12").await;
