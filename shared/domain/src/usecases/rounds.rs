@@ -169,49 +169,61 @@ impl Bot {
         Ok(out)
     }
 
-    /// T−7: asks every active member whether they stay in for `round`.
+    /// T−7: asks every active member whether they stay in for `round`
+    /// (paused members get a short "still paused" note instead).
     async fn start_reconfirm(&self, round: RoundId) -> Result<usize> {
         self.ensure_round(round).await?;
-        let events: Vec<BusEvent> = self
-            .deps
-            .members
-            .list()
-            .await?
-            .into_iter()
-            .filter(|m| m.in_channel && m.profile.is_some())
-            .filter(|m| {
-                m.status == MemberStatus::Paused
-                    || (m.status == MemberStatus::Active && !m.confirmations.contains_key(&round))
-            })
-            .map(|m| BusEvent::Reconfirm { round, user: m.id })
-            .collect();
-        self.deps.bus.publish(&events).await?;
+        let sent = self
+            .ask_members(
+                |m| {
+                    m.status == MemberStatus::Paused
+                        || (m.status == MemberStatus::Active
+                            && !m.confirmations.contains_key(&round))
+                },
+                |user| BusEvent::Reconfirm { round, user },
+            )
+            .await?;
         let now = self.now();
         self.update_round(round, |r| {
             r.reconfirm_sent_at.get_or_insert(now);
         })
         .await?;
-        Ok(events.len())
+        Ok(sent)
     }
 
     /// T−2 (configurable): one reminder to active members who haven't answered.
     async fn start_reminders(&self, round: RoundId) -> Result<usize> {
+        let sent = self
+            .ask_members(
+                |m| m.status == MemberStatus::Active && !m.confirmations.contains_key(&round),
+                |user| BusEvent::Remind { round, user },
+            )
+            .await?;
+        let now = self.now();
+        self.update_round(round, |r| {
+            r.reminder_sent_at.get_or_insert(now);
+        })
+        .await?;
+        Ok(sent)
+    }
+
+    /// Publishes one event per member in the channel with a profile who
+    /// `wanted`; returns how many.
+    async fn ask_members(
+        &self,
+        wanted: impl Fn(&Member) -> bool,
+        event: impl Fn(UserId) -> BusEvent,
+    ) -> Result<usize> {
         let events: Vec<BusEvent> = self
             .deps
             .members
             .list()
             .await?
             .into_iter()
-            .filter(|m| m.status == MemberStatus::Active && m.in_channel && m.profile.is_some())
-            .filter(|m| !m.confirmations.contains_key(&round))
-            .map(|m| BusEvent::Remind { round, user: m.id })
+            .filter(|m| m.in_channel && m.profile.is_some() && wanted(m))
+            .map(|m| event(m.id))
             .collect();
         self.deps.bus.publish(&events).await?;
-        let now = self.now();
-        self.update_round(round, |r| {
-            r.reminder_sent_at.get_or_insert(now);
-        })
-        .await?;
         Ok(events.len())
     }
 
