@@ -145,7 +145,13 @@ impl DynamoStore {
 
     /// The keys of every index item of `user`.
     async fn lookups_of(&self, user: &UserId) -> Result<Vec<Item>> {
-        let who = who_pk(&self.pseudonyms.user(user));
+        self.query_index("GSI2", who_pk(&self.pseudonyms.user(user)))
+            .await
+    }
+
+    /// All items of one partition of a global secondary index (whose
+    /// partition key is `<index>PK`), following pagination.
+    async fn query_index(&self, index: &str, pk: String) -> Result<Vec<Item>> {
         let mut items = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -153,9 +159,9 @@ impl DynamoStore {
                 .client
                 .query()
                 .table_name(&self.table)
-                .index_name("GSI2")
-                .key_condition_expression("GSI2PK = :w")
-                .expression_attribute_values(":w", s(who.clone()))
+                .index_name(index)
+                .key_condition_expression(format!("{index}PK = :v"))
+                .expression_attribute_values(":v", s(pk.clone()))
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
@@ -339,28 +345,11 @@ impl Members for DynamoStore {
     }
 
     async fn list(&self) -> Result<Vec<Member>> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("GSI1")
-                .key_condition_expression("GSI1PK = :m")
-                .expression_attribute_values(":m", s("MEMBERS"))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(store_err)?;
-            for item in page.items.unwrap_or_default() {
-                out.push(from_item(&item)?);
-            }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+        self.query_index("GSI1", "MEMBERS".to_string())
+            .await?
+            .iter()
+            .map(from_item)
+            .collect()
     }
 
     async fn delete(&self, id: &UserId) -> Result<()> {
