@@ -11,6 +11,7 @@ use crate::ids::{RoundId, UserId};
 use crate::model::{Confirmation, Member, MemberStatus, Profile};
 use crate::surface::{Block, Button, Home, Message};
 
+pub mod agenda;
 pub mod moderator;
 pub mod privacy;
 pub mod rounds;

@@ -213,6 +213,10 @@ pub fn pairing_dm(
     if !details.is_empty() {
         blocks.push(Block::Section(details.join("\n")));
     }
+    blocks.push(Block::Section(format!(
+        "*A suggested agenda:* {}.",
+        super::agenda::agenda_text(&group.current_reasons(), &me.id)
+    )));
     blocks.push(Block::Section(
         "*First steps:* say hello in your group DM, agree how and when to meet, and share one \
          thing you'd like to learn and one you could help with. Neither of you is \"the mentor\": \
@@ -277,11 +281,11 @@ pub fn group_intro(cfg: &ProgrammeConfig, group: &Group) -> Message {
         text: text.clone(),
         blocks: vec![
             Block::Section(text),
-            Block::Section(
+            Block::Section(format!(
                 "Suggested first step: pick a time for a first chat this week. I'll check in \
-                 on how it's going in a week."
-                    .into(),
-            ),
+                 on how it's going in a week.\n*A suggested agenda:* {}.",
+                super::agenda::agenda_text(&group.current_reasons(), &UserId::new(""))
+            )),
             Block::Buttons(vec![resources_button(cfg)]),
         ],
     }
