@@ -77,3 +77,127 @@ async fn without_complementary_skills_the_agenda_falls_back_to_a_shared_interest
     );
     assert!(!ana.contains("→"), "{ana}");
 }
+
+async fn member(h: &Harness, user: &str) -> mentor_domain::model::Member {
+    use mentor_domain::ports::Members;
+    h.store
+        .get(&mentor_domain::UserId::new(user))
+        .await
+        .unwrap()
+        .expect("member stored")
+}
+
+async fn partner_of(h: &Harness, round: &str, user: &str) -> Option<String> {
+    use mentor_domain::ports::Rounds;
+    h.store
+        .groups(round.parse().unwrap())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.is_live() && g.active_members().any(|m| m.as_str() == user))
+        .and_then(|g| {
+            g.active_members()
+                .find(|m| m.as_str() != user)
+                .map(|m| m.0.clone())
+        })
+}
+
+/// Cat and Dan want what nobody offers: without a block, Ana and Ben are
+/// by far each other's best partner.
+async fn four_with_one_obvious_pair(h: &Harness) {
+    ana_and_ben(h).await;
+    h.sign_up("U0CAT", &["Data"], &["Backend"], "new").await;
+    h.sign_up("U0DAN", &["Data"], &["Backend"], "new").await;
+}
+
+#[tokio::test]
+async fn a_member_who_blocks_someone_is_never_paired_with_them_and_they_never_learn_it() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    four_with_one_obvious_pair(&h).await;
+    h.send_event(&dm("Ev-block", "U0ANA", "block <@U0BEN>"))
+        .await;
+
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("I'll never pair you with <@U0BEN>"), "{said}");
+    assert!(said.contains("They won't be told"), "{said}");
+    assert_eq!(member(&h, "U0ANA").await.blocked, vec!["U0BEN".into()]);
+    // The App Home lists Ben, privately, with an Unblock button.
+    let home = h.slack_calls("views.publish").await;
+    let home = home.last().expect("home refreshed");
+    assert_eq!(home["user_id"], "U0ANA");
+    let text = readable(&home["view"]);
+    assert!(
+        text.contains("Never pair me with") && text.contains("<@U0BEN>"),
+        "{text}"
+    );
+    assert!(action_ids(&home["view"]).contains(&"unblock".to_string()));
+
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let partner = partner_of(&h, "2026-12", "U0ANA")
+        .await
+        .expect("Ana paired");
+    assert_ne!(partner, "U0BEN");
+    assert!(
+        partner_of(&h, "2026-12", "U0BEN").await.is_some(),
+        "Ben paired"
+    );
+    for m in h.dms_to("U0BEN").await {
+        let t = readable(&m).to_lowercase();
+        assert!(
+            !t.contains("block") && !t.contains("u0ana"),
+            "Ben learnt it: {t}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unblock_from_the_confirmation_undoes_the_block_and_they_can_be_paired_again() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    ana_and_ben(&h).await;
+    h.send_event(&dm("Ev-block", "U0ANA", "never pair me with <@U0BEN>"))
+        .await;
+    let confirmation = h.dms_to("U0ANA").await.last().cloned().unwrap();
+    assert_eq!(action_ids(&confirmation), vec!["unblock".to_string()]);
+    h.send_interaction(&click("U0ANA", "unblock", "U0BEN", "undo-1"))
+        .await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(
+        said.contains("<@U0BEN> can be paired with you again"),
+        "{said}"
+    );
+    assert!(member(&h, "U0ANA").await.blocked.is_empty());
+    // Typed again it says nothing changed.
+    h.send_event(&dm("Ev-unblock", "U0ANA", "unblock <@U0BEN>"))
+        .await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("isn't on your"), "{said}");
+
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    assert_eq!(
+        partner_of(&h, "2026-12", "U0ANA").await.as_deref(),
+        Some("U0BEN")
+    );
+}
+
+#[tokio::test]
+async fn block_without_a_name_or_of_oneself_explains_and_stores_nothing() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    ana_and_ben(&h).await;
+    h.send_event(&dm("Ev-b1", "U0ANA", "block")).await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("Who do you mean?"), "{said}");
+    h.send_event(&dm("Ev-b2", "U0ANA", "block <@U0ANA>")).await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("You can't block yourself"), "{said}");
+    // In a channel, the answer comes by DM and the ephemeral note says to use a DM.
+    h.send_event(&mention("Ev-b3", "U0ANA", "block <@U0BEN>"))
+        .await;
+    let eph = h.slack_calls("chat.postEphemeral").await;
+    assert!(readable(eph.last().unwrap()).contains("in a DM next time"));
+    assert_eq!(member(&h, "U0ANA").await.blocked, vec!["U0BEN".into()]);
+}

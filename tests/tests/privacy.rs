@@ -114,6 +114,10 @@ async fn delete_my_data_after_two_rounds_leaves_no_trace_while_the_partner_click
         .await;
     h.deliver().await;
     assert!(!reply.is_empty());
+    // Xavier also asks, privately, never to be paired with her.
+    h.send_event(&dm("Ev-xblock", "U0XAVIER", "block <@U0DORA>"))
+        .await;
+    h.deliver().await;
 
     // December: Dora is paired; the check-in comes; her partner reports her silent.
     h.set_time("2026-12-01T09:05:00Z");
@@ -276,6 +280,7 @@ async fn delete_my_data_after_two_rounds_leaves_no_trace_while_the_partner_click
         .unwrap()
         .unwrap();
     assert!(x.excluded_with.is_empty(), "{:?}", x.excluded_with);
+    assert!(x.blocked.is_empty(), "{:?}", x.blocked);
 }
 
 #[tokio::test]

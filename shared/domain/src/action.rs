@@ -62,6 +62,10 @@ pub enum Action {
     OpenGroupDm,
     Resources,
     Moderator(ModeratorAction),
+    /// "Unblock" on the App Home list or the block confirmation.
+    Unblock {
+        user: UserId,
+    },
     /// Not a button of ours (or a value we did not write): ignored.
     Unknown {
         action_id: String,
@@ -90,6 +94,7 @@ const MOD_PREVIEW: &str = "mod_preview";
 const MOD_RUN: &str = "mod_run";
 const MOD_REPAIR: &str = "mod_repair";
 const MOD_STATS: &str = "mod_stats";
+const UNBLOCK: &str = "unblock";
 
 impl Action {
     /// The button's `action_id` and `value`.
@@ -136,6 +141,7 @@ impl Action {
             Moderator(ModeratorAction::Repair { round, group, user }) => {
                 (MOD_REPAIR, format!("{round}:{group}:{user}"))
             }
+            Unblock { user } => (UNBLOCK, user.to_string()),
             Unknown { action_id } => (action_id.as_str(), String::new()),
         }
     }
@@ -197,6 +203,9 @@ impl Action {
                     user: UserId::from(u),
                 })
             }
+            UNBLOCK if UserId::is_valid(value) => Unblock {
+                user: UserId::from(value),
+            },
             _ => return None,
         })
     }
@@ -254,6 +263,7 @@ mod tests {
                 })
             }),
             (reconfirm, round()).prop_map(|(answer, round)| Reconfirm { answer, round }),
+            "[UW][A-Z0-9]{2,11}".prop_map(|u| Unblock { user: UserId(u) }),
             (checkin, round(), any::<u32>(), any::<u32>()).prop_map(
                 |(answer, round, group, day)| Checkin {
                     answer,
@@ -321,6 +331,8 @@ mod tests {
             ("mod_repair", "<@U1>"),
             ("mod_repair", "U0ANA"),
             ("mod_repair", "2026-12:3:<@U1>"),
+            ("unblock", "<@U0BEN>"),
+            ("unblock", ""),
             ("", ""),
         ] {
             assert_eq!(

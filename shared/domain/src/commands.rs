@@ -1,8 +1,12 @@
 //! What a member can say to the bot by DM or mention, parsed tolerantly:
 //! case, punctuation, the bot's mention and filler words don't matter.
 
+use crate::ids::UserId;
+
+mod never_pair;
+
 /// A member command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     Help,
@@ -21,6 +25,10 @@ pub enum Command {
     PartnerUnresponsive,
     /// "We're talking now": withdraws a "not responding" report.
     PartnerResponding,
+    /// `block @x` / "never pair me with @x": `None` when nobody was named.
+    Block(Option<UserId>),
+    /// `unblock @x`: `None` when nobody was named.
+    Unblock(Option<UserId>),
     /// Mention or DM without a recognisable command ("hi", "hello").
     Hello,
     Unknown,
@@ -61,6 +69,9 @@ impl Command {
         }
         if question {
             return Command::Help;
+        }
+        if let Some(c) = never_pair::parse(text, &words) {
+            return c;
         }
         match s {
             "" | "hi" | "hello" | "hey" | "hiya" | "yo" | "start" | "join" | "sign up"

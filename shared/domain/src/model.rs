@@ -99,6 +99,47 @@ pub struct Member {
     /// Optimistic-concurrency version: 0 when created, bumped on every write.
     #[serde(default)]
     pub version: u64,
+    /// People this member asked never to be paired with (`block @x`): a
+    /// hard rule for the engine, private (only on this member's own item).
+    #[serde(default)]
+    pub blocked: Vec<UserId>,
+    /// Past partners this member would happily be paired with again; the
+    /// repeat penalty drops only for pairs who both marked each other.
+    #[serde(default)]
+    pub happy_again: Vec<UserId>,
+    /// The member's optional one-line goal for a round: shown only to their
+    /// partner, asked about at the last check-in.
+    #[serde(default)]
+    pub goal: Option<Goal>,
+}
+
+/// A one-line goal for one round (free text, only on the member's own item).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub round: RoundId,
+    pub text: String,
+    /// How it went, answered at the last check-in.
+    #[serde(default)]
+    pub outcome: Option<GoalOutcome>,
+}
+
+/// The answer to "how did your goal go?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalOutcome {
+    Reached,
+    Partly,
+    NotThisTime,
+}
+
+impl GoalOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalOutcome::Reached => "reached it",
+            GoalOutcome::Partly => "partly",
+            GoalOutcome::NotThisTime => "not this time",
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -120,6 +161,9 @@ impl Member {
             excluded_with: Vec::new(),
             choices: 0,
             version: 0,
+            blocked: Vec::new(),
+            happy_again: Vec::new(),
+            goal: None,
         }
     }
 

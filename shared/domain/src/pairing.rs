@@ -62,11 +62,14 @@ pub fn history(round: RoundId, past: &[Group]) -> Vec<PastPair> {
     out
 }
 
-/// Exclusion pairs (never pair these two) from members' settings.
+/// Exclusion pairs (never pair these two) from members' settings: moderator
+/// `exclude` and each member's private `block` list.
 pub fn exclusions(members: &[Member]) -> Vec<(MemberId, MemberId)> {
     let mut set = BTreeSet::new();
     for m in members {
-        for other in &m.excluded_with {
+        // Moderator exclusions and members' own "never pair me with" lists
+        // are the same hard rule.
+        for other in m.excluded_with.iter().chain(&m.blocked) {
             let (a, b) = if m.id < *other {
                 (&m.id, other)
             } else {

@@ -13,6 +13,7 @@ use crate::surface::{Block, Button, Home, Message};
 
 pub mod agenda;
 pub mod moderator;
+pub mod never_pair;
 pub mod privacy;
 pub mod rounds;
 
@@ -48,6 +49,7 @@ const COMMANDS: &str = "• `status`: where you stand and who your partner is\n\
 • `skip`: skip the next round only\n\
 • `pause` / `resume`: no pairing at all until you say `resume`\n\
 • `my partner isn't responding` (and `we're talking now` to take it back)\n\
+• `block @name` / `unblock @name`: never be paired with someone (private: they're never told)\n\
 • `opt out` / `opt in`: leave the programme, or come back\n\
 • `my data`: everything I store about you, in a DM\n\
 • `delete my data`: remove your profile for good\n\
@@ -257,7 +259,7 @@ pub fn not_signed_up(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
 
 /// The ephemeral answer to a signed-up member's mention in a channel: says
 /// what was actually sent by DM.
-pub fn answered_in_dm(command: Command) -> Message {
+pub fn answered_in_dm(command: &Command) -> Message {
     Message::plain(match command {
         Command::Hello | Command::Status => {
             "You're already signed up. I've sent you your status by DM. 👍"
@@ -270,6 +272,7 @@ pub fn answered_in_dm(command: Command) -> Message {
         Command::OptOut => "I've sent you a DM to confirm that you want to opt out.",
         Command::DeleteMyData => "I've sent you a DM to confirm deleting your data.",
         Command::MyData => "I've sent you what I store about you by DM.",
+        Command::Block(_) | Command::Unblock(_) => never_pair::answered_in_dm(),
         Command::Pause
         | Command::Resume
         | Command::OptIn
@@ -622,17 +625,17 @@ mod tests {
     #[test]
     fn a_channel_mention_says_what_was_sent_by_dm() {
         assert!(
-            answered_in_dm(Command::Unknown)
+            answered_in_dm(&Command::Unknown)
                 .readable()
                 .contains("didn't catch that")
         );
         assert!(
-            answered_in_dm(Command::OptOut)
+            answered_in_dm(&Command::OptOut)
                 .readable()
                 .contains("confirm")
         );
         assert!(
-            answered_in_dm(Command::Status)
+            answered_in_dm(&Command::Status)
                 .readable()
                 .contains("status")
         );

@@ -42,6 +42,7 @@ pub fn my_data(member: &Member, groups: &[Group], retention_months: u32) -> Mess
             member.excluded_with.len()
         ));
     }
+    status.push_str(&super::never_pair::my_data_lines(member));
     blocks.push(Block::Section(status));
     let confirmations: Vec<String> = member
         .confirmations

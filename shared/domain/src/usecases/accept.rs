@@ -88,7 +88,7 @@ impl Bot {
                 user,
                 origin,
                 command,
-            } => self.on_command(user, origin.clone(), *command).await,
+            } => self.on_command(user, origin.clone(), command.clone()).await,
             Job::Joined { user, channel } => self.on_member_joined(user, channel).await,
             Job::Left { user, channel } => self.on_member_left(user, channel).await,
             Job::HomeOpened { user } => self.on_home_opened(user).await,

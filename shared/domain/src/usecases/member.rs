@@ -123,7 +123,7 @@ impl Bot {
         }
         let Some(member) = member else { return Ok(()) };
         if let Origin::Channel(channel) = &origin {
-            let ack = messages::answered_in_dm(command);
+            let ack = messages::answered_in_dm(&command);
             self.deps.slack.post_ephemeral(channel, user, &ack).await?;
         }
         match command {
@@ -159,6 +159,8 @@ impl Bot {
             Command::PartnerResponding => self.withdraw_unresponsive(user).await,
             Command::DeleteMyData => self.dm(user, &messages::delete_confirm_request()).await,
             Command::MyData => self.send_my_data(user).await,
+            Command::Block(who) => self.block(user, who.as_ref()).await,
+            Command::Unblock(who) => self.unblock(user, who.as_ref()).await,
         }
     }
 
@@ -543,6 +545,7 @@ impl Bot {
                 self.moderator_button(user, m, click.response_url.as_deref())
                     .await
             }
+            Action::Unblock { user: who } => self.unblock(user, Some(who)).await,
             // Answered in `on_action` without a click marker.
             Action::OpenProfile
             | Action::Resources
@@ -569,7 +572,9 @@ impl Bot {
         let home = match member.as_ref().filter(|m| m.profile.is_some()) {
             Some(m) => {
                 let view = self.status_of(m).await?;
-                messages::home(&self.cfg, Some(&view), moderator)
+                let mut home = messages::home(&self.cfg, Some(&view), moderator);
+                self.add_member_choices_to_home(m, &mut home).await?;
+                home
             }
             None => messages::home(&self.cfg, None, moderator),
         };

@@ -4,6 +4,7 @@
 mod accept;
 mod member;
 mod moderator;
+mod never_pair;
 mod privacy;
 mod rounds;
 

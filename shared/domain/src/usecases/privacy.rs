@@ -57,6 +57,7 @@ impl Bot {
             self.update_member(other, |m| m.excluded_with.retain(|x| x != user))
                 .await?;
         }
+        self.forget_in_member_lists(user).await?;
         self.deps.members.delete(user).await?;
         tracing::info!(user = %user, "member data deleted");
         self.dm_once(
