@@ -1,0 +1,507 @@
+//! `local-runner simulate`: communities of synthetic members with varied
+//! profiles, driven hour by hour through M rounds by the real scheduler code
+//! with an injected clock. One community launches before a round starts and
+//! three mid-month (the 12th, the 27th with a moderator's `run`, the last
+//! day). Members confirm, skip, pause, opt out, leave and join late. Prints a
+//! line per community and per round, and a closing line the tests and README
+//! quote.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use mentor_domain::action::{Action, ReconfirmAnswer};
+use mentor_domain::calendar;
+use mentor_domain::memory::{FixedClock, RecordingMessenger, SlackCall};
+use mentor_domain::model::{CheckinAnswer, MemberStatus, RoundState};
+use mentor_domain::ports::{Members, Rounds};
+
+use mentor_domain::surface::Message;
+use mentor_domain::usecases::{Click, Deps, Origin, ProfileOutcome};
+use mentor_domain::{Bot, ProgrammeConfig, RoundId, UserId};
+
+mod people;
+
+pub(crate) use people::{Rng, profile_values};
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Figures of one simulation, also used by tests.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub members: usize,
+    pub rounds: usize,
+    pub repeats: usize,
+    pub unnotified: usize,
+    pub duplicate_dms: usize,
+    /// "You're not paired … didn't confirm" DMs for a round the member was
+    /// never asked about (must stay 0: signing up counts as a Yes).
+    pub told_unasked_not_confirmed: usize,
+}
+
+impl Outcome {
+    fn add(&mut self, o: Outcome) {
+        self.members += o.members;
+        self.rounds += o.rounds;
+        self.repeats += o.repeats;
+        self.unnotified += o.unnotified;
+        self.duplicate_dms += o.duplicate_dms;
+        self.told_unasked_not_confirmed += o.told_unasked_not_confirmed;
+    }
+}
+
+/// One community: the day it deploys the bot (everyone signs up then) and
+/// whether a moderator types `/mentoring run` right after the sign-ups.
+#[derive(Debug, Clone, Copy)]
+pub struct Launch {
+    pub date: NaiveDate,
+    pub members: usize,
+    pub moderator_runs: bool,
+}
+
+impl Launch {
+    /// Sign-ups happen at 10:00 UTC on the launch day.
+    fn at(&self) -> DateTime<Utc> {
+        Utc.from_utc_datetime(&self.date.and_hms_opt(10, 0, 0).unwrap_or_default())
+    }
+
+    /// The first round this community pairs: the launch month's when the tick
+    /// pairs it (more than half left) or a moderator runs it, else the next.
+    fn first_round(&self, cfg: &ProgrammeConfig) -> RoundId {
+        let at = self.at();
+        let live = calendar::current_round(cfg, at);
+        if self.moderator_runs || calendar::more_than_half_left(cfg, live, at) {
+            live
+        } else {
+            live.next()
+        }
+    }
+}
+
+/// The communities one `simulate` run drives: one launched before a round
+/// starts, and three launched mid-month (the 12th: the tick still pairs the
+/// month; the 27th: a moderator runs a short round at once; the last day of
+/// February: the first pairing is the next morning's round).
+pub fn launches(members: usize) -> Vec<Launch> {
+    let small = (members / 4).max(4);
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+    vec![
+        Launch {
+            date: day(2026, 12, 20),
+            members,
+            moderator_runs: false,
+        },
+        Launch {
+            date: day(2027, 1, 12),
+            members: small,
+            moderator_runs: false,
+        },
+        Launch {
+            date: day(2027, 1, 27),
+            members: small,
+            moderator_runs: true,
+        },
+        Launch {
+            date: day(2027, 2, 28),
+            members: small,
+            moderator_runs: false,
+        },
+    ]
+}
+
+/// Every community of [`launches`], each paired for `months` rounds, summed.
+pub async fn simulate(
+    members: usize,
+    months: u32,
+    seed: u64,
+    print: bool,
+) -> Result<Outcome, String> {
+    let mut total = Outcome::default();
+    for (i, launch) in launches(members).into_iter().enumerate() {
+        let seed = seed.wrapping_add(i as u64 * 1_000_003);
+        total.add(simulate_community(launch, months, seed, print).await?);
+    }
+    Ok(total)
+}
+
+/// One in-memory deployment driven hour by hour.
+struct Community {
+    cfg: ProgrammeConfig,
+    rng: Rng,
+    clock: Arc<FixedClock>,
+    slack: Arc<RecordingMessenger>,
+    store: Arc<mentor_domain::memory::MemoryStore>,
+    bus: Arc<mentor_domain::memory::MemoryBus>,
+    bot: Bot,
+    all: Vec<UserId>,
+    next_id: usize,
+    clicks: u64,
+    /// (round label, member) → pairing DM text → how many times it was sent.
+    pairing_dms: BTreeMap<(String, UserId), BTreeMap<String, usize>>,
+    /// Rounds each member was asked "stay in?" about (question, reminder, status).
+    asked: HashSet<(UserId, RoundId)>,
+    /// "Didn't confirm" DMs: (round label, member).
+    not_confirmed: Vec<(String, UserId)>,
+}
+
+/// One community launched on `launch.date`, paired for `months` rounds.
+pub async fn simulate_community(
+    launch: Launch,
+    months: u32,
+    seed: u64,
+    print: bool,
+) -> Result<Outcome, String> {
+    let mut c = Community::new(launch.at(), seed);
+    let first = launch.first_round(&c.cfg);
+    let last = (1..months).fold(first, |r, _| r.next());
+    let end = calendar::round_start(&c.cfg, last) + Duration::days(4);
+    for _ in 0..launch.members {
+        c.sign_up(Origin::Channel(c.cfg.channel.clone()), "hi")
+            .await?;
+    }
+    if launch.moderator_runs {
+        c.moderator_runs().await?;
+    }
+    let mut hour = 0u64;
+    while c.clock.now_utc() < end {
+        hour += 1;
+        c.clock.advance(Duration::hours(1));
+        c.bot.tick().await.map_err(err)?;
+        c.deliver_bus().await?;
+        c.read_and_answer_dms().await?;
+        if hour % 24 == 12 {
+            c.life_happens().await?;
+        }
+    }
+    if print {
+        println!(
+            "community launch={} signups={} moderator_run={}",
+            launch.date,
+            launch.members,
+            if launch.moderator_runs { "yes" } else { "no" }
+        );
+    }
+    c.tally(first, last, print).await
+}
+
+impl Community {
+    fn new(start: DateTime<Utc>, seed: u64) -> Self {
+        let cfg = ProgrammeConfig::example();
+        let clock = Arc::new(FixedClock::at(start));
+        let slack = Arc::new(RecordingMessenger::new());
+        let (deps, store, bus) = Deps::in_memory(slack.clone(), clock.clone());
+        let bot = Bot::new(deps, cfg.clone());
+        Self {
+            cfg,
+            rng: Rng(seed),
+            clock,
+            slack,
+            store,
+            bus,
+            bot,
+            all: Vec::new(),
+            next_id: 0,
+            clicks: 0,
+            pairing_dms: BTreeMap::new(),
+            asked: HashSet::new(),
+            not_confirmed: Vec::new(),
+        }
+    }
+
+    /// Someone signs up the real way: a message, then the profile form.
+    async fn sign_up(&mut self, origin: Origin, text: &str) -> Result<(), String> {
+        self.next_id += 1;
+        let id = UserId(format!("U{:06}", self.next_id));
+        let form = profile_values(&self.cfg, &mut self.rng);
+        self.bot.on_message(&id, origin, text).await.map_err(err)?;
+        let r = self
+            .bot
+            .save_profile(&id, &form, &format!("signup-{id}"))
+            .await
+            .map_err(err)?;
+        if let ProfileOutcome::Rejected(e) = r {
+            return Err(format!("profile rejected: {e:?}"));
+        }
+        self.all.push(id);
+        self.deliver_bus().await
+    }
+
+    /// A moderator runs the live round now, as in the launch story.
+    async fn moderator_runs(&mut self) -> Result<(), String> {
+        let moderator = self.cfg.moderators.first().cloned().ok_or("no moderator")?;
+        self.bot
+            .slash_command(&moderator, "run", None)
+            .await
+            .map_err(err)?;
+        self.deliver_bus().await
+    }
+
+    /// The bus delivers hand-off work back to the scheduler, as the rule does.
+    async fn deliver_bus(&self) -> Result<(), String> {
+        loop {
+            let events = self.bus.drain();
+            if events.is_empty() {
+                return Ok(());
+            }
+            for e in events {
+                self.bot.on_bus_event(&e).await.map_err(err)?;
+            }
+        }
+    }
+
+    /// Members read their DMs and answer.
+    async fn read_and_answer_dms(&mut self) -> Result<(), String> {
+        for call in self.slack.take() {
+            let SlackCall::Post(ch, msg) = call else {
+                continue;
+            };
+            let Some(user) = ch.0.strip_prefix('D').map(|u| UserId(u.to_string())) else {
+                continue;
+            };
+            self.note_dm(&user, &msg);
+            if let Some(action) = self.answer(&msg) {
+                self.click(&user, action).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn note_dm(&mut self, user: &UserId, msg: &Message) {
+        if let Some(rest) = msg.text.strip_prefix("Your partner for ") {
+            let label = rest.split(" is ").next().unwrap_or_default().to_string();
+            *self
+                .pairing_dms
+                .entry((label, user.clone()))
+                .or_default()
+                .entry(msg.text.clone())
+                .or_default() += 1;
+        }
+        for a in msg.actions() {
+            if let Action::Reconfirm { round, .. } = a {
+                self.asked.insert((user.clone(), round));
+            }
+        }
+        let not_paired = msg.text.strip_prefix("You're not paired for ");
+        if let Some(label) = not_paired.filter(|_| msg.readable().contains("didn't confirm")) {
+            self.not_confirmed.push((label.to_string(), user.clone()));
+        }
+    }
+
+    /// What a member clicks in a DM, if anything.
+    fn answer(&mut self, msg: &Message) -> Option<Action> {
+        let actions = msg.actions();
+        let reminder = actions.iter().find_map(|a| match a {
+            Action::Reconfirm { round, .. } => Some(*round),
+            _ => None,
+        });
+        let checkin = actions.iter().find_map(|a| match a {
+            Action::Checkin {
+                round, group, day, ..
+            } => Some((*round, *group, *day)),
+            _ => None,
+        });
+        if let Some(round) = reminder {
+            let answer = match self.rng.below(100) {
+                0..=79 => Some(ReconfirmAnswer::Yes),
+                80..=89 => Some(ReconfirmAnswer::Skip),
+                90..=92 => Some(ReconfirmAnswer::OptOut),
+                _ => None, // ignores the reminder
+            };
+            answer.map(|answer| Action::Reconfirm { answer, round })
+        } else if let Some((round, group, day)) = checkin {
+            let answer = *self.rng.pick(&[
+                CheckinAnswer::Met,
+                CheckinAnswer::Met,
+                CheckinAnswer::NotYet,
+                CheckinAnswer::Unresponsive,
+            ]);
+            Some(Action::Checkin {
+                answer,
+                round,
+                group,
+                day,
+            })
+        } else {
+            None
+        }
+    }
+
+    async fn click(&mut self, user: &UserId, action: Action) -> Result<(), String> {
+        self.clicks += 1;
+        let a = Click {
+            user: user.clone(),
+            action,
+            trigger_id: None,
+            dedupe_key: format!("click-{}", self.clicks),
+            response_url: None,
+        };
+        self.bot.on_action(&a).await.map_err(err)?;
+        // Now and then Slack delivers a click twice.
+        if self.rng.chance(5) {
+            self.bot.on_action(&a).await.map_err(err)?;
+        }
+        Ok(())
+    }
+
+    fn someone(&mut self) -> Option<UserId> {
+        (!self.all.is_empty()).then(|| self.all[self.rng.below(self.all.len())].clone())
+    }
+
+    /// Once a day: members pause, resume, leave, rejoin; late joiners sign up.
+    async fn life_happens(&mut self) -> Result<(), String> {
+        let channel = self.cfg.channel.clone();
+        if self.rng.chance(30)
+            && let Some(who) = self.someone()
+        {
+            let text = *self
+                .rng
+                .pick(&["pause", "resume", "opt out", "opt in", "status"]);
+            let dm = Origin::Dm;
+            self.bot.on_message(&who, dm, text).await.map_err(err)?;
+        }
+        if self.rng.chance(10)
+            && let Some(who) = self.someone()
+        {
+            self.bot.on_member_left(&who, &channel).await.map_err(err)?;
+        }
+        if self.rng.chance(10)
+            && let Some(who) = self.someone()
+        {
+            self.bot
+                .on_member_joined(&who, &channel)
+                .await
+                .map_err(err)?;
+        }
+        if self.rng.chance(20) {
+            // A late joiner signs up mid-month.
+            self.sign_up(Origin::Dm, "hello").await?;
+        }
+        Ok(())
+    }
+
+    /// Counts repeats, unnotified members and duplicate DMs per round.
+    async fn tally(&self, first: RoundId, last: RoundId, print: bool) -> Result<Outcome, String> {
+        let mut out = Outcome {
+            members: self.all.len(),
+            ..Outcome::default()
+        };
+        out.told_unasked_not_confirmed = self
+            .not_confirmed
+            .iter()
+            .filter(|(label, user)| {
+                !self
+                    .asked
+                    .iter()
+                    .any(|(u, r)| u == user && r.label() == *label)
+            })
+            .count();
+        let mut seen: HashMap<(UserId, UserId), RoundId> = HashMap::new();
+        let mut round = first;
+        loop {
+            self.tally_round(round, &mut seen, &mut out, print).await?;
+            if round == last {
+                return Ok(out);
+            }
+            round = round.next();
+        }
+    }
+
+    async fn tally_round(
+        &self,
+        round: RoundId,
+        seen: &mut HashMap<(UserId, UserId), RoundId>,
+        out: &mut Outcome,
+        print: bool,
+    ) -> Result<(), String> {
+        let r = Rounds::get(&*self.store, round).await.map_err(err)?;
+        let groups = self.store.groups(round).await.map_err(err)?;
+        let mut repeats = 0;
+        for g in &groups {
+            for (i, a) in g.members.iter().enumerate() {
+                for b in &g.members[i + 1..] {
+                    let key = if a < b {
+                        (a.clone(), b.clone())
+                    } else {
+                        (b.clone(), a.clone())
+                    };
+                    if seen.insert(key, round).is_some_and(|prev| prev != round) {
+                        repeats += 1;
+                    }
+                }
+            }
+            for m in &g.members {
+                self.tally_member(round, m, out).await?;
+            }
+        }
+        let scores: Vec<i64> = groups.iter().map(|g| g.score).collect();
+        let avg = if scores.is_empty() {
+            0.0
+        } else {
+            scores.iter().sum::<i64>() as f64 / scores.len() as f64
+        };
+        let paired = r.as_ref().is_some_and(|r| r.state == RoundState::Paired);
+        if print {
+            let s = r.map(|r| r.stats).unwrap_or_default();
+            println!(
+                "round={round} eligible={} paired={} trios={} unmatched={} late_or_manual={} repeats={repeats} avg_score={avg:.1}",
+                s.eligible,
+                groups.iter().map(|g| g.members.len()).sum::<usize>(),
+                s.trios,
+                s.unmatched,
+                groups.len().saturating_sub(s.groups as usize),
+            );
+        }
+        out.repeats += repeats;
+        out.rounds += usize::from(paired && !groups.is_empty());
+        Ok(())
+    }
+
+    /// A member re-paired mid-round (partner left) rightly gets a second,
+    /// different DM; the same DM twice is a duplicate.
+    async fn tally_member(
+        &self,
+        round: RoundId,
+        m: &UserId,
+        out: &mut Outcome,
+    ) -> Result<(), String> {
+        let sent = self.pairing_dms.get(&(round.label(), m.clone()));
+        let n = sent.map(|s| s.len()).unwrap_or(0);
+        let dups: usize = sent
+            .map(|s| s.values().map(|c| c.saturating_sub(1)).sum())
+            .unwrap_or(0);
+        let unreachable = Members::get(&*self.store, m)
+            .await
+            .map_err(err)?
+            .is_some_and(|m| m.status == MemberStatus::Unreachable);
+        if n == 0 && !unreachable {
+            out.unnotified += 1;
+        }
+        out.duplicate_dms += dups;
+        Ok(())
+    }
+}
+
+pub async fn run(members: usize, months: u32, seed: u64) -> Result<(), String> {
+    let o = simulate(members, months, seed, true).await?;
+    println!(
+        "members={} rounds={} repeats={} unnotified={} duplicate_dms={}",
+        o.members, o.rounds, o.repeats, o.unnotified, o.duplicate_dms
+    );
+    Ok(())
+}
+
+trait NowUtc {
+    fn now_utc(&self) -> chrono::DateTime<Utc>;
+}
+
+impl NowUtc for FixedClock {
+    fn now_utc(&self) -> chrono::DateTime<Utc> {
+        use mentor_domain::ports::Clock;
+        self.now()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+//! The simulation's own runs: every launch day stays clean.
+
+use super::*;
+
+fn launch(y: i32, m: u32, d: u32, moderator_runs: bool) -> Launch {
+    Launch {
+        date: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+        members: 24,
+        moderator_runs,
+    }
+}
+
+fn assert_clean(o: &Outcome, rounds: usize) {
+    assert_eq!(
+        (o.rounds, o.repeats, o.unnotified, o.duplicate_dms),
+        (rounds, 0, 0, 0),
+        "{o:?}"
+    );
+    assert_eq!(o.told_unasked_not_confirmed, 0, "{o:?}");
+}
+
+#[tokio::test]
+async fn a_small_simulation_never_repeats_or_double_messages() {
+    let o = simulate(30, 3, 7, false).await.unwrap();
+    // Four communities, three rounds each.
+    assert_clean(&o, 12);
+    assert!(o.members >= 30);
+}
+
+#[tokio::test]
+async fn a_community_launched_on_the_12th_is_paired_that_month_by_the_tick() {
+    let o = simulate_community(launch(2027, 1, 12, false), 3, 3, false)
+        .await
+        .unwrap();
+    // January (paired by the tick on launch day), February, March.
+    assert_clean(&o, 3);
+}
+
+#[tokio::test]
+async fn a_community_launched_on_the_27th_is_paired_at_once_when_a_moderator_runs() {
+    let o = simulate_community(launch(2027, 1, 27, true), 3, 4, false)
+        .await
+        .unwrap();
+    // The short January round the moderator ran, then February and March.
+    assert_clean(&o, 3);
+}
+
+#[tokio::test]
+async fn a_community_launched_on_the_last_day_of_a_month_is_paired_the_next_morning() {
+    let o = simulate_community(launch(2027, 2, 28, false), 3, 5, false)
+        .await
+        .unwrap();
+    // March (the next morning), April, May; nobody told "didn't confirm".
+    assert_clean(&o, 3);
+}
+
+#[tokio::test]
+async fn two_hundred_members_over_six_months_is_clean() {
+    // The acceptance run of the rounds issue (also in the README): the
+    // 200-member community and three launched mid-month, six rounds each.
+    let o = simulate(200, 6, 1, false).await.unwrap();
+    assert_clean(&o, 24);
+    assert!(o.members > 200 + 3 * 50, "late joiners arrived");
+}
