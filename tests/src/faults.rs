@@ -308,6 +308,10 @@ impl<M: Messenger + 'static> Messenger for FaultySlack<M> {
         self.gate("chat.postMessage").await?;
         self.inner.post(channel, message).await
     }
+    async fn post_dm(&self, user: &UserId, message: &Message) -> SlackResult<()> {
+        self.gate("chat.postMessage").await?;
+        self.inner.post_dm(user, message).await
+    }
     async fn post_ephemeral(
         &self,
         channel: &ChannelId,

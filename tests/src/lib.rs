@@ -468,13 +468,14 @@ impl Harness {
             .collect()
     }
 
-    /// Messages posted to `user`'s one-to-one DM.
+    /// Messages posted to `user`'s one-to-one DM: to the user id (where
+    /// Slack delivers into the app's DM) or to the DM channel `D<user>`.
     pub async fn dms_to(&self, user: &str) -> Vec<Value> {
         let ch = format!("D{user}");
         self.slack_calls("chat.postMessage")
             .await
             .into_iter()
-            .filter(|b| b["channel"] == ch.as_str())
+            .filter(|b| b["channel"] == ch.as_str() || b["channel"] == user)
             .collect()
     }
 

@@ -101,7 +101,7 @@ async fn a_whole_member_lifecycle_logs_no_answer_message_text_or_token() {
     h.set_time("2026-12-08T09:05:00Z");
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
-        .and(body_partial_json(json!({"channel": "DU0ANNA"})))
+        .and(body_partial_json(json!({"channel": "U0ANNA"})))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"ok": false, "error": "ratelimited"})),
         )

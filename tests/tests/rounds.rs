@@ -311,6 +311,18 @@ async fn a_member_slack_no_longer_knows_is_marked_unreachable_and_moderators_are
     let h = Harness::at("2026-11-20T10:00:00Z").await;
     let users = sign_up_many(&h, 4).await;
     let gone = users[0].clone();
+    // A post to the user id is refused as an unknown channel; opening the
+    // DM the classic way then names the member's error.
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .and(body_partial_json(json!({"channel": gone})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": false, "error": "channel_not_found"})),
+        )
+        .with_priority(1)
+        .mount(&h.slack)
+        .await;
     Mock::given(method("POST"))
         .and(path("/conversations.open"))
         .and(body_partial_json(json!({"users": gone})))

@@ -385,6 +385,20 @@ impl Messenger for RecordingMessenger {
         lock(&self.calls).push(SlackCall::Post(channel.clone(), message.clone()));
         Ok(())
     }
+    /// Like Slack: a post to the user id lands in their DM (`D<user>`),
+    /// and no `conversations.open` is made.
+    async fn post_dm(&self, user: &UserId, message: &Message) -> SlackResult<()> {
+        if let Some(code) = lock(&self.failures).get(user).cloned() {
+            return Err(SlackFailure {
+                method: "chat.postMessage".into(),
+                code,
+                permanent: true,
+            });
+        }
+        let dm = dm_channel(std::slice::from_ref(user));
+        lock(&self.calls).push(SlackCall::Post(dm, message.clone()));
+        Ok(())
+    }
     async fn post_ephemeral(
         &self,
         channel: &ChannelId,

@@ -195,6 +195,14 @@ pub trait Messenger: Send + Sync {
     async fn open_dm(&self, users: &[UserId]) -> SlackResult<ChannelId>;
     /// `chat.postMessage`.
     async fn post(&self, channel: &ChannelId, message: &Message) -> SlackResult<()>;
+    /// A one-to-one DM. Slack delivers a `chat.postMessage` to a user id
+    /// (`channel: U…`) into the app's DM with that user, so the Web API
+    /// client needs no `conversations.open` (Tier 3, about 50 a minute);
+    /// this default opens the DM first, for messengers that can't.
+    async fn post_dm(&self, user: &UserId, message: &Message) -> SlackResult<()> {
+        let channel = self.open_dm(std::slice::from_ref(user)).await?;
+        self.post(&channel, message).await
+    }
     /// `chat.postEphemeral`.
     async fn post_ephemeral(
         &self,

@@ -248,6 +248,21 @@ impl Messenger for SlackClient {
         self.call("chat.postMessage", body).await.map(|_| ())
     }
 
+    /// `chat.postMessage` with `channel: <user id>`: Slack puts it in the
+    /// app's DM with the user, one call instead of two. Should Slack refuse
+    /// the user id as a channel, the DM is opened the classic way, which
+    /// also reports the member's own error (`user_not_found`, …) exactly.
+    async fn post_dm(&self, user: &UserId, message: &Message) -> SlackResult<()> {
+        match self.post(&ChannelId::new(user.as_str()), message).await {
+            Err(f) if f.code == "channel_not_found" => {
+                tracing::info!(user = %user, "post to a user id refused; opening the DM");
+                let channel = self.open_dm(std::slice::from_ref(user)).await?;
+                self.post(&channel, message).await
+            }
+            other => other,
+        }
+    }
+
     async fn post_ephemeral(
         &self,
         channel: &ChannelId,
@@ -367,6 +382,70 @@ mod tests {
         assert_eq!(body["channel"], "D1");
         assert_eq!(body["text"], "hello");
         assert_eq!(body["blocks"][0]["type"], "section");
+    }
+
+    #[tokio::test]
+    async fn a_dm_is_one_post_to_the_user_id_without_conversations_open() {
+        let server = MockServer::start().await;
+        Mock::given(path("/chat.postMessage"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .mount(&server)
+            .await;
+        let c = SlackClient::new(&server.uri(), "t", fast());
+        c.post_dm(&UserId::new("U1"), &Message::plain("hi"))
+            .await
+            .unwrap();
+        let reqs = server.received_requests().await.unwrap();
+        assert_eq!(reqs.len(), 1, "one call, no conversations.open");
+        assert_eq!(reqs[0].url.path(), "/chat.postMessage");
+        let body: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+        assert_eq!(body["channel"], "U1");
+    }
+
+    #[tokio::test]
+    async fn a_user_id_refused_as_a_channel_falls_back_to_opening_the_dm() {
+        let server = MockServer::start().await;
+        Mock::given(path("/chat.postMessage"))
+            .and(wiremock::matchers::body_partial_json(
+                json!({"channel": "U1"}),
+            ))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"ok": false, "error": "channel_not_found"})),
+            )
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/conversations.open"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"ok": true, "channel": {"id": "D1"}})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/chat.postMessage"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .mount(&server)
+            .await;
+        let c = SlackClient::new(&server.uri(), "t", fast());
+        c.post_dm(&UserId::new("U1"), &Message::plain("hi"))
+            .await
+            .unwrap();
+        let paths: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.url.path().to_string())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "/chat.postMessage",
+                "/conversations.open",
+                "/chat.postMessage"
+            ]
+        );
     }
 
     #[tokio::test]

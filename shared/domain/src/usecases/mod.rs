@@ -120,10 +120,10 @@ impl Bot {
         crate::calendar::next_round(&self.cfg, self.now())
     }
 
-    /// Opens a DM with `user` and posts `message` there.
+    /// Posts `message` in the app's DM with `user`: one `chat.postMessage`
+    /// to the user id, no `conversations.open` (see [`Messenger::post_dm`]).
     pub async fn dm(&self, user: &UserId, message: &Message) -> Result<()> {
-        let channel = self.deps.slack.open_dm(std::slice::from_ref(user)).await?;
-        self.deps.slack.post(&channel, message).await?;
+        self.deps.slack.post_dm(user, message).await?;
         Ok(())
     }
 
