@@ -201,3 +201,153 @@ async fn block_without_a_name_or_of_oneself_explains_and_stores_nothing() {
     assert!(readable(eph.last().unwrap()).contains("in a DM next time"));
     assert_eq!(member(&h, "U0ANA").await.blocked, vec!["U0BEN".into()]);
 }
+
+async fn open_home(h: &Harness, user: &str, n: u32) -> Value {
+    h.send_event(&event(
+        &format!("Ev-home-{user}-{n}"),
+        serde_json::json!({"type": "app_home_opened", "user": user, "tab": "home"}),
+    ))
+    .await;
+    home_of(h, user).await
+}
+
+async fn home_of(h: &Harness, user: &str) -> Value {
+    h.slack_calls("views.publish")
+        .await
+        .into_iter()
+        .rev()
+        .find(|c| c["user_id"] == user)
+        .map(|c| c["view"].clone())
+        .unwrap_or_else(|| panic!("no App Home for {user}"))
+}
+
+/// The value of `action` in the newest DM to `user` that has it.
+async fn button_value(h: &Harness, user: &str, action: &str) -> String {
+    h.dms_to(user)
+        .await
+        .iter()
+        .rev()
+        .flat_map(|m| m["blocks"].as_array().cloned().unwrap_or_default())
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["action_id"] == action)
+        .and_then(|e| e["value"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("{user} got no {action} button"))
+}
+
+#[tokio::test]
+async fn the_app_home_shows_past_partners_by_month_with_why_and_my_check_ins() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    ana_and_ben(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    h.set_time("2026-12-08T09:05:00Z");
+    h.tick().await;
+    let v = button_value(&h, "U0ANA", "checkin_met").await;
+    h.send_interaction(&click("U0ANA", "checkin_met", &v, "ci-ana"))
+        .await;
+
+    let home = open_home(&h, "U0ANA", 1).await;
+    let text = readable(&home);
+    assert!(text.contains("Your pairings"), "{text}");
+    assert!(text.contains("*December 2026* · with <@U0BEN>"), "{text}");
+    assert!(
+        text.contains(
+            "Why: You can help <@U0BEN> with Accessibility; <@U0BEN> can help you with Writing"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Your check-ins: day 7: met"), "{text}");
+    // Ben's answers are his own: not in Ana's history.
+    assert_eq!(text.matches("Your check-ins").count(), 1, "{text}");
+    assert!(action_ids(&home).contains(&"happy_again".to_string()));
+    let ben_home = readable(&open_home(&h, "U0BEN", 2).await);
+    assert!(!ben_home.contains("Your check-ins"), "{ben_home}");
+}
+
+#[tokio::test]
+async fn happy_to_be_paired_again_is_stored_privately_and_can_be_undone() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    ana_and_ben(&h).await;
+    h.sign_up("U0CAT", &["Data"], &["Backend"], "new").await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let ben_dms_before = h.dms_to("U0BEN").await.len();
+
+    h.send_interaction(&click("U0ANA", "happy_again", "U0BEN", "home-1"))
+        .await;
+    assert_eq!(member(&h, "U0ANA").await.happy_again, vec!["U0BEN".into()]);
+    let home = home_of(&h, "U0ANA").await;
+    assert!(readable(&home).contains("<@U0BEN> ✓"));
+    assert!(action_ids(&home).contains(&"happy_again_undo".to_string()));
+    assert_eq!(
+        h.dms_to("U0BEN").await.len(),
+        ben_dms_before,
+        "Ben is not told"
+    );
+
+    // Someone Ana was never paired with can't be marked.
+    let stranger = if partner_of(&h, "2026-12", "U0ANA").await.as_deref() == Some("U0CAT") {
+        "U0DAN"
+    } else {
+        "U0ZED"
+    };
+    h.send_interaction(&click("U0ANA", "happy_again", stranger, "home-2"))
+        .await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("someone you've been paired with"), "{said}");
+    assert_eq!(member(&h, "U0ANA").await.happy_again, vec!["U0BEN".into()]);
+
+    h.send_interaction(&click("U0ANA", "happy_again_undo", "U0BEN", "home-3"))
+        .await;
+    assert!(member(&h, "U0ANA").await.happy_again.is_empty());
+}
+
+/// December pairs Ana with Ben (and Cat with Dan); everyone stays in for
+/// January, when Eve and Fay join. `marks` say who marks whom in between.
+async fn january_partner_of_ana(marks: &[(&str, &str)]) -> String {
+    let h = Harness::new().await;
+    four_with_one_obvious_pair(&h).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    assert_eq!(
+        partner_of(&h, "2026-12", "U0ANA").await.as_deref(),
+        Some("U0BEN")
+    );
+    for (i, (who, whom)) in marks.iter().enumerate() {
+        h.send_interaction(&click(who, "happy_again", whom, &format!("m-{i}")))
+            .await;
+    }
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    for u in ["U0ANA", "U0BEN", "U0CAT", "U0DAN"] {
+        let v = button_value(&h, u, "reconfirm_yes").await;
+        h.send_interaction(&click(u, "reconfirm_yes", &v, &format!("rc-{u}")))
+            .await;
+    }
+    h.sign_up("U0EVE", &["Data"], &["Backend"], "new").await;
+    h.sign_up("U0FAY", &["Data"], &["Backend"], "new").await;
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    let partner = partner_of(&h, "2027-01", "U0ANA")
+        .await
+        .expect("Ana paired");
+    if partner == "U0BEN" {
+        let dm = pairing_dm(&h.dms_to("U0ANA").await, "January 2027");
+        assert!(
+            dm.contains("you were paired 1 round ago and both said you'd happily pair again"),
+            "{dm}"
+        );
+    }
+    partner
+}
+
+#[tokio::test]
+async fn two_happy_again_marks_pair_them_again_in_january_and_one_mark_does_not() {
+    moto_or_skip!();
+    let both = january_partner_of_ana(&[("U0ANA", "U0BEN"), ("U0BEN", "U0ANA")]).await;
+    assert_eq!(both, "U0BEN");
+    let one = january_partner_of_ana(&[("U0ANA", "U0BEN")]).await;
+    assert_ne!(one, "U0BEN");
+}

@@ -66,6 +66,11 @@ pub enum Action {
     Unblock {
         user: UserId,
     },
+    /// "Happy to be paired again" with a past partner (`on`), or undo it.
+    HappyAgain {
+        partner: UserId,
+        on: bool,
+    },
     /// Not a button of ours (or a value we did not write): ignored.
     Unknown {
         action_id: String,
@@ -95,6 +100,8 @@ const MOD_RUN: &str = "mod_run";
 const MOD_REPAIR: &str = "mod_repair";
 const MOD_STATS: &str = "mod_stats";
 const UNBLOCK: &str = "unblock";
+const HAPPY_AGAIN: &str = "happy_again";
+const HAPPY_AGAIN_UNDO: &str = "happy_again_undo";
 
 impl Action {
     /// The button's `action_id` and `value`.
@@ -142,6 +149,10 @@ impl Action {
                 (MOD_REPAIR, format!("{round}:{group}:{user}"))
             }
             Unblock { user } => (UNBLOCK, user.to_string()),
+            HappyAgain { partner, on } => (
+                if *on { HAPPY_AGAIN } else { HAPPY_AGAIN_UNDO },
+                partner.to_string(),
+            ),
             Unknown { action_id } => (action_id.as_str(), String::new()),
         }
     }
@@ -206,6 +217,10 @@ impl Action {
             UNBLOCK if UserId::is_valid(value) => Unblock {
                 user: UserId::from(value),
             },
+            HAPPY_AGAIN | HAPPY_AGAIN_UNDO if UserId::is_valid(value) => HappyAgain {
+                partner: UserId::from(value),
+                on: action_id == HAPPY_AGAIN,
+            },
             _ => return None,
         })
     }
@@ -264,6 +279,10 @@ mod tests {
             }),
             (reconfirm, round()).prop_map(|(answer, round)| Reconfirm { answer, round }),
             "[UW][A-Z0-9]{2,11}".prop_map(|u| Unblock { user: UserId(u) }),
+            ("[UW][A-Z0-9]{2,11}", any::<bool>()).prop_map(|(u, on)| HappyAgain {
+                partner: UserId(u),
+                on
+            }),
             (checkin, round(), any::<u32>(), any::<u32>()).prop_map(
                 |(answer, round, group, day)| Checkin {
                     answer,
@@ -333,6 +352,7 @@ mod tests {
             ("mod_repair", "2026-12:3:<@U1>"),
             ("unblock", "<@U0BEN>"),
             ("unblock", ""),
+            ("happy_again", "deleted-1a2b"),
             ("", ""),
         ] {
             assert_eq!(

@@ -81,6 +81,20 @@ pub fn exclusions(members: &[Member]) -> Vec<(MemberId, MemberId)> {
     set.into_iter().collect()
 }
 
+/// Pairs who both marked each other "happy to be paired again": only
+/// mutual marks count, so one member's mark alone changes nothing.
+pub fn happy_again_pairs(members: &[Member]) -> Vec<(MemberId, MemberId)> {
+    let marks: BTreeSet<(&UserId, &UserId)> = members
+        .iter()
+        .flat_map(|m| m.happy_again.iter().map(move |p| (&m.id, p)))
+        .collect();
+    marks
+        .iter()
+        .filter(|(a, b)| a < b && marks.contains(&(*b, *a)))
+        .map(|(a, b)| (MemberId::from(*a), MemberId::from(*b)))
+        .collect()
+}
+
 /// Runs the engine for `round` over the eligible members.
 pub fn plan(
     cfg: &ProgrammeConfig,
@@ -95,10 +109,11 @@ pub fn plan(
         .iter()
         .filter_map(|m| m.profile.as_ref().map(|p| candidate(&m.id, p, now)))
         .collect();
-    mentor_matching::plan_round(
+    mentor_matching::plan_round_with_happy_again(
         &candidates,
         &history(round, past),
         &exclusions(all_members),
+        &happy_again_pairs(all_members),
         &cfg.matching,
         seed,
     )
@@ -137,4 +152,32 @@ pub fn seed_for(round: RoundId) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn member(id: &str, happy: &[&str]) -> Member {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+        let mut m = Member::new_onboarding(UserId::new(id), now);
+        m.happy_again = happy.iter().map(|u| UserId::new(*u)).collect();
+        m
+    }
+
+    #[test]
+    fn only_mutual_happy_again_marks_reach_the_engine() {
+        let one_sided = [member("U0ANA", &["U0BEN"]), member("U0BEN", &[])];
+        assert!(happy_again_pairs(&one_sided).is_empty());
+        let mutual = [
+            member("U0ANA", &["U0BEN", "U0CAT"]),
+            member("U0BEN", &["U0ANA"]),
+            member("U0CAT", &[]),
+        ];
+        assert_eq!(
+            happy_again_pairs(&mutual),
+            vec![(MemberId::from("U0ANA"), MemberId::from("U0BEN"))]
+        );
+    }
 }

@@ -24,11 +24,11 @@ pub use blossom::{MAX_ABS_WEIGHT, max_weight_matching};
 pub use model::{Candidate, Eligibility, Experience, Frequency, MemberId, Mode, PastPair};
 pub use plan::{
     Group, GroupFit, RoundPlan, Unmatched, UnmatchedReason, best_group_for, best_partner_for,
-    plan_round,
+    plan_round, plan_round_with_happy_again,
 };
 pub use score::{
-    MatchConfig, PairRules, PairScore, PairStatus, Reason, Weights, daytime_overlap_minutes,
-    score_pair,
+    HAPPY_AGAIN_DIVISOR, MatchConfig, PairRules, PairScore, PairStatus, Reason, Weights,
+    daytime_overlap_minutes, score_pair,
 };
 
 #[doc(hidden)]

@@ -6,7 +6,7 @@ use crate::blossom::solve_unique;
 use crate::model::{Candidate, Experience, Frequency, MemberId, Mode, PastPair};
 use crate::score::{
     MatchConfig, PairRules, PairScore, PairStatus, Reason, Weights, daytime_overlap_minutes,
-    recency_penalty, score_pair,
+    recency_penalty, repeat_penalty, score_pair,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -119,6 +119,8 @@ struct Fast<'a> {
     /// Per member: (other, rounds ago) of past meetings, and exclusions.
     met: Vec<Vec<(u32, u32)>>,
     excluded: Vec<Vec<u32>>,
+    /// Per member: past partners who both marked "happy to be paired again".
+    happy: Vec<Vec<u32>>,
     weights: &'a Weights,
     no_repeat_rounds: Option<u32>,
     seed: u64,
@@ -137,6 +139,7 @@ impl<'a> Fast<'a> {
         members: Vec<&'a Candidate>,
         history: &[PastPair],
         exclusions: &[(MemberId, MemberId)],
+        happy_again: &[(MemberId, MemberId)],
         config: &'a MatchConfig,
         seed: u64,
     ) -> Self {
@@ -177,6 +180,13 @@ impl<'a> Fast<'a> {
             if let (Some(&a), Some(&b)) = (index.get(x), index.get(y)) {
                 excluded[a as usize].push(b);
                 excluded[b as usize].push(a);
+            }
+        }
+        let mut happy = vec![Vec::new(); n];
+        for (x, y) in happy_again {
+            if let (Some(&a), Some(&b)) = (index.get(x), index.get(y)) {
+                happy[a as usize].push(b);
+                happy[b as usize].push(a);
             }
         }
         let hash = members.iter().map(|c| id_hash(&c.id)).collect();
@@ -243,6 +253,7 @@ impl<'a> Fast<'a> {
             hash,
             met,
             excluded,
+            happy,
             weights: &config.weights,
             no_repeat_rounds: config.no_repeat_rounds,
             seed,
@@ -330,10 +341,12 @@ impl<'a> Fast<'a> {
                 continue;
             }
             let r = m - 2;
+            let happy = self.happy[i].contains(&j);
             let key = &mut keys[j as usize];
             match self.no_repeat_rounds {
                 Some(window) if r <= window => *key = DISALLOWED,
-                Some(_) => *key -= recency_penalty(r, w),
+                Some(_) => *key -= repeat_penalty(r, happy, w),
+                None if happy => *key -= repeat_penalty(r, true, w),
                 None => *key -= recency_penalty(r, w) + LAST_RESORT,
             }
         }
@@ -546,6 +559,23 @@ pub fn plan_round(
     config: &MatchConfig,
     seed: u64,
 ) -> RoundPlan {
+    plan_round_with_happy_again(members, history, exclusions, &[], config, seed)
+}
+
+/// [`plan_round`] where the pairs in `happy_again` (both members marked
+/// each other "happy to be paired again") may meet again: their repeat is
+/// not a last resort and costs a quarter of the recency penalty
+/// ([`crate::score::HAPPY_AGAIN_DIVISOR`]), so they are paired again only
+/// when that is otherwise the better plan.
+#[must_use]
+pub fn plan_round_with_happy_again(
+    members: &[Candidate],
+    history: &[PastPair],
+    exclusions: &[(MemberId, MemberId)],
+    happy_again: &[(MemberId, MemberId)],
+    config: &MatchConfig,
+    seed: u64,
+) -> RoundPlan {
     let mut sorted: Vec<&Candidate> = members.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     sorted.dedup_by(|a, b| a.id == b.id);
@@ -565,8 +595,8 @@ pub fn plan_round(
             }],
         };
     }
-    let rules = PairRules::new(history, exclusions, config);
-    let fast = Fast::new(sorted, history, exclusions, config, seed);
+    let rules = PairRules::new(history, exclusions, config).with_happy_again(happy_again);
+    let fast = Fast::new(sorted, history, exclusions, happy_again, config, seed);
     let mut k = config.candidates_per_member.filter(|&k| k < n - 1);
 
     let mut mate;
@@ -779,7 +809,14 @@ pub fn fast_scores_for_tests(
     exclusions: &[(MemberId, MemberId)],
     config: &MatchConfig,
 ) -> Vec<(MemberId, MemberId, i64, bool)> {
-    let fast = Fast::new(members.iter().collect(), history, exclusions, config, 0);
+    let fast = Fast::new(
+        members.iter().collect(),
+        history,
+        exclusions,
+        &[],
+        config,
+        0,
+    );
     let mut mark = vec![0u32; fast.len()];
     let mut keys = Vec::new();
     let mut row = Vec::new();

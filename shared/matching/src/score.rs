@@ -107,6 +107,12 @@ pub enum Reason {
         /// 1 = last round.
         rounds_ago: u32,
     },
+    /// They were paired before and both said they'd happily be paired
+    /// again: a lower penalty, and not a last resort.
+    HappyAgain {
+        /// 1 = last round.
+        rounds_ago: u32,
+    },
 }
 
 /// The score of a pair and its reasons.
@@ -156,8 +162,13 @@ impl Default for MatchConfig {
 pub struct PairRules {
     last_met: HashMap<(MemberId, MemberId), u32>,
     excluded: HashSet<(MemberId, MemberId)>,
+    happy_again: HashSet<(MemberId, MemberId)>,
     no_repeat_rounds: Option<u32>,
 }
+
+/// A pair who both marked each other "happy to be paired again" pays the
+/// recency penalty divided by this, and is no longer a last resort.
+pub const HAPPY_AGAIN_DIVISOR: i64 = 4;
 
 fn ordered(a: &MemberId, b: &MemberId) -> (MemberId, MemberId) {
     if a <= b {
@@ -202,8 +213,24 @@ impl PairRules {
         PairRules {
             last_met,
             excluded,
+            happy_again: HashSet::new(),
             no_repeat_rounds: config.no_repeat_rounds,
         }
+    }
+
+    /// Pairs who both marked each other "happy to be paired again" (either
+    /// order): a lower repeat penalty, and not a last resort. A configured
+    /// no-repeat window still holds.
+    #[must_use]
+    pub fn with_happy_again(mut self, pairs: &[(MemberId, MemberId)]) -> Self {
+        self.happy_again = pairs.iter().map(|(a, b)| ordered(a, b)).collect();
+        self
+    }
+
+    /// Whether both marked each other "happy to be paired again".
+    #[must_use]
+    pub fn is_happy_again(&self, a: &MemberId, b: &MemberId) -> bool {
+        self.happy_again.contains(&ordered(a, b))
     }
 
     /// Rounds since `a` and `b` last met, if ever.
@@ -228,6 +255,7 @@ impl PairRules {
             (None, _) => PairStatus::Allowed,
             (Some(r), Some(window)) if r <= window => PairStatus::Forbidden,
             (Some(_), Some(_)) => PairStatus::Allowed,
+            (Some(_), None) if self.is_happy_again(a, b) => PairStatus::Allowed,
             (Some(_), None) => PairStatus::LastResort,
         }
     }
@@ -329,12 +357,27 @@ pub fn score_pair(
         reasons.push(Reason::SameFrequency(a.frequency));
     }
     if let Some(r) = rules.last_met(&a.id, &b.id) {
-        score -= recency_penalty(r, weights);
-        reasons.push(Reason::MetBefore { rounds_ago: r });
+        let happy = rules.is_happy_again(&a.id, &b.id);
+        score -= repeat_penalty(r, happy, weights);
+        reasons.push(if happy {
+            Reason::HappyAgain { rounds_ago: r }
+        } else {
+            Reason::MetBefore { rounds_ago: r }
+        });
     }
     Some(PairScore { score, reasons })
 }
 
 pub(crate) fn recency_penalty(rounds_ago: u32, weights: &Weights) -> i64 {
     weights.recent_meeting_penalty / i64::from(rounds_ago.max(1))
+}
+
+/// The recency penalty, lowered for a pair who both marked each other.
+pub(crate) fn repeat_penalty(rounds_ago: u32, happy_again: bool, weights: &Weights) -> i64 {
+    let p = recency_penalty(rounds_ago, weights);
+    if happy_again {
+        p / HAPPY_AGAIN_DIVISOR
+    } else {
+        p
+    }
 }

@@ -12,6 +12,7 @@ use crate::model::{Confirmation, Member, MemberStatus, Profile};
 use crate::surface::{Block, Button, Home, Message};
 
 pub mod agenda;
+pub mod history;
 pub mod moderator;
 pub mod never_pair;
 pub mod privacy;

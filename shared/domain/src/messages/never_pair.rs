@@ -90,8 +90,9 @@ pub fn home_blocks(blocked: &[UserId]) -> Vec<Block> {
         out.push(Block::Context("Nobody on your list.".into()));
         return out;
     }
-    // Five buttons per row; one action block holds at most 25 elements.
-    for chunk in blocked.chunks(5) {
+    // Five buttons per row (an action block holds at most 25), at most
+    // HOME_SHOWN people so the App Home stays under Slack's 100 blocks.
+    for chunk in blocked[..blocked.len().min(HOME_SHOWN)].chunks(5) {
         let names: Vec<String> = chunk.iter().map(UserId::mention).collect();
         out.push(Block::Section(names.join("  ·  ")));
         out.push(Block::Buttons(
@@ -101,8 +102,17 @@ pub fn home_blocks(blocked: &[UserId]) -> Vec<Block> {
                 .collect(),
         ));
     }
+    if blocked.len() > HOME_SHOWN {
+        out.push(Block::Context(format!(
+            "…and {} more (`my data` lists everyone; `unblock @name` works for anyone).",
+            blocked.len() - HOME_SHOWN
+        )));
+    }
     out
 }
+
+/// People listed in the App Home (eight blocks at most).
+const HOME_SHOWN: usize = 20;
 
 /// `my data` lines: the member's own private lists and goal.
 pub fn my_data_lines(m: &Member) -> String {

@@ -43,6 +43,10 @@ pub fn reasons_text(reasons: &[Reason], me: &UserId) -> Vec<String> {
                 "you were paired {rounds_ago} round{} ago: nobody else fitted this time",
                 if *rounds_ago == 1 { "" } else { "s" }
             )),
+            Reason::HappyAgain { rounds_ago } => Some(format!(
+                "you were paired {rounds_ago} round{} ago and both said you'd happily pair again",
+                if *rounds_ago == 1 { "" } else { "s" }
+            )),
             #[allow(unreachable_patterns)]
             _ => None,
         };

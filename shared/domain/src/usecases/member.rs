@@ -546,6 +546,7 @@ impl Bot {
                     .await
             }
             Action::Unblock { user: who } => self.unblock(user, Some(who)).await,
+            Action::HappyAgain { partner, on } => self.set_happy_again(user, partner, *on).await,
             // Answered in `on_action` without a click marker.
             Action::OpenProfile
             | Action::Resources

@@ -2,6 +2,7 @@
 //! They reach the world only through the ports in [`Deps`].
 
 mod accept;
+mod history;
 mod member;
 mod moderator;
 mod never_pair;

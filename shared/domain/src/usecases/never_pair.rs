@@ -81,18 +81,3 @@ impl Bot {
         Ok(())
     }
 }
-
-impl Bot {
-    /// The member's own sections of the App Home (never-pair list), placed
-    /// before the moderator section.
-    pub(crate) async fn add_member_choices_to_home(
-        &self,
-        member: &crate::model::Member,
-        home: &mut crate::surface::Home,
-    ) -> Result<()> {
-        let mut extra = vec![crate::surface::Block::Divider];
-        extra.extend(text::home_blocks(&member.blocked));
-        crate::messages::never_pair::insert_into_home(home, extra);
-        Ok(())
-    }
-}

@@ -1,0 +1,144 @@
+//! The App Home history: past partners by month, why the bot matched them,
+//! the member's own check-in answers and goal, and a private "happy to be
+//! paired again" mark per partner. Capped so the App Home stays well under
+//! Slack's 100 blocks.
+
+use crate::action::Action;
+use crate::ids::UserId;
+use crate::model::{Group, Member};
+use crate::surface::{Block, Button};
+
+/// Months shown in the App Home (two blocks each); older ones are in `my data`.
+pub const MONTHS_SHOWN: usize = 6;
+
+fn is_person(u: &UserId) -> bool {
+    UserId::is_valid(u.as_str())
+}
+
+/// One month: who, why, the member's own check-ins and goal.
+fn month_text(me: &Member, g: &Group) -> String {
+    let partners: Vec<&UserId> = g.members.iter().filter(|m| **m != me.id).collect();
+    let names: Vec<String> = partners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = if is_person(p) {
+                p.mention()
+            } else {
+                "a former member".into()
+            };
+            let mark = if me.happy_again.contains(p) {
+                " ✓"
+            } else {
+                ""
+            };
+            if partners.len() > 1 {
+                format!("({}) {name}{mark}", i + 1)
+            } else {
+                format!("{name}{mark}")
+            }
+        })
+        .collect();
+    let mut lines = vec![format!("*{}* · with {}", g.round.label(), names.join(", "))];
+    let why = super::rounds::reasons_text(&g.current_reasons(), &me.id);
+    if !why.is_empty() {
+        lines.push(format!("Why: {}", why.join("; ")));
+    }
+    let mine: Vec<String> = g
+        .checkins
+        .iter()
+        .filter_map(|(day, answers)| {
+            answers
+                .get(&me.id)
+                .map(|a| format!("day {day}: {}", a.label()))
+        })
+        .collect();
+    if !mine.is_empty() {
+        lines.push(format!("Your check-ins: {}", mine.join(" · ")));
+    }
+    if let Some(goal) = me.goal.as_ref().filter(|goal| goal.round == g.round) {
+        let how = goal
+            .outcome
+            .map(|o| format!(" ({})", o.label()))
+            .unwrap_or_default();
+        lines.push(format!("Your goal: “{}”{how}", goal.text));
+    }
+    lines.join("\n")
+}
+
+/// A mark / unmark button per partner who is still a member.
+fn happy_buttons(me: &Member, g: &Group) -> Vec<Button> {
+    let partners: Vec<&UserId> = g.members.iter().filter(|m| **m != me.id).collect();
+    let trio = partners.len() > 1;
+    partners
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| is_person(p))
+        .map(|(i, p)| {
+            let marked = me.happy_again.contains(p);
+            let whom = if trio {
+                format!(" ({})", i + 1)
+            } else {
+                String::new()
+            };
+            let action = Action::HappyAgain {
+                partner: (*p).clone(),
+                on: !marked,
+            };
+            if marked {
+                Button::new(action, &format!("✓ Happy to pair again{whom}: undo"))
+            } else {
+                Button::new(action, &format!("Happy to be paired again{whom}"))
+            }
+        })
+        .collect()
+}
+
+/// The history section, newest month first, at most [`MONTHS_SHOWN`] months.
+/// A button is unique per partner, so a partner met twice gets it once (on
+/// the newest month).
+pub fn home_blocks(me: &Member, groups: &[Group]) -> Vec<Block> {
+    let mut past: Vec<&Group> = groups.iter().filter(|g| g.contains(&me.id)).collect();
+    past.sort_by(|a, b| b.round.cmp(&a.round).then(b.number.cmp(&a.number)));
+    let mut out = vec![Block::Section(
+        "*Your pairings*\nMark a partner you'd happily be paired with again: it's private, and \
+         only when you've both marked each other do I let you meet again sooner."
+            .into(),
+    )];
+    if past.is_empty() {
+        out.push(Block::Context(
+            "No pairings yet: your first partner will appear here.".into(),
+        ));
+        return out;
+    }
+    let mut offered: Vec<UserId> = Vec::new();
+    for g in past.iter().take(MONTHS_SHOWN) {
+        out.push(Block::Section(month_text(me, g)));
+        let buttons: Vec<Button> = happy_buttons(me, g)
+            .into_iter()
+            .filter(|b| match b.action() {
+                Action::HappyAgain { partner, .. } if !offered.contains(&partner) => {
+                    offered.push(partner);
+                    true
+                }
+                _ => false,
+            })
+            .collect();
+        if !buttons.is_empty() {
+            out.push(Block::Buttons(buttons));
+        }
+    }
+    if past.len() > MONTHS_SHOWN {
+        out.push(Block::Context(format!(
+            "{} earlier month(s) not shown: say `my data` for everything.",
+            past.len() - MONTHS_SHOWN
+        )));
+    }
+    out
+}
+
+pub fn not_your_partner() -> crate::surface::Message {
+    crate::surface::Message::plain(
+        "I can only note that for someone you've been paired with, so nothing changed.",
+    )
+}
