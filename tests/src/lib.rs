@@ -4,6 +4,7 @@
 //! that build signed Slack requests for the real handlers.
 
 pub mod faults;
+pub mod limits;
 pub mod world;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -243,11 +244,11 @@ impl Harness {
         });
         let app = AppBuilder::new(mentor_app::local_settings(cfg, SECRET))
             .store(Store::Dynamo(store.clone()))
-            .slack(Arc::new(SlackClient::new(
+            .slack(Arc::new(limits::LimitChecked(Arc::new(SlackClient::new(
                 &slack.uri(),
                 "xoxb-test",
                 fast_retries(),
-            )))
+            )))))
             .bus(bus.clone())
             .clock(clock.clone())
             .build()

@@ -354,6 +354,14 @@ impl RecordingMessenger {
     }
 }
 
+/// The recording messenger is a test double: a surface Slack would refuse
+/// (or truncate) fails the test that built it, naming the broken limit.
+fn within_limits<S: crate::surface::limits::Surface>(method: &str, surface: &S) {
+    if let Err(problems) = crate::surface::check_block_kit_limits(surface) {
+        panic!("{method}: breaks Slack's Block Kit limits: {problems:?}");
+    }
+}
+
 /// The fake DM channel id for a set of users.
 pub fn dm_channel(users: &[UserId]) -> ChannelId {
     if users.len() == 1 {
@@ -382,6 +390,7 @@ impl Messenger for RecordingMessenger {
         Ok(dm_channel(users))
     }
     async fn post(&self, channel: &ChannelId, message: &Message) -> SlackResult<()> {
+        within_limits("chat.postMessage", message);
         lock(&self.calls).push(SlackCall::Post(channel.clone(), message.clone()));
         Ok(())
     }
@@ -405,6 +414,7 @@ impl Messenger for RecordingMessenger {
         user: &UserId,
         message: &Message,
     ) -> SlackResult<()> {
+        within_limits("chat.postEphemeral", message);
         lock(&self.calls).push(SlackCall::Ephemeral(
             channel.clone(),
             user.clone(),
@@ -413,10 +423,12 @@ impl Messenger for RecordingMessenger {
         Ok(())
     }
     async fn open_modal(&self, trigger_id: &str, modal: &Modal) -> SlackResult<()> {
+        within_limits("views.open", modal);
         lock(&self.calls).push(SlackCall::OpenModal(trigger_id.into(), modal.clone()));
         Ok(())
     }
     async fn publish_home(&self, user: &UserId, home: &Home) -> SlackResult<()> {
+        within_limits("views.publish", home);
         lock(&self.calls).push(SlackCall::PublishHome(user.clone(), home.clone()));
         Ok(())
     }
@@ -433,6 +445,7 @@ impl Messenger for RecordingMessenger {
         Ok(lock(&self.channel_members).clone())
     }
     async fn respond(&self, response_url: &str, message: &Message) -> SlackResult<()> {
+        within_limits("response_url", message);
         lock(&self.calls).push(SlackCall::Respond(response_url.into(), message.clone()));
         Ok(())
     }

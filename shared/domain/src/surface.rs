@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 
+pub mod limits;
+pub use limits::check_block_kit_limits;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ButtonStyle {
     Default,

@@ -157,11 +157,11 @@ pub fn round_summary(r: &Round) -> Message {
             .iter()
             .map(|(u, why)| format!("{} ({why:?})", u.mention()))
             .collect();
-        text.push_str(&format!("\nUnmatched: {}", who.join(", ")));
+        text.push_str(&format!("\nUnmatched: {}", first_few(&who)));
     }
     if !r.not_confirmed.is_empty() {
         let who: Vec<String> = r.not_confirmed.iter().map(UserId::mention).collect();
-        text.push_str(&format!("\nDidn't confirm or skipped: {}", who.join(", ")));
+        text.push_str(&format!("\nDidn't confirm or skipped: {}", first_few(&who)));
     }
     Message {
         text: format!("{} is paired", r.id.label()),
@@ -172,6 +172,20 @@ pub fn round_summary(r: &Round) -> Message {
             ),
         ],
     }
+}
+
+/// Names in a summary: the first few, then how many more, so a large
+/// round's summary still fits one Slack section (3,000 characters).
+fn first_few(names: &[String]) -> String {
+    const SHOWN: usize = 30;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more (`/mentoring export` lists everyone)",
+        names[..SHOWN].join(", "),
+        names.len() - SHOWN
+    )
 }
 
 /// Why a member can't be paired by hand.
@@ -376,27 +390,42 @@ pub fn export_csv(members: &[Member], round: RoundId, groups: &[Group]) -> Strin
     out
 }
 
-pub fn export_message(round: RoundId, csv: &str) -> Message {
-    let mut blocks = vec![Block::Section(format!(
-        "*Export for {}* (CSV):",
-        round.label()
-    ))];
+/// The export as one or more DMs: the CSV in code blocks of at most 2,800
+/// characters, at most 40 blocks per message (Slack takes 50), so a large
+/// community's export arrives whole, in numbered parts.
+pub fn export_messages(round: RoundId, csv: &str) -> Vec<Message> {
+    const BLOCKS_PER_MESSAGE: usize = 40;
+    let mut chunks: Vec<String> = Vec::new();
     let mut chunk = String::new();
     for line in csv.lines() {
         if chunk.len() + line.len() > 2800 {
-            blocks.push(Block::Section(format!("```{chunk}```")));
-            chunk.clear();
+            chunks.push(std::mem::take(&mut chunk));
         }
         chunk.push_str(line);
         chunk.push('\n');
     }
     if !chunk.is_empty() {
-        blocks.push(Block::Section(format!("```{chunk}```")));
+        chunks.push(chunk);
     }
-    Message {
-        text: format!("Export for {}", round.label()),
-        blocks,
-    }
+    let parts: Vec<&[String]> = chunks.chunks(BLOCKS_PER_MESSAGE).collect();
+    let total = parts.len().max(1);
+    (0..total)
+        .map(|i| {
+            let title = if total == 1 {
+                format!("Export for {}", round.label())
+            } else {
+                format!("Export for {} (part {} of {total})", round.label(), i + 1)
+            };
+            let mut blocks = vec![Block::Section(format!("*{title}* (CSV):"))];
+            for c in parts.get(i).copied().unwrap_or_default() {
+                blocks.push(Block::Section(format!("```{c}```")));
+            }
+            Message {
+                text: title,
+                blocks,
+            }
+        })
+        .collect()
 }
 
 /// To the moderators once Slack accepts the bot's token again.

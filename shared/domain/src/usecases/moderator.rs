@@ -869,8 +869,9 @@ impl Bot {
         let round = self.live_round();
         let groups = self.deps.rounds.groups(round).await?;
         let csv = messages::moderator::export_csv(&members, round, &groups);
-        self.dm(moderator, &messages::moderator::export_message(round, &csv))
-            .await?;
+        for part in messages::moderator::export_messages(round, &csv) {
+            self.dm(moderator, &part).await?;
+        }
         self.audit(
             moderator,
             "export",
