@@ -131,7 +131,7 @@ async fn a_member_who_blocks_someone_is_never_paired_with_them_and_they_never_le
         text.contains("Never pair me with") && text.contains("<@U0BEN>"),
         "{text}"
     );
-    assert!(action_ids(&home["view"]).contains(&"unblock".to_string()));
+    assert!(action_ids(&home["view"]).contains(&"unblock.U0BEN".to_string()));
 
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
@@ -160,8 +160,8 @@ async fn unblock_from_the_confirmation_undoes_the_block_and_they_can_be_paired_a
     h.send_event(&dm("Ev-block", "U0ANA", "never pair me with <@U0BEN>"))
         .await;
     let confirmation = h.dms_to("U0ANA").await.last().cloned().unwrap();
-    assert_eq!(action_ids(&confirmation), vec!["unblock".to_string()]);
-    h.send_interaction(&click("U0ANA", "unblock", "U0BEN", "undo-1"))
+    assert_eq!(action_ids(&confirmation), vec!["unblock.U0BEN".to_string()]);
+    h.send_interaction(&click("U0ANA", "unblock.U0BEN", "U0BEN", "undo-1"))
         .await;
     let said = readable(h.dms_to("U0ANA").await.last().unwrap());
     assert!(

@@ -6,6 +6,8 @@
 //! Anything that is not a button of ours, or carries a value we did not
 //! write, decodes to [`Action::Unknown`], which does nothing.
 
+use std::borrow::Cow;
+
 use crate::ids::{RoundId, UserId};
 use crate::model::CheckinAnswer;
 
@@ -102,12 +104,16 @@ const MOD_STATS: &str = "mod_stats";
 const UNBLOCK: &str = "unblock";
 const HAPPY_AGAIN: &str = "happy_again";
 const HAPPY_AGAIN_UNDO: &str = "happy_again_undo";
+/// Between an action id and the target that makes it unique in a view.
+const UNIQUE_SEPARATOR: char = '.';
 
 impl Action {
-    /// The button's `action_id` and `value`.
-    pub fn encode(&self) -> (&str, String) {
+    /// The button's `action_id` and `value`. Buttons that can appear
+    /// several times in one view (one *Unblock* per person) carry their
+    /// target in the `action_id` too, since Slack wants action ids unique.
+    pub fn encode(&self) -> (Cow<'_, str>, String) {
         use Action::*;
-        let plain = |id| (id, String::new());
+        let plain = |id: &'static str| (Cow::Borrowed(id), String::new());
         match self {
             OpenProfile => plain(OPEN_PROFILE),
             Pause => plain(PAUSE),
@@ -124,7 +130,7 @@ impl Action {
                     ReconfirmAnswer::Skip => RECONFIRM_SKIP,
                     ReconfirmAnswer::OptOut => RECONFIRM_OPT_OUT,
                 };
-                (id, round.to_string())
+                (Cow::Borrowed(id), round.to_string())
             }
             Checkin {
                 answer,
@@ -138,7 +144,7 @@ impl Action {
                     CheckinAnswer::Unresponsive => CHECKIN_UNRESPONSIVE,
                     CheckinAnswer::WantOut => CHECKIN_WANT_OUT,
                 };
-                (id, format!("{round}:{group}:{day}"))
+                (Cow::Borrowed(id), format!("{round}:{group}:{day}"))
             }
             OpenGroupDm => plain(OPEN_GROUP_DM),
             Resources => plain(RESOURCES),
@@ -146,14 +152,20 @@ impl Action {
             Moderator(ModeratorAction::Run) => plain(MOD_RUN),
             Moderator(ModeratorAction::Stats) => plain(MOD_STATS),
             Moderator(ModeratorAction::Repair { round, group, user }) => {
-                (MOD_REPAIR, format!("{round}:{group}:{user}"))
+                (Cow::Borrowed(MOD_REPAIR), format!("{round}:{group}:{user}"))
             }
-            Unblock { user } => (UNBLOCK, user.to_string()),
-            HappyAgain { partner, on } => (
-                if *on { HAPPY_AGAIN } else { HAPPY_AGAIN_UNDO },
-                partner.to_string(),
+            Unblock { user } => (
+                Cow::Owned(format!("{UNBLOCK}{UNIQUE_SEPARATOR}{user}")),
+                user.to_string(),
             ),
-            Unknown { action_id } => (action_id.as_str(), String::new()),
+            HappyAgain { partner, on } => {
+                let id = if *on { HAPPY_AGAIN } else { HAPPY_AGAIN_UNDO };
+                (
+                    Cow::Owned(format!("{id}{UNIQUE_SEPARATOR}{partner}")),
+                    partner.to_string(),
+                )
+            }
+            Unknown { action_id } => (Cow::Borrowed(action_id.as_str()), String::new()),
         }
     }
 
@@ -166,6 +178,11 @@ impl Action {
 
     fn decode_known(action_id: &str, value: &str) -> Option<Action> {
         use Action::*;
+        // `unblock.U123`, `happy_again.U123` (or the older plain ids): the value says who.
+        let action_id = match action_id.split_once(UNIQUE_SEPARATOR) {
+            Some((id, _)) if [UNBLOCK, HAPPY_AGAIN, HAPPY_AGAIN_UNDO].contains(&id) => id,
+            _ => action_id,
+        };
         let reconfirm = |answer| value.parse().ok().map(|round| Reconfirm { answer, round });
         let checkin = |answer| {
             let mut parts = value.split(':');
@@ -298,7 +315,7 @@ mod tests {
         #[test]
         fn every_button_decodes_to_the_action_it_was_built_from(a in action()) {
             let (id, value) = a.encode();
-            prop_assert_eq!(Action::decode(id, &value), a);
+            prop_assert_eq!(Action::decode(&id, &value), a);
         }
 
         #[test]
@@ -319,7 +336,10 @@ mod tests {
         };
         assert_eq!(
             checkin.encode(),
-            ("checkin_unresponsive", "2026-12:3:7".to_string())
+            (
+                Cow::Borrowed("checkin_unresponsive"),
+                "2026-12:3:7".to_string()
+            )
         );
         let reconfirm = Action::Reconfirm {
             answer: ReconfirmAnswer::Skip,
@@ -327,7 +347,7 @@ mod tests {
         };
         assert_eq!(
             reconfirm.encode(),
-            ("reconfirm_skip", "2026-12".to_string())
+            (Cow::Borrowed("reconfirm_skip"), "2026-12".to_string())
         );
         let repair = Action::Moderator(ModeratorAction::Repair {
             round: r,
@@ -336,8 +356,23 @@ mod tests {
         });
         assert_eq!(
             repair.encode(),
-            ("mod_repair", "2026-12:3:U0ANA".to_string())
+            (Cow::Borrowed("mod_repair"), "2026-12:3:U0ANA".to_string())
         );
+    }
+
+    #[test]
+    fn unblock_buttons_for_different_people_have_different_action_ids() {
+        let ben = Action::Unblock {
+            user: UserId::from("U0BEN"),
+        };
+        let cy = Action::Unblock {
+            user: UserId::from("U0CY"),
+        };
+        assert_ne!(ben.encode().0, cy.encode().0);
+        // A button sent before ids carried the person still works.
+        assert_eq!(Action::decode("unblock", "U0BEN"), ben);
+        let (id, value) = cy.encode();
+        assert_eq!(Action::decode(&id, &value), cy);
     }
 
     #[test]
