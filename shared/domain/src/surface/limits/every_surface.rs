@@ -11,7 +11,7 @@ use super::{Surface, check_block_kit_limits};
 use crate::commands::Command;
 use crate::config::ProgrammeConfig;
 use crate::ids::{ChannelId, RoundId, UserId};
-use crate::messages::{self, StatusView, moderator, privacy, rounds};
+use crate::messages::{self, StatusView, moderator, never_pair, privacy, rounds};
 use crate::model::{
     CheckinAnswer, Confirmation, Group, Member, MemberStatus, Profile, Round, UnmatchedWhy,
 };
@@ -49,6 +49,15 @@ fn member(cfg: &ProgrammeConfig, id: UserId) -> Member {
     m.profile = Some(profile(cfg));
     m.profile_saved_at = Some(now());
     m.confirmations.insert(round(), Confirmation::Yes);
+    m
+}
+
+/// A member with every private list full.
+fn full_member(cfg: &ProgrammeConfig) -> Member {
+    let mut m = member(cfg, u(1));
+    m.blocked = (100..100 + never_pair::MAX_BLOCKED).map(u).collect();
+    m.happy_again = (200..224).map(u).collect();
+    m.excluded_with = (300..310).map(u).collect();
     m
 }
 
@@ -163,7 +172,7 @@ fn every_member_message_fits_slacks_limits() {
         Command::Status,
         Command::Help,
     ] {
-        ok("answered_in_dm", &messages::answered_in_dm(c));
+        ok("answered_in_dm", &messages::answered_in_dm(&c));
     }
     ok("profile_view", &messages::profile_view(&p));
     ok(
@@ -331,9 +340,24 @@ fn every_moderator_message_fits_slacks_limits_at_10000_members() {
 }
 
 #[test]
+fn every_never_pair_message_fits_slacks_limits() {
+    for now in [false, true] {
+        ok("blocked", &never_pair::blocked(&u(2), now));
+    }
+    ok("already_blocked", &never_pair::already_blocked(&u(2)));
+    ok("unblocked", &never_pair::unblocked(&u(2)));
+    ok("not_blocked", &never_pair::not_blocked(&u(2)));
+    for unblock in [false, true] {
+        ok("name_someone", &never_pair::name_someone(unblock));
+    }
+    ok("not_yourself", &never_pair::not_yourself());
+    ok("too_many", &never_pair::too_many());
+}
+
+#[test]
 fn my_data_fits_slacks_limits_after_24_months_of_groups() {
     let cfg = ProgrammeConfig::example();
-    let me = member(&cfg, u(1));
+    let me = full_member(&cfg);
     let groups = vec![group(&cfg); 24];
     ok("my data (none)", &privacy::my_data_none());
     ok("my data", &privacy::my_data(&me, &groups, 24));
@@ -362,7 +386,7 @@ fn the_profile_form_fits_slacks_limits_new_and_filled_in() {
 #[test]
 fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
     let cfg = ProgrammeConfig::example();
-    let me = member(&cfg, u(1));
+    let me = full_member(&cfg);
     let view = StatusView {
         member: &me,
         partners: vec![u(2), u(3)],
@@ -382,7 +406,8 @@ fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
     );
     let mut tools = vec![Block::Header("Moderator tools".into())];
     tools.extend(stats.blocks);
-    let full: Home = messages::home(&cfg, Some(&view), Some(tools));
+    let mut full: Home = messages::home(&cfg, Some(&view), Some(tools));
+    never_pair::insert_into_home(&mut full, never_pair::home_blocks(&me.blocked));
     ok("home (member and moderator)", &full);
     ok("home (newcomer)", &messages::home(&cfg, None, None));
 }
