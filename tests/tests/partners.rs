@@ -260,7 +260,7 @@ async fn the_app_home_shows_past_partners_by_month_with_why_and_my_check_ins() {
     assert!(text.contains("Your check-ins: day 7: met"), "{text}");
     // Ben's answers are his own: not in Ana's history.
     assert_eq!(text.matches("Your check-ins").count(), 1, "{text}");
-    assert!(action_ids(&home).contains(&"happy_again".to_string()));
+    assert!(action_ids(&home).contains(&"happy_again.U0BEN".to_string()));
     let ben_home = readable(&open_home(&h, "U0BEN", 2).await);
     assert!(!ben_home.contains("Your check-ins"), "{ben_home}");
 }
@@ -280,7 +280,7 @@ async fn happy_to_be_paired_again_is_stored_privately_and_can_be_undone() {
     assert_eq!(member(&h, "U0ANA").await.happy_again, vec!["U0BEN".into()]);
     let home = home_of(&h, "U0ANA").await;
     assert!(readable(&home).contains("<@U0BEN> ✓"));
-    assert!(action_ids(&home).contains(&"happy_again_undo".to_string()));
+    assert!(action_ids(&home).contains(&"happy_again_undo.U0BEN".to_string()));
     assert_eq!(
         h.dms_to("U0BEN").await.len(),
         ben_dms_before,

@@ -11,7 +11,7 @@ use super::{Surface, check_block_kit_limits};
 use crate::commands::Command;
 use crate::config::ProgrammeConfig;
 use crate::ids::{ChannelId, RoundId, UserId};
-use crate::messages::{self, StatusView, moderator, never_pair, privacy, rounds};
+use crate::messages::{self, StatusView, history, moderator, never_pair, privacy, rounds};
 use crate::model::{
     CheckinAnswer, Confirmation, Group, Member, MemberStatus, Profile, Round, UnmatchedWhy,
 };
@@ -352,6 +352,7 @@ fn every_never_pair_message_fits_slacks_limits() {
     }
     ok("not_yourself", &never_pair::not_yourself());
     ok("too_many", &never_pair::too_many());
+    ok("not_your_partner", &history::not_your_partner());
 }
 
 #[test]
@@ -407,7 +408,17 @@ fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
     let mut tools = vec![Block::Header("Moderator tools".into())];
     tools.extend(stats.blocks);
     let mut full: Home = messages::home(&cfg, Some(&view), Some(tools));
-    never_pair::insert_into_home(&mut full, never_pair::home_blocks(&me.blocked));
+    // 24 months of history (a trio each month), then the never-pair list.
+    let months: Vec<Group> = (0..24)
+        .map(|n| {
+            let mut g = group(&cfg);
+            g.round = RoundId::new(2025 + n / 12, (n % 12 + 1) as u32).unwrap();
+            g
+        })
+        .collect();
+    let mut mine = history::home_blocks(&me, &months);
+    mine.extend(never_pair::home_blocks(&me.blocked));
+    never_pair::insert_into_home(&mut full, mine);
     ok("home (member and moderator)", &full);
     ok("home (newcomer)", &messages::home(&cfg, None, None));
 }
