@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod first_slot;
 pub mod ids;
 pub mod memory;
 pub mod messages;
@@ -20,6 +21,7 @@ pub mod pairing;
 pub mod ports;
 pub mod privacy;
 pub mod profile_form;
+pub mod snooze;
 pub mod surface;
 pub mod usecases;
 
