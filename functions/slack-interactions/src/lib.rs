@@ -55,7 +55,13 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 .unwrap_or_default();
             let click = Click {
                 user: UserId(user.id),
-                action: Action::decode(&item.action_id, item.value.as_deref().unwrap_or_default()),
+                action: Action::decode(
+                    &item.action_id,
+                    item.value
+                        .as_deref()
+                        .or(item.selected_date.as_deref())
+                        .unwrap_or_default(),
+                ),
                 trigger_id,
                 dedupe_key: target,
                 response_url,

@@ -130,6 +130,11 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
             why: format!("{k:?} is not a number"),
         })?);
     }
+    let momentum_day = match get("MOMENTUM_DAY").map(|v| v.to_lowercase()) {
+        None => Some(2),
+        Some(v) if matches!(v.as_str(), "off" | "none" | "no" | "0") => None,
+        Some(_) => Some(number("MOMENTUM_DAY", 2)?),
+    };
     let programme = ProgrammeConfig {
         channel: ChannelId::new(required("PROGRAMME_CHANNEL_ID")?),
         channel_name: get("PROGRAMME_CHANNEL_NAME").unwrap_or_else(|| "peer-mentorship".into()),
@@ -149,6 +154,7 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
             "RETENTION_MONTHS",
             mentor_domain::privacy::DEFAULT_RETENTION_MONTHS,
         )?),
+        momentum_day,
     };
     programme.validate().map_err(|why| ConfigError::Invalid {
         name: "programme settings",
@@ -289,6 +295,23 @@ mod tests {
                 .to_string()
                 .contains("RETENTION_MONTHS")
         );
+    }
+
+    #[test]
+    fn the_momentum_nudge_defaults_to_day_two_and_can_be_turned_off() {
+        let day = |extra: &[(&'static str, &'static str)]| {
+            let mut v = minimal();
+            v.extend_from_slice(extra);
+            from_vars(&vars(&v)).map(|s| s.programme.momentum_day)
+        };
+        assert_eq!(day(&[]).unwrap(), Some(2));
+        assert_eq!(day(&[("MOMENTUM_DAY", "3")]).unwrap(), Some(3));
+        assert_eq!(day(&[("MOMENTUM_DAY", "off")]).unwrap(), None);
+        assert_eq!(day(&[("MOMENTUM_DAY", "Off")]).unwrap(), None);
+        let err = day(&[("MOMENTUM_DAY", "soon")]).unwrap_err().to_string();
+        assert!(err.contains("MOMENTUM_DAY"), "{err}");
+        let err = day(&[("MOMENTUM_DAY", "30")]).unwrap_err().to_string();
+        assert!(err.contains("MOMENTUM_DAY"), "{err}");
     }
 
     #[test]

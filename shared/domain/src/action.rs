@@ -19,6 +19,16 @@ pub enum ReconfirmAnswer {
     OptOut,
 }
 
+/// The answers to the momentum nudge in a pair's group DM.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MomentumAnswer {
+    Scheduled,
+    Met,
+}
+
 /// A moderator's button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ModeratorAction {
@@ -73,6 +83,21 @@ pub enum Action {
         partner: UserId,
         on: bool,
     },
+    /// The App Home date picker "Pause until": the picked day (Slack sends
+    /// it as `selected_date`); `None` when the picker was cleared.
+    PauseUntil {
+        date: Option<chrono::NaiveDate>,
+    },
+    /// "Find me a partner now", for a member waiting in `round`.
+    PairMeNow {
+        round: RoundId,
+    },
+    /// "We've scheduled" / "We've met" on the momentum nudge of a group.
+    Momentum {
+        answer: MomentumAnswer,
+        round: RoundId,
+        group: u32,
+    },
     /// Not a button of ours (or a value we did not write): ignored.
     Unknown {
         action_id: String,
@@ -106,6 +131,10 @@ const HAPPY_AGAIN: &str = "happy_again";
 const HAPPY_AGAIN_UNDO: &str = "happy_again_undo";
 /// Between an action id and the target that makes it unique in a view.
 const UNIQUE_SEPARATOR: char = '.';
+const PAUSE_UNTIL: &str = "pause_until";
+const PAIR_ME_NOW: &str = "pair_me_now";
+const MOMENTUM_SCHEDULED: &str = "momentum_scheduled";
+const MOMENTUM_MET: &str = "momentum_met";
 
 impl Action {
     /// The button's `action_id` and `value`. Buttons that can appear
@@ -165,6 +194,23 @@ impl Action {
                     partner.to_string(),
                 )
             }
+            PauseUntil { date } => (
+                Cow::Borrowed(PAUSE_UNTIL),
+                date.map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            ),
+            PairMeNow { round } => (Cow::Borrowed(PAIR_ME_NOW), round.to_string()),
+            Momentum {
+                answer,
+                round,
+                group,
+            } => {
+                let id = match answer {
+                    MomentumAnswer::Scheduled => MOMENTUM_SCHEDULED,
+                    MomentumAnswer::Met => MOMENTUM_MET,
+                };
+                (Cow::Borrowed(id), format!("{round}:{group}"))
+            }
             Unknown { action_id } => (Cow::Borrowed(action_id.as_str()), String::new()),
         }
     }
@@ -197,7 +243,24 @@ impl Action {
                 day: d.parse().ok()?,
             })
         };
+        let momentum = |answer| {
+            let (r, g) = value.split_once(':')?;
+            Some(Momentum {
+                answer,
+                round: r.parse().ok()?,
+                group: g.parse().ok()?,
+            })
+        };
         Some(match action_id {
+            PAUSE_UNTIL if value.is_empty() => PauseUntil { date: None },
+            PAUSE_UNTIL => PauseUntil {
+                date: Some(chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?),
+            },
+            PAIR_ME_NOW => PairMeNow {
+                round: value.parse().ok()?,
+            },
+            MOMENTUM_SCHEDULED => momentum(MomentumAnswer::Scheduled)?,
+            MOMENTUM_MET => momentum(MomentumAnswer::Met)?,
             OPEN_PROFILE => OpenProfile,
             PAUSE => Pause,
             RESUME => Resume,
@@ -300,6 +363,20 @@ mod tests {
                 partner: UserId(u),
                 on
             }),
+            round().prop_map(|round| PairMeNow { round }),
+            proptest::option::of(0i32..3_000_000).prop_map(|days| PauseUntil {
+                date: days.and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 1))
+            }),
+            (
+                prop_oneof![Just(MomentumAnswer::Scheduled), Just(MomentumAnswer::Met)],
+                round(),
+                any::<u32>()
+            )
+                .prop_map(|(answer, round, group)| Momentum {
+                    answer,
+                    round,
+                    group
+                }),
             (checkin, round(), any::<u32>(), any::<u32>()).prop_map(
                 |(answer, round, group, day)| Checkin {
                     answer,
@@ -388,6 +465,11 @@ mod tests {
             ("unblock", "<@U0BEN>"),
             ("unblock", ""),
             ("happy_again", "deleted-1a2b"),
+            ("pause_until", "next tuesday"),
+            ("pause_until", "2027-02-30"),
+            ("pair_me_now", ""),
+            ("momentum_met", "2027-03"),
+            ("momentum_scheduled", "2027-03:x"),
             ("", ""),
         ] {
             assert_eq!(

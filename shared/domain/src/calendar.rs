@@ -40,6 +40,12 @@ pub fn round_start(cfg: &ProgrammeConfig, round: RoundId) -> DateTime<Utc> {
     local_instant(cfg, start_date(cfg, round))
 }
 
+/// `date` at the rounds' start hour, in the community's time zone (when a
+/// snooze ending that day ends).
+pub fn day_at_start_hour(cfg: &ProgrammeConfig, date: NaiveDate) -> DateTime<Utc> {
+    local_instant(cfg, date)
+}
+
 /// T − N days: when members are asked whether they stay in for `round`.
 pub fn reconfirm_at(cfg: &ProgrammeConfig, round: RoundId) -> DateTime<Utc> {
     let d = start_date(cfg, round) - Duration::days(cfg.reconfirm_days_before as i64);

@@ -13,6 +13,8 @@ pub enum Command {
     Status,
     Profile,
     Pause,
+    /// `pause until 2027-03-01`, `pause until March`, `pause for 2 months`.
+    PauseUntil(crate::snooze::Snooze),
     Resume,
     OptOut,
     OptIn,
@@ -72,6 +74,9 @@ impl Command {
         }
         if let Some(c) = never_pair::parse(text, &words) {
             return c;
+        }
+        if let Some(snooze) = crate::snooze::parse(text) {
+            return Command::PauseUntil(snooze);
         }
         match s {
             "" | "hi" | "hello" | "hey" | "hiya" | "yo" | "start" | "join" | "sign up"
@@ -226,6 +231,28 @@ mod tests {
         ] {
             assert_eq!(Command::parse(t), Command::PartnerResponding, "{t}");
         }
+    }
+
+    #[test]
+    fn pause_with_a_date_or_a_duration_is_a_snooze_and_alone_is_open_ended() {
+        use crate::snooze::{Snooze, Unit};
+        assert_eq!(
+            Command::parse("pause until 2027-03-01"),
+            Command::PauseUntil(Snooze::Date("2027-03-01".parse().unwrap()))
+        );
+        assert_eq!(
+            Command::parse("<@U0BOT> pause for 2 months"),
+            Command::PauseUntil(Snooze::For {
+                amount: 2,
+                unit: Unit::Months
+            })
+        );
+        assert_eq!(
+            Command::parse("pause until whenever"),
+            Command::PauseUntil(Snooze::Unreadable)
+        );
+        assert_eq!(Command::parse("pause"), Command::Pause);
+        assert_eq!(Command::parse("can I pause until March?"), Command::Help);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct ProgrammeConfig {
     pub matching: MatchConfig,
     /// How long group history and audit entries are kept (`RETENTION_MONTHS`).
     pub retention: crate::privacy::Retention,
+    /// Days after pairing the momentum nudge goes to each pair's group DM
+    /// (`MOMENTUM_DAY`); `None` turns it off.
+    pub momentum_day: Option<u32>,
 }
 
 pub const DEFAULT_TOPICS: &[&str] = &[
@@ -68,6 +71,7 @@ impl ProgrammeConfig {
             resources_url: "https://example.org/mentoring-resources".into(),
             matching: MatchConfig::default(),
             retention: crate::privacy::Retention::default(),
+            momentum_day: Some(2),
         }
     }
 
@@ -105,6 +109,9 @@ impl ProgrammeConfig {
         }
         if self.checkin_days.iter().any(|d| *d == 0 || *d > 27) {
             return Err("CHECKIN_DAYS must be days 1–27 after the round starts".into());
+        }
+        if self.momentum_day.is_some_and(|d| d == 0 || d > 20) {
+            return Err("MOMENTUM_DAY must be 1–20 days after pairing, or `off`".into());
         }
         if self.retention.months == 0 || self.retention.months > 120 {
             return Err(format!(

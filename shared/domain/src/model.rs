@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{RoundId, UserId};
@@ -111,6 +111,14 @@ pub struct Member {
     /// partner, asked about at the last check-in.
     #[serde(default)]
     pub goal: Option<Goal>,
+    /// `pause until …`: the day (community time zone) the tick resumes
+    /// the member; `None` for an open-ended pause (or none).
+    #[serde(default)]
+    pub paused_until: Option<NaiveDate>,
+    /// Profile choice: happy for a third person to join their pair
+    /// mid-month ("Find me a partner now", late joiners). Default yes.
+    #[serde(default = "yes")]
+    pub open_to_third: bool,
 }
 
 /// A one-line goal for one round (free text, only on the member's own item).
@@ -164,6 +172,8 @@ impl Member {
             blocked: Vec::new(),
             happy_again: Vec::new(),
             goal: None,
+            paused_until: None,
+            open_to_third: true,
         }
     }
 
@@ -257,6 +267,10 @@ pub struct Round {
     /// Optimistic-concurrency version, bumped on every update.
     #[serde(default)]
     pub version: u64,
+    /// Members who asked for a partner now and found nobody free: the
+    /// waiting list the moderators see, in the order they asked.
+    #[serde(default)]
+    pub waiting: Vec<UserId>,
 }
 
 impl Round {
@@ -277,12 +291,15 @@ impl Round {
             checkins_sent: Vec::new(),
             slack_outage: None,
             version: 0,
+            waiting: Vec::new(),
         }
     }
 
     /// Whether the round's lists name `user`.
     pub fn mentions(&self, user: &UserId) -> bool {
-        self.unmatched.iter().any(|(u, _)| u == user) || self.not_confirmed.contains(user)
+        self.unmatched.iter().any(|(u, _)| u == user)
+            || self.not_confirmed.contains(user)
+            || self.waiting.contains(user)
     }
 
     /// Removes `user` from the round's lists (the counters stay): nothing
@@ -290,6 +307,7 @@ impl Round {
     pub fn forget(&mut self, user: &UserId) {
         self.unmatched.retain(|(u, _)| u != user);
         self.not_confirmed.retain(|u| u != user);
+        self.waiting.retain(|u| u != user);
     }
 
     /// A copy ready to be written with [`crate::ports::Rounds::update`].
@@ -389,6 +407,14 @@ pub struct Group {
     /// alert was about → the moderator who clicked first.
     #[serde(default)]
     pub alerts_handled: BTreeMap<UserId, UserId>,
+    /// When the group was formed after the round's pairing (a late join, a
+    /// manual pair, "Find me a partner now"); round groups use the round's
+    /// `paired_at`.
+    #[serde(default)]
+    pub formed_at: Option<DateTime<Utc>>,
+    /// The momentum nudge: whether it went out and what members answered.
+    #[serde(default)]
+    pub momentum: crate::momentum::Momentum,
 }
 
 fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
@@ -435,6 +461,7 @@ impl Group {
         for by in self.alerts_handled.values_mut() {
             swap(by, user, replacement);
         }
+        self.momentum.anonymise(user, replacement);
     }
 
     /// The stored reasons that still hold: those naming someone who has left
@@ -462,6 +489,7 @@ impl Group {
             || self.departed.contains(user)
             || self.checkins.values().any(|a| a.contains_key(user))
             || self.unresponsive_reported.contains_key(user)
+            || self.momentum.answers.contains_key(user)
             || self.reasons.iter().any(|r| match r {
                 Reason::CanHelp { from, to, .. } => *from == me || *to == me,
                 Reason::ExperienceMix { senior, junior, .. } => *senior == me || *junior == me,
@@ -550,6 +578,8 @@ mod tests {
             to_announce: None,
             joined_late: None,
             alerts_handled: Default::default(),
+            formed_at: None,
+            momentum: Default::default(),
         }
     }
 

@@ -106,6 +106,17 @@ pub enum OnceKey {
     /// The work of an accepted request (its acceptance key and time), done
     /// once by the scheduler.
     Work { accepted: String },
+    /// The momentum nudge in one group's group DM.
+    Momentum { round: RoundId, group: u32 },
+    /// The daily look for snoozes ending on `day` (community time zone).
+    SnoozeSweep { day: chrono::NaiveDate },
+    /// "Welcome back" to a member whose `pause until` ended on `until`.
+    SnoozeEnded {
+        user: UserId,
+        until: chrono::NaiveDate,
+    },
+    /// "Someone is on the waiting list" to the moderators, per member and round.
+    WaitingList { round: RoundId, user: UserId },
 }
 
 /// A string that is not a key this module renders.
@@ -204,6 +215,10 @@ impl OnceKey {
             SlackBack { since } => f(&["SLACK-BACK", &since.to_string()]),
             Slash { trigger } => f(&["SLASH", &esc(trigger)]),
             Work { accepted } => f(&["WORK", &esc(accepted)]),
+            Momentum { round, group } => f(&["MOMENTUM", &round.to_string(), &group.to_string()]),
+            SnoozeSweep { day } => f(&["SNOOZE-SWEEP", &day.to_string()]),
+            SnoozeEnded { user, until } => f(&["SNOOZE-ENDED", &until.to_string(), &uid(user)]),
+            WaitingList { round, user } => f(&["WAITING", &round.to_string(), &uid(user)]),
         }
     }
 
@@ -331,6 +346,21 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
         ["WORK", w] => Work {
             accepted: unesc(w)?,
         },
+        ["MOMENTUM", r, g] => Momentum {
+            round: round(r)?,
+            group: num(g)?,
+        },
+        ["SNOOZE-SWEEP", d] => SnoozeSweep {
+            day: d.parse().ok()?,
+        },
+        ["SNOOZE-ENDED", d, u] => SnoozeEnded {
+            until: d.parse().ok()?,
+            user: user(u)?,
+        },
+        ["WAITING", r, u] => WaitingList {
+            round: round(r)?,
+            user: user(u)?,
+        },
         _ => return None,
     })
 }
@@ -347,6 +377,11 @@ mod tests {
     /// Slack user ids: upper-case letters and digits after U or W.
     fn user() -> impl Strategy<Value = UserId> {
         "[UW][A-Z0-9]{2,11}".prop_map(UserId)
+    }
+
+    fn day() -> impl Strategy<Value = chrono::NaiveDate> {
+        (2000i32..2100, 1u32..=12, 1u32..=28)
+            .prop_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
     }
 
     /// Free text from Slack, separators and escapes included.
@@ -422,6 +457,10 @@ mod tests {
             any::<i64>().prop_map(|since| SlackBack { since }),
             text().prop_map(|trigger| Slash { trigger }),
             text().prop_map(|accepted| Work { accepted }),
+            (round(), any::<u32>()).prop_map(|(round, group)| Momentum { round, group }),
+            day().prop_map(|day| SnoozeSweep { day }),
+            (user(), day()).prop_map(|(user, until)| SnoozeEnded { user, until }),
+            (round(), user()).prop_map(|(round, user)| WaitingList { round, user }),
         ]
     }
 

@@ -139,6 +139,8 @@ pub fn groups_of(round: RoundId, plan: &RoundPlan, first_number: u32) -> Vec<Gro
             to_announce: None,
             joined_late: None,
             alerts_handled: Default::default(),
+            formed_at: None,
+            momentum: Default::default(),
         })
         .collect()
 }

@@ -264,6 +264,13 @@ pub enum BusEvent {
     /// A Slack request an HTTP function accepted and already answered; the
     /// scheduler does its work once per `key` (the acceptance claim).
     Accepted { key: String, job: Job },
+    /// Welcome back a member whose `pause until` ended on `until`.
+    SnoozeEnded {
+        user: UserId,
+        until: chrono::NaiveDate,
+    },
+    /// The momentum nudge in one group's group DM.
+    Momentum { round: RoundId, group: u32 },
 }
 
 /// What a member or moderator asked for, parsed and typed by the HTTP
@@ -314,6 +321,8 @@ impl BusEvent {
             BusEvent::Preview { .. } => "preview",
             BusEvent::RunRound { .. } => "run-round",
             BusEvent::Accepted { .. } => "accepted",
+            BusEvent::SnoozeEnded { .. } => "snooze-ended",
+            BusEvent::Momentum { .. } => "momentum",
         }
     }
 }

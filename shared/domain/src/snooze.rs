@@ -117,7 +117,7 @@ pub fn parse(text: &str) -> Option<Snooze> {
         .collect();
     let verb = words
         .iter()
-        .position(|w| matches!(*w, "pause" | "snooze" | "paused"))?;
+        .position(|w| matches!(*w, "pause" | "snooze"))?;
     let rest = &words[verb + 1..];
     let (how, args) = rest.split_first()?;
     Some(match *how {

@@ -88,6 +88,14 @@ pub enum Block {
     Divider,
     Header(String),
     Buttons(Vec<Button>),
+    /// A date picker that acts when a day is picked (App Home): its
+    /// `action_id` comes from an [`Action`] whose value is the picked day;
+    /// `placeholder` shows while nothing is picked.
+    DatePicker {
+        action_id: String,
+        placeholder: String,
+        initial: Option<chrono::NaiveDate>,
+    },
     /// A form field (modals only). `block_id` is also the field's key.
     Input {
         block_id: String,
@@ -133,6 +141,16 @@ impl Message {
     pub fn actions(&self) -> Vec<Action> {
         buttons(&self.blocks).map(Button::action).collect()
     }
+    /// What every date picker does, in order.
+    pub fn date_pickers(&self) -> Vec<Action> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::DatePicker { action_id, .. } => Some(Action::decode(action_id, "")),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 fn buttons(blocks: &[Block]) -> impl Iterator<Item = &Button> {
@@ -152,6 +170,14 @@ fn block_text(b: &Block) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         Block::Input { label, .. } => format!("{label}: ____"),
+        Block::DatePicker {
+            placeholder,
+            initial,
+            ..
+        } => match initial {
+            Some(d) => format!("[{placeholder}: {d}]"),
+            None => format!("[{placeholder}: ____]"),
+        },
     }
 }
 
@@ -183,5 +209,15 @@ impl Home {
     }
     pub fn actions(&self) -> Vec<Action> {
         buttons(&self.blocks).map(Button::action).collect()
+    }
+    /// What every date picker does, in order.
+    pub fn date_pickers(&self) -> Vec<Action> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::DatePicker { action_id, .. } => Some(Action::decode(action_id, "")),
+                _ => None,
+            })
+            .collect()
     }
 }

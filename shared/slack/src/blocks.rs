@@ -122,6 +122,21 @@ pub fn block(b: &Block) -> Value {
         Block::Buttons(bs) => {
             json!({"type": "actions", "elements": bs.iter().map(button).collect::<Vec<_>>()})
         }
+        Block::DatePicker {
+            action_id,
+            placeholder,
+            initial,
+        } => {
+            let mut picker = json!({
+                "type": "datepicker",
+                "action_id": action_id,
+                "placeholder": plain(placeholder, 150),
+            });
+            if let Some(d) = initial {
+                picker["initial_date"] = json!(d.format("%Y-%m-%d").to_string());
+            }
+            json!({"type": "actions", "elements": [picker]})
+        }
         Block::Input {
             block_id,
             label,

@@ -30,6 +30,9 @@ pub struct ActionItem {
     pub value: Option<String>,
     #[serde(default)]
     pub action_ts: Option<String>,
+    /// A date picker's picked day (`YYYY-MM-DD`), in place of a value.
+    #[serde(default)]
+    pub selected_date: Option<String>,
 }
 
 /// Where the clicked element lives.

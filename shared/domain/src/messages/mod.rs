@@ -14,9 +14,12 @@ use crate::surface::{Block, Button, Home, Message};
 pub mod agenda;
 pub mod history;
 pub mod moderator;
+pub mod momentum;
 pub mod never_pair;
+pub mod pair_now;
 pub mod privacy;
 pub mod rounds;
+pub mod snooze;
 
 /// Resources as a link button.
 pub(crate) fn resources_button(cfg: &ProgrammeConfig) -> Button {
@@ -156,6 +159,9 @@ pub struct StatusView<'a> {
     pub next_round: RoundId,
     /// The member's current answer to "stay in?" for `next_round`.
     pub answer_next: Option<Confirmation>,
+    /// The live round, when the member is waiting in it without a partner
+    /// after it was paired ("Find me a partner now" is offered).
+    pub pair_now: Option<RoundId>,
 }
 
 fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
@@ -172,6 +178,9 @@ fn status_lines(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> String {
             s.current_round.label(),
             names.join(" and ")
         ));
+    }
+    if let Some(until) = s.member.paused_until {
+        lines.push(snooze::status_line(until));
     }
     let start = round_start_text(cfg, s.next_round);
     let confirmed = match s.member.status {
@@ -222,7 +231,8 @@ fn answer_buttons(s: &StatusView<'_>) -> Vec<Button> {
 }
 
 pub fn status(cfg: &ProgrammeConfig, s: &StatusView<'_>) -> Message {
-    let mut buttons = answer_buttons(s);
+    let mut buttons: Vec<Button> = s.pair_now.map(pair_now::button).into_iter().collect();
+    buttons.extend(answer_buttons(s));
     buttons.push(Button::new(Action::OpenProfile, "Edit profile"));
     buttons.extend(status_buttons(s.member.status));
     Message {
@@ -275,6 +285,7 @@ pub fn answered_in_dm(command: &Command) -> Message {
         Command::MyData => "I've sent you what I store about you by DM.",
         Command::Block(_) | Command::Unblock(_) => never_pair::answered_in_dm(),
         Command::Pause
+        | Command::PauseUntil(_)
         | Command::Resume
         | Command::OptIn
         | Command::Skip
@@ -543,12 +554,16 @@ pub fn home(
                     profile_summary(p)
                 )));
             }
-            let mut buttons = answer_buttons(s);
+            let mut buttons: Vec<Button> = s.pair_now.map(pair_now::button).into_iter().collect();
+            buttons.extend(answer_buttons(s));
             buttons.push(Button::new(Action::OpenProfile, "Edit profile"));
             buttons.extend(status_buttons(s.member.status));
             buttons.push(Button::new(Action::MyData, "My data"));
             buttons.push(resources_button(cfg));
             blocks.push(Block::Buttons(buttons));
+            if matches!(s.member.status, MemberStatus::Active | MemberStatus::Paused) {
+                blocks.extend(snooze::picker(s.member.paused_until));
+            }
             blocks.push(Block::Context(
                 "Say `help` in a DM to see everything I can do.".into(),
             ));

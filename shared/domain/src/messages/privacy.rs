@@ -156,6 +156,8 @@ mod tests {
             to_announce: None,
             joined_late: None,
             alerts_handled: Default::default(),
+            formed_at: None,
+            momentum: Default::default(),
         };
         let text = my_data(&m, &[g], 24).readable();
         assert!(text.contains("December 2026: in"), "{text}");

@@ -163,6 +163,17 @@ impl Problems {
             }
             Block::Divider => {}
             Block::Buttons(bs) => self.buttons(i, bs),
+            Block::DatePicker {
+                action_id,
+                placeholder,
+                ..
+            } => {
+                let what = format!("block {i} (datepicker)");
+                self.length(&format!("{what} action_id"), action_id, MAX_ACTION_ID);
+                self.length(&format!("{what} placeholder"), placeholder, MAX_PLACEHOLDER);
+                self.non_empty(&format!("{what} placeholder"), placeholder);
+                self.unique_action_id(&what, action_id);
+            }
             Block::Input {
                 block_id,
                 label,

@@ -106,6 +106,7 @@ impl Bot {
             current_round: current,
             next_round: next,
             answer_next: member.confirmations.get(&next).copied(),
+            pair_now: self.pair_now_offer(member, current).await?,
         })
     }
 
@@ -144,6 +145,7 @@ impl Bot {
                 None => Ok(()),
             },
             Command::Pause => self.pause(user).await,
+            Command::PauseUntil(snooze) => self.pause_until(user, snooze).await,
             Command::Resume => self.resume(user).await,
             Command::OptOut if member.status == MemberStatus::OptedOut => {
                 self.dm(user, &messages::no_change("opted out")).await
@@ -226,8 +228,15 @@ impl Bot {
     }
 
     async fn pause(&self, user: &UserId) -> Result<()> {
-        let before = self.deps.members.get(user).await?.map(|m| m.status);
-        match before {
+        let before = self.deps.members.get(user).await?;
+        let snoozed = before.as_ref().is_some_and(|m| m.paused_until.is_some());
+        match before.map(|m| m.status) {
+            // Plain `pause` during a dated pause makes it open-ended.
+            Some(MemberStatus::Active) | Some(MemberStatus::Paused) if snoozed => {
+                self.update_member(user, |m| m.paused_until = None).await?;
+                self.dm(user, &messages::paused(&self.cfg, self.now()))
+                    .await
+            }
             Some(MemberStatus::Active) => {
                 self.update_member(user, |m| m.status = MemberStatus::Paused)
                     .await?;
@@ -244,6 +253,7 @@ impl Bot {
         let rounds = self.rounds_to_confirm().await?;
         self.update_member(user, |m| {
             m.status = MemberStatus::Active;
+            m.paused_until = None;
             m.choices += 1;
             for r in &rounds {
                 m.confirmations.insert(*r, Confirmation::Yes);
@@ -368,6 +378,9 @@ impl Bot {
             .update_member(user, |member| {
                 member.profile = Some(profile.clone());
                 member.profile_saved_at = Some(now);
+                if let Some(open) = crate::open_to_third::read(values) {
+                    member.open_to_third = open;
+                }
                 if member.status == MemberStatus::Onboarding {
                     member.status = MemberStatus::Active;
                 }
@@ -425,7 +438,9 @@ impl Bot {
         } else {
             None
         };
-        let modal = profile_form::modal(&self.cfg, profile, slack_tz.as_deref());
+        let mut modal = profile_form::modal(&self.cfg, profile, slack_tz.as_deref());
+        let open = member.as_ref().is_none_or(|m| m.open_to_third);
+        modal.blocks.push(crate::open_to_third::field(open));
         self.deps.slack.open_modal(trigger_id, &modal).await?;
         Ok(())
     }
@@ -529,6 +544,13 @@ impl Bot {
             Action::DeleteCancel => self.dm(user, &messages::delete_cancelled()).await,
             Action::KeepMeIn => self.dm(user, &messages::kept_in()).await,
             Action::MyData => self.send_my_data(user).await,
+            Action::PauseUntil { date } => self.pause_until_picked(user, *date).await,
+            Action::PairMeNow { round } => self.pair_me_now(user, *round).await,
+            Action::Momentum {
+                answer,
+                round,
+                group,
+            } => self.answer_momentum(user, *answer, *round, *group).await,
             Action::Reconfirm { answer, round } => {
                 self.answer_reconfirm(user, *answer, *round).await
             }
@@ -729,6 +751,7 @@ impl Bot {
             m.choices += 1;
             if answer == Confirmation::Yes && m.status == MemberStatus::Paused {
                 m.status = MemberStatus::Active;
+                m.paused_until = None;
             }
         })
         .await?;

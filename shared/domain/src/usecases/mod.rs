@@ -5,9 +5,12 @@ mod accept;
 mod history;
 mod member;
 mod moderator;
+mod momentum;
 mod never_pair;
+mod pair_now;
 mod privacy;
 mod rounds;
+mod snooze;
 
 use std::sync::Arc;
 

@@ -244,14 +244,13 @@ impl Bot {
         let r = self.deps.rounds.get(round).await?;
         let groups = self.deps.rounds.groups(round).await?;
         let next = round.next();
-        Ok(messages::moderator::stats(
-            &self.cfg,
-            &members,
-            round,
-            r.as_ref(),
-            &groups,
-            next,
-        ))
+        let mut msg =
+            messages::moderator::stats(&self.cfg, &members, round, r.as_ref(), &groups, next);
+        let waiting = self.waiting_list(round).await?;
+        if let Some(line) = messages::pair_now::waiting_list_line(round, &waiting) {
+            msg.blocks.push(Block::Section(line));
+        }
+        Ok(msg)
     }
 
     /// Moderator section of the App Home.
@@ -495,7 +494,7 @@ impl Bot {
     /// `members` already holds a place in another live group: the places
     /// are write conditions, so two of these racing can never put someone
     /// in two live groups.
-    async fn create_group(
+    pub(crate) async fn create_group(
         &self,
         members: Vec<UserId>,
         origin: GroupOrigin,
@@ -548,6 +547,8 @@ impl Bot {
                 to_announce: Some(now),
                 joined_late: None,
                 alerts_handled: Default::default(),
+                formed_at: Some(now),
+                momentum: Default::default(),
             };
             let mut writes = vec![GroupWrite::new_group(group.clone())];
             if let Some(old) = existing
@@ -734,7 +735,11 @@ impl Bot {
     }
 
     /// The best waiting partner for `user` in `round`, by the engine's score.
-    async fn best_waiting_partner(&self, user: &UserId, round: RoundId) -> Result<Option<UserId>> {
+    pub(crate) async fn best_waiting_partner(
+        &self,
+        user: &UserId,
+        round: RoundId,
+    ) -> Result<Option<UserId>> {
         let now = self.now();
         let Some(me) = self.deps.members.get(user).await? else {
             return Ok(None);
@@ -909,12 +914,11 @@ impl Bot {
                 recipient: r.clone(),
             };
             let still_paired = remaining.len() >= 2;
-            self.dm_once(
-                &key,
-                r,
-                &messages::moderator::partner_left(&self.cfg, still_paired),
-            )
-            .await?;
+            let mut msg = messages::moderator::partner_left(&self.cfg, still_paired);
+            if !still_paired {
+                msg = messages::pair_now::offer(msg, round);
+            }
+            self.dm_once(&key, r, &msg).await?;
         }
         if remaining.len() == 1 {
             let key = OnceKey::PartnerLeftModerators {
@@ -945,7 +949,10 @@ impl Bot {
                         user: user.clone(),
                     },
                     user,
-                    &messages::moderator::late_wait(&self.cfg, now),
+                    &messages::pair_now::offer(
+                        messages::moderator::late_wait(&self.cfg, now),
+                        round,
+                    ),
                 )
                 .await
                 .map(|_| ());
@@ -988,7 +995,10 @@ impl Bot {
                             user: user.clone(),
                         },
                         user,
-                        &messages::moderator::late_wait(&self.cfg, now),
+                        &messages::pair_now::offer(
+                            messages::moderator::late_wait(&self.cfg, now),
+                            round,
+                        ),
                     )
                     .await?;
                     self.note_moderators(&messages::moderator::late_unpaired(user))
@@ -1001,7 +1011,11 @@ impl Bot {
 
     /// Adds a late joiner to the live pair they fit best, as a trio, when
     /// the fit is good (no repeat, a decent score); notifies the new trio.
-    async fn join_as_third(&self, user: &UserId, round: RoundId) -> Result<Option<Group>> {
+    pub(crate) async fn join_as_third(
+        &self,
+        user: &UserId,
+        round: RoundId,
+    ) -> Result<Option<Group>> {
         let now = self.now();
         let Some(profile) = self.deps.members.get(user).await?.and_then(|m| m.profile) else {
             return Ok(None);
@@ -1021,6 +1035,15 @@ impl Bot {
             .await?
             .into_iter()
             .filter(|g| g.is_live() && g.active_members().count() == 2)
+            // Only pairs who both said a third is welcome (the profile choice).
+            .filter(|g| {
+                g.active_members().all(|u| {
+                    members
+                        .iter()
+                        .find(|m| m.id == *u)
+                        .is_none_or(|m| m.open_to_third)
+                })
+            })
             .collect();
         let candidates: Vec<Vec<mentor_matching::Candidate>> = pairs
             .iter()

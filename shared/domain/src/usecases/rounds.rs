@@ -55,6 +55,8 @@ impl Bot {
             published: self.recover_from_slack_outage(cur_id).await?,
             ..TickReport::default()
         };
+        // Before pairing: a snooze ending on a pairing day is back for it.
+        report.published += self.end_snoozes().await?;
         for d in due {
             report.due.push(d.to_string());
             tracing::info!(due = %d, "due");
@@ -72,6 +74,7 @@ impl Bot {
             };
         }
         report.published += self.alert_unresponsive(cur_id).await?;
+        report.published += self.start_momentum(cur_id).await?;
         report.published += self.announce_pending(cur_id).await?;
         Ok(report)
     }
@@ -124,7 +127,11 @@ impl Bot {
     }
 
     /// Applies `change` to the round with optimistic concurrency.
-    async fn update_round(&self, id: RoundId, change: impl Fn(&mut Round)) -> Result<Round> {
+    pub(crate) async fn update_round(
+        &self,
+        id: RoundId,
+        change: impl Fn(&mut Round),
+    ) -> Result<Round> {
         for _ in 0..UPDATE_ATTEMPTS {
             let current = self.ensure_round(id).await?;
             let mut next = current.next_version();
@@ -599,6 +606,8 @@ impl Bot {
                     .await
             }
             BusEvent::Accepted { key, job } => self.run_accepted(key, job).await,
+            BusEvent::SnoozeEnded { user, until } => self.snooze_ended(user, *until).await,
+            BusEvent::Momentum { round, group } => self.send_momentum(*round, *group).await,
         }
     }
 
@@ -767,6 +776,10 @@ impl Bot {
             }
         }
         let msg = match why {
+            Some(w) if round == self.current_round() => messages::pair_now::offer(
+                messages::rounds::unmatched(&self.cfg, round, w, self.now()),
+                round,
+            ),
             Some(w) => messages::rounds::unmatched(&self.cfg, round, w, self.now()),
             None => messages::rounds::not_confirmed(&self.cfg, round, self.now()),
         };

@@ -161,6 +161,7 @@ fn every_member_message_fits_slacks_limits() {
                 current_round: r,
                 next_round: r.next(),
                 answer_next: answer,
+                pair_now: Some(r),
             };
             ok("status", &messages::status(&cfg, &view));
         }
@@ -394,6 +395,7 @@ fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
         current_round: round(),
         next_round: round().next(),
         answer_next: None,
+        pair_now: Some(round()),
     };
     // The moderator section: a header, the stats at 10,000 members, the buttons.
     let members: Vec<Member> = (0..10_000).map(|n| member(&cfg, u(n))).collect();
