@@ -12,7 +12,9 @@ use mentor_domain::surface::limits::Surface;
 use mentor_domain::surface::{Home, Message, Modal, check_block_kit_limits};
 
 /// A messenger that refuses (panics on) surfaces over Slack's limits, then
-/// hands everything to the real one.
+/// hands everything to the real one. It forwards every `Messenger` method,
+/// including those with a default body, so the harness runs the real
+/// client's own version of each.
 pub struct LimitChecked(pub Arc<dyn Messenger>);
 
 fn within_limits<S: Surface>(method: &str, surface: &S) {
@@ -29,6 +31,10 @@ impl Messenger for LimitChecked {
     async fn post(&self, channel: &ChannelId, message: &Message) -> SlackResult<()> {
         within_limits("chat.postMessage", message);
         self.0.post(channel, message).await
+    }
+    async fn post_dm(&self, user: &UserId, message: &Message) -> SlackResult<()> {
+        within_limits("chat.postMessage", message);
+        self.0.post_dm(user, message).await
     }
     async fn post_ephemeral(
         &self,
