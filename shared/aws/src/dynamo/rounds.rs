@@ -1,0 +1,249 @@
+//! The `Rounds` port: rounds, groups, places and the member → group index,
+//! written in transactions.
+
+use std::collections::HashMap;
+
+use super::{DynamoStore, Item, build_err, doc, from_item, n, round_pk, s, store_err};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    Delete, DeleteRequest, Put, PutRequest, TransactWriteItem, WriteRequest,
+};
+use mentor_domain::error::{Error, Result};
+use mentor_domain::model::{Group, Round};
+use mentor_domain::ports::{GroupWrite, Rounds, place_moves};
+use mentor_domain::privacy::Retention;
+use mentor_domain::{RoundId, UserId};
+
+/// A member's place in a round: which live group holds them.
+fn place_item(round: RoundId, key: &str, group: u32, retention: Retention) -> Item {
+    HashMap::from([
+        ("PK".to_string(), s(round_pk(round))),
+        ("SK".to_string(), s(key)),
+        ("group".to_string(), n(group)),
+        (
+            "expires_at".to_string(),
+            n(retention.round_expiry(round).timestamp()),
+        ),
+    ])
+}
+
+fn round_item(r: &Round, retention: Retention) -> Result<Item> {
+    Ok(HashMap::from([
+        ("PK".to_string(), s(round_pk(r.id))),
+        ("SK".to_string(), s("ROUND")),
+        ("doc".to_string(), doc(r)?),
+        ("version".to_string(), n(r.version)),
+        (
+            "expires_at".to_string(),
+            n(retention.round_expiry(r.id).timestamp()),
+        ),
+    ]))
+}
+
+#[async_trait]
+impl Rounds for DynamoStore {
+    async fn get(&self, id: RoundId) -> Result<Option<Round>> {
+        match self.get_item(round_pk(id), "ROUND").await? {
+            Some(item) => from_item(&item).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn create(&self, round: &Round) -> Result<bool> {
+        let mut r = round.clone();
+        r.version = 0;
+        self.put_versioned(round_item(&r, self.retention)?, 0).await
+    }
+
+    async fn update(&self, round: &Round) -> Result<bool> {
+        if round.version == 0 {
+            return Err(Error::Store("update needs a bumped version".into()));
+        }
+        self.put_versioned(round_item(round, self.retention)?, round.version)
+            .await
+    }
+
+    async fn put_groups(&self, groups: &[Group]) -> Result<()> {
+        let Some(round) = groups.first().map(|g| g.round) else {
+            return Ok(());
+        };
+        let numbers: Vec<u32> = groups.iter().map(|g| g.number).collect();
+        let mut requests = Vec::with_capacity(groups.len() * 3);
+        let mut held = Vec::new();
+        for g in groups {
+            // The index first: a group is never stored unfindable by its members.
+            for item in self.lookup_items(g) {
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(build_err)?;
+                requests.push(WriteRequest::builder().put_request(put).build());
+            }
+            let put = PutRequest::builder()
+                .set_item(Some(self.group_item(g)?))
+                .build()
+                .map_err(build_err)?;
+            requests.push(WriteRequest::builder().put_request(put).build());
+            for u in g.holders() {
+                let key = self.place_key(&u);
+                let put = PutRequest::builder()
+                    .set_item(Some(place_item(round, &key, g.number, self.retention)))
+                    .build()
+                    .map_err(build_err)?;
+                requests.push(WriteRequest::builder().put_request(put).build());
+                held.push(key);
+            }
+        }
+        // Places a crashed attempt wrote for groups now rewritten without them.
+        for item in self.query_pk(round_pk(round), Some("PLACE#")).await? {
+            let sk = item.get("SK").and_then(|v| v.as_s().ok()).cloned();
+            let group = item
+                .get("group")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse::<u32>().ok());
+            if let (Some(sk), Some(group)) = (sk, group)
+                && numbers.contains(&group)
+                && !held.contains(&sk)
+            {
+                let del = DeleteRequest::builder()
+                    .key("PK", s(round_pk(round)))
+                    .key("SK", s(sk))
+                    .build()
+                    .map_err(build_err)?;
+                requests.push(WriteRequest::builder().delete_request(del).build());
+            }
+        }
+        self.batch_write(requests).await
+    }
+
+    async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool> {
+        let Some(round) = writes.first().map(|w| w.next.round) else {
+            return Ok(true);
+        };
+        let mut items = Vec::new();
+        for w in writes {
+            let mut put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(self.group_item(&w.next)?));
+            put = match &w.prev {
+                None => put.condition_expression("attribute_not_exists(PK)"),
+                Some(p) => put
+                    .condition_expression("version = :prev")
+                    .expression_attribute_values(":prev", n(p.version)),
+            };
+            items.push(
+                TransactWriteItem::builder()
+                    .put(put.build().map_err(build_err)?)
+                    .build(),
+            );
+            // The member → group index, in the same transaction: a write that
+            // loses the race leaves no index item (a deleted member's can't return).
+            for lookup in self.lookup_items(&w.next) {
+                let p = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(lookup))
+                    .build()
+                    .map_err(build_err)?;
+                items.push(TransactWriteItem::builder().put(p).build());
+            }
+        }
+        for m in place_moves(writes) {
+            let key = self.place_key(&m.user);
+            // Leaving or moving: only from the place held (or none, for groups
+            // stored before places existed). Joining: only without a place.
+            let from_cond = "attribute_not_exists(PK) OR #g = :from";
+            let item = match (m.from, m.to) {
+                (_, Some(to)) => {
+                    let mut put = Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(place_item(round, &key, to, self.retention)));
+                    put = match m.from {
+                        None => put.condition_expression("attribute_not_exists(PK)"),
+                        Some(from) => put
+                            .condition_expression(from_cond)
+                            .expression_attribute_names("#g", "group")
+                            .expression_attribute_values(":from", n(from)),
+                    };
+                    TransactWriteItem::builder()
+                        .put(put.build().map_err(build_err)?)
+                        .build()
+                }
+                (Some(from), None) => {
+                    let del = Delete::builder()
+                        .table_name(&self.table)
+                        .key("PK", s(round_pk(round)))
+                        .key("SK", s(key))
+                        .condition_expression(from_cond)
+                        .expression_attribute_names("#g", "group")
+                        .expression_attribute_values(":from", n(from))
+                        .build()
+                        .map_err(build_err)?;
+                    TransactWriteItem::builder().delete(del).build()
+                }
+                (None, None) => continue,
+            };
+            items.push(item);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                // A condition failed or a concurrent transaction touched the
+                // same items: the caller re-reads and retries.
+                Some(TransactWriteItemsError::TransactionCanceledException(c))
+                    if c.cancellation_reasons().iter().all(|r| {
+                        matches!(
+                            r.code(),
+                            None | Some("None")
+                                | Some("ConditionalCheckFailed")
+                                | Some("TransactionConflict")
+                        )
+                    }) =>
+                {
+                    Ok(false)
+                }
+                _ => Err(store_err(e)),
+            },
+        }
+    }
+
+    async fn groups(&self, id: RoundId) -> Result<Vec<Group>> {
+        self.query_pk(round_pk(id), Some("GROUP#"))
+            .await?
+            .iter()
+            .map(from_item)
+            .collect()
+    }
+
+    async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {
+        let mut out: Vec<Group> = Vec::new();
+        for lookup in self.lookups_of(user).await? {
+            let text = |k: &str| {
+                lookup
+                    .get(k)
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let Some(item) = self.get_item(text("PK"), &text("group_sk")).await? else {
+                continue;
+            };
+            let g: Group = from_item(&item)?;
+            let listed = g.members.contains(user) || g.departed.contains(user);
+            if listed
+                && !out
+                    .iter()
+                    .any(|o| o.round == g.round && o.number == g.number)
+            {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,119 @@
+//! Manual pairing, unpairing and "never pair these two".
+
+use super::SlashReply;
+use crate::error::Result;
+use crate::ids::UserId;
+use crate::messages;
+use crate::model::GroupOrigin;
+use crate::once_key::OnceKey;
+use crate::usecases::Bot;
+
+impl Bot {
+    pub(super) async fn manual_pair(
+        &self,
+        moderator: &UserId,
+        a: &UserId,
+        b: &UserId,
+    ) -> Result<SlashReply> {
+        if let Some(r) = self.pair_refusal(a, b).await? {
+            return Ok(r);
+        }
+        let Some(g) = self
+            .create_group(vec![a.clone(), b.clone()], GroupOrigin::Manual, None)
+            .await?
+        else {
+            // Someone paired one of them at the same moment.
+            let taken = match self.group_of(a, self.live_round()).await? {
+                Some(_) => a,
+                None => b,
+            };
+            return Ok(SlashReply {
+                message: messages::moderator::already_has_partner(taken),
+            });
+        };
+        self.audit(
+            moderator,
+            "pair",
+            &[a.clone(), b.clone()],
+            &format!("group {}", g.number),
+        )
+        .await;
+        Ok(SlashReply::text(format!(
+            "Paired {} and {} for {}. They'll get their DMs in a moment.",
+            a.mention(),
+            b.mention(),
+            g.round.label()
+        )))
+    }
+
+    pub(super) async fn unpair(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
+        let round = self.live_round();
+        let Some(g) = self.group_of(user, round).await? else {
+            return Ok(SlashReply::text(format!(
+                "{} has no partner this round.",
+                user.mention()
+            )));
+        };
+        self.update_group(round, g.number, |g| g.dissolved = true)
+            .await?;
+        for m in g.active_members() {
+            let key = OnceKey::UnpairedByModerator {
+                round,
+                group: g.number,
+                user: m.clone(),
+            };
+            self.dm_once(&key, m, &messages::moderator::unpaired_member())
+                .await?;
+        }
+        self.audit(
+            moderator,
+            "unpair",
+            &g.members,
+            &format!("group {}", g.number),
+        )
+        .await;
+        Ok(SlashReply::text(format!(
+            "Unpaired group {} ({}). `/mentoring repair @someone` finds them new partners.",
+            g.number,
+            g.members
+                .iter()
+                .map(UserId::mention)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+
+    pub(super) async fn exclude(
+        &self,
+        moderator: &UserId,
+        a: &UserId,
+        b: &UserId,
+    ) -> Result<SlashReply> {
+        if a == b {
+            return Ok(SlashReply::text("Pick two different people."));
+        }
+        for u in [a, b] {
+            if self.deps.members.get(u).await?.is_none() {
+                return Ok(SlashReply::text(format!(
+                    "{} isn't in the programme.",
+                    u.mention()
+                )));
+            }
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            self.update_member(x, |m| {
+                if !m.excluded_with.contains(y) {
+                    m.excluded_with.push(y.clone());
+                }
+            })
+            .await?;
+        }
+        self.audit(moderator, "exclude", &[a.clone(), b.clone()], "never pair")
+            .await;
+        Ok(SlashReply::text(format!(
+            "{} and {} will never be paired together.",
+            a.mention(),
+            b.mention()
+        )))
+    }
+}

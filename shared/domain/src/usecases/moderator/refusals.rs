@@ -1,0 +1,66 @@
+//! Why a moderator command can't be done, found by reading only.
+
+use super::{ModCommand, Pairable, SlashReply};
+use crate::error::Result;
+use crate::ids::UserId;
+use crate::messages;
+use crate::usecases::Bot;
+
+impl Bot {
+    /// Why a command can't be done, found by reading only: the slash
+    /// command answers it at once instead of handing it over.
+    pub(super) async fn refusal(&self, cmd: &ModCommand) -> Result<Option<SlashReply>> {
+        match cmd {
+            ModCommand::Pair { a, b } => self.pair_refusal(a, b).await,
+            ModCommand::Repair { user } => self.repair_refusal(user).await,
+            ModCommand::Unpair { user } => Ok(self
+                .group_of(user, self.live_round())
+                .await?
+                .is_none()
+                .then(|| {
+                    SlashReply::text(format!("{} has no partner this round.", user.mention()))
+                })),
+            ModCommand::Remove { user } => self.not_in_programme(&[user]).await,
+            ModCommand::Exclude { a, b } if a == b => {
+                Ok(Some(SlashReply::text("Pick two different people.")))
+            }
+            ModCommand::Exclude { a, b } => self.not_in_programme(&[a, b]).await,
+            ModCommand::Export => Ok(None),
+        }
+    }
+
+    async fn not_in_programme(&self, users: &[&UserId]) -> Result<Option<SlashReply>> {
+        for u in users {
+            if self.deps.members.get(u).await?.is_none() {
+                return Ok(Some(SlashReply::text(
+                    messages::moderator::not_in_programme(u),
+                )));
+            }
+        }
+        Ok(None)
+    }
+
+    pub(super) async fn pair_refusal(&self, a: &UserId, b: &UserId) -> Result<Option<SlashReply>> {
+        if a == b {
+            return Ok(Some(SlashReply::text("Pick two different people.")));
+        }
+        for u in [a, b] {
+            if let Pairable::No(why) = self.pairable(u).await? {
+                return Ok(Some(SlashReply::text(why)));
+            }
+            if self.group_of(u, self.live_round()).await?.is_some() {
+                return Ok(Some(SlashReply {
+                    message: messages::moderator::already_has_partner(u),
+                }));
+            }
+        }
+        self.not_paired_yet().await
+    }
+
+    pub(super) async fn repair_refusal(&self, user: &UserId) -> Result<Option<SlashReply>> {
+        if let Pairable::No(why) = self.pairable(user).await? {
+            return Ok(Some(SlashReply::text(why)));
+        }
+        self.not_paired_yet().await
+    }
+}
