@@ -191,6 +191,7 @@ pub fn fast_retries() -> RetryPolicy {
         max_attempts: 5,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(200),
+        retry_after_cap: None,
         per_channel_gap: Duration::from_millis(1),
         request_timeout: Duration::from_secs(5),
     }

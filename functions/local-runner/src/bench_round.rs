@@ -6,8 +6,8 @@
 //! Time is simulated, so nothing sleeps for real: one clock is both the bot's
 //! `Clock` and the mock Slack's. Every Slack call costs `--slack-ms`, every
 //! DynamoDB call `--dynamodb-ms`; when the mock answers 429 it also moves the
-//! clock by the wait the production client would take (`Retry-After`, capped
-//! by its `max_delay`), and a post to a channel posted to less than the
+//! clock by the wait the production client would take (`Retry-After`, in
+//! full), and a post to a channel posted to less than the
 //! client's pacing gap ago first waits out the gap, as the client does. The
 //! bench's own client is configured never to sleep.
 //!
@@ -196,14 +196,18 @@ impl MockSlack {
         }
     }
 
-    /// A 429; the client will wait `Retry-After` (capped) before retrying.
+    /// A 429; the client will wait `Retry-After` before retrying.
     fn limited(
         &self,
         mut st: std::sync::MutexGuard<'_, SlackState>,
         secs: u64,
     ) -> Result<Value, u64> {
         st.rate_limited += 1;
-        let wait = std::time::Duration::from_secs(secs).min(self.client.max_delay);
+        let full = std::time::Duration::from_secs(secs);
+        let wait = self
+            .client
+            .retry_after_cap
+            .map_or(full, |cap| full.min(cap));
         st.waited_ms += wait.as_millis() as i64;
         drop(st);
         self.clock
@@ -588,6 +592,7 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
     let policy = RetryPolicy {
         base_delay: std::time::Duration::ZERO,
         max_delay: std::time::Duration::ZERO,
+        retry_after_cap: Some(std::time::Duration::ZERO),
         per_channel_gap: std::time::Duration::ZERO,
         ..RetryPolicy::default()
     };

@@ -8,6 +8,7 @@
 use mentor_app::App;
 use mentor_aws::bus::{SchedulerInput, parse_scheduler_input};
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 
 #[derive(Debug)]
 pub struct SchedulerError(pub String);
@@ -27,6 +28,23 @@ fn failed(e: mentor_domain::Error) -> SchedulerError {
         mentor_app::metrics::operator_error(code);
     }
     SchedulerError(e.to_string())
+}
+
+/// Time kept back from the Lambda deadline: after the last Slack call gives
+/// up, enough to release its claim (a DynamoDB write, with the SDK's own
+/// retries) and return the error, so the invocation is never killed while
+/// holding a claim.
+pub const DEADLINE_MARGIN: Duration = Duration::from_secs(5);
+
+/// [`handle`] with every Slack call and wait ending by `deadline`; what
+/// would not fit fails as retryable with its claim released, and Lambda's
+/// retry of the invocation does it.
+pub async fn handle_until(
+    app: &App,
+    input: Value,
+    deadline: Instant,
+) -> Result<Value, SchedulerError> {
+    mentor_app::deadline::within(deadline, handle(app, input)).await
 }
 
 pub async fn handle(app: &App, input: Value) -> Result<Value, SchedulerError> {

@@ -10,6 +10,9 @@
 pub mod metrics;
 pub mod web;
 
+/// The invocation deadline that bounds every Slack call (set by the mains).
+pub use mentor_slack::deadline;
+
 use std::sync::Arc;
 
 use mentor_aws::bus::EventBridgeBus;

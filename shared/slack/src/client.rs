@@ -1,6 +1,8 @@
-//! The Slack Web API client. Honours HTTP 429 `Retry-After`, paces
+//! The Slack Web API client. Honours HTTP 429 `Retry-After` in full, paces
 //! `chat.postMessage` per channel, retries transient failures with backoff,
-//! and classifies `ok:false` errors as permanent or transient.
+//! classifies `ok:false` errors as permanent or transient, and never waits
+//! past the invocation's [`deadline`](crate::deadline): what would not fit
+//! fails at once as retryable (`deadline_exceeded`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,6 +15,7 @@ use mentor_domain::{ChannelId, SlackFailure, UserId};
 use serde_json::{Value, json};
 
 use crate::blocks;
+use crate::deadline;
 
 pub const DEFAULT_BASE_URL: &str = "https://slack.com/api";
 
@@ -21,10 +24,14 @@ pub const DEFAULT_BASE_URL: &str = "https://slack.com/api";
 pub struct RetryPolicy {
     pub max_attempts: u32,
     pub base_delay: Duration,
-    /// Upper bound on a single wait, whatever `Retry-After` says.
+    /// Upper bound on one backoff wait (5xx, timeouts, transient errors).
     pub max_delay: Duration,
+    /// `None` (production): a 429's `Retry-After` is waited in full whenever
+    /// it fits before the deadline. Tools that simulate time cap it.
+    pub retry_after_cap: Option<Duration>,
     /// Minimum gap between two `chat.postMessage` calls to the same channel.
     pub per_channel_gap: Duration,
+    /// Upper bound on one HTTP request; the deadline may cut it shorter.
     pub request_timeout: Duration,
 }
 
@@ -33,9 +40,8 @@ impl Default for RetryPolicy {
         Self {
             max_attempts: 5,
             base_delay: Duration::from_millis(500),
-            // Bounds one call to about 2.5 minutes, well inside a claim's
-            // presumed lifetime (see `Bot::once`).
             max_delay: Duration::from_secs(30),
+            retry_after_cap: None,
             per_channel_gap: Duration::from_millis(1100),
             request_timeout: Duration::from_secs(10),
         }
@@ -61,6 +67,7 @@ fn is_permanent(code: &str) -> bool {
             | "request_timeout"
             | "http_error"
             | "network_error"
+            | "deadline_exceeded"
     )
 }
 
@@ -93,8 +100,9 @@ impl SlackClient {
         d.min(self.policy.max_delay)
     }
 
-    /// Waits so two posts to one channel are at least `per_channel_gap` apart.
-    async fn pace(&self, channel: &str) {
+    /// Waits so two posts to one channel are at least `per_channel_gap`
+    /// apart; fails (retryable) when that wait would pass the deadline.
+    async fn pace(&self, channel: &str) -> SlackResult<()> {
         let wait = {
             let mut last = self.last_post.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
@@ -103,16 +111,21 @@ impl SlackClient {
                 .map(|t| *t + self.policy.per_channel_gap)
                 .unwrap_or(now);
             let start = next_free.max(now);
+            if !deadline::fits(start - now) {
+                return Err(out_of_time("chat.postMessage"));
+            }
             last.insert(channel.to_string(), start);
             start - now
         };
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+        Ok(())
     }
 
     /// POSTs to `url` (a Web API method or a response_url), retrying
-    /// 429 and transient failures. Returns the parsed body when `ok` is true.
+    /// 429 and transient failures while they fit before the deadline.
+    /// Returns the parsed body when `ok` is true.
     async fn send(
         &self,
         method: &str,
@@ -123,73 +136,100 @@ impl SlackClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut req = match body {
-                Payload::Json(v) => self.http.post(url).json(v),
-                Payload::Form(f) => self.http.post(url).form(f),
+            let timeout = match deadline::remaining() {
+                Some(left) if left < deadline::MIN_CALL => return Err(out_of_time(method)),
+                Some(left) => left.min(self.policy.request_timeout),
+                None => self.policy.request_timeout,
             };
-            if auth {
-                req = req.bearer_auth(&self.token);
-            }
-            let outcome = req.send().await;
-            let retry_in = match outcome {
-                Err(e) => {
-                    tracing::warn!(
-                        method,
-                        attempt,
-                        timeout = e.is_timeout(),
-                        "slack request failed"
-                    );
-                    self.backoff(attempt)
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    if status.as_u16() == 429 {
-                        let secs = resp
-                            .headers()
-                            .get("retry-after")
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .unwrap_or(1);
-                        tracing::info!(method, attempt, retry_after = secs, "slack rate limited");
-                        Duration::from_secs(secs).min(self.policy.max_delay)
-                    } else if status.is_server_error() {
-                        tracing::warn!(
-                            method,
-                            attempt,
-                            status = status.as_u16(),
-                            "slack server error"
-                        );
-                        self.backoff(attempt)
-                    } else if !status.is_success() {
-                        return Err(failure(method, format!("http_{}", status.as_u16())));
-                    } else {
-                        let text = resp.text().await.unwrap_or_default();
-                        if !auth {
-                            // response_url answers plain "ok".
-                            return Ok(Value::Null);
-                        }
-                        let v: Value = serde_json::from_str(&text)
-                            .map_err(|_| failure(method, "invalid_response"))?;
-                        if v.get("ok").and_then(Value::as_bool) == Some(true) {
-                            return Ok(v);
-                        }
-                        let code = v
-                            .get("error")
-                            .and_then(Value::as_str)
-                            .unwrap_or("unknown_error")
-                            .to_string();
-                        if is_permanent(&code) {
-                            return Err(failure(method, code));
-                        }
-                        self.backoff(attempt)
-                    }
-                }
+            let wait = match self.attempt(method, url, body, auth, timeout).await {
+                Attempt::Done(v) => return Ok(v),
+                Attempt::Failed(f) => return Err(f),
+                Attempt::Backoff => self.backoff(attempt),
+                Attempt::RetryAfter(wait) => wait,
             };
             if attempt >= self.policy.max_attempts {
                 return Err(failure(method, "retries_exhausted").transient());
             }
-            tokio::time::sleep(retry_in).await;
+            if !deadline::fits(wait) {
+                // Handed back: the caller releases its claim and the
+                // platform's retry, with a fresh deadline, does the call.
+                tracing::warn!(
+                    method,
+                    attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "slack retry does not fit before the deadline"
+                );
+                return Err(out_of_time(method));
+            }
+            tokio::time::sleep(wait).await;
         }
+    }
+
+    /// One HTTP request and what to do next.
+    async fn attempt(
+        &self,
+        method: &str,
+        url: &str,
+        body: Payload<'_>,
+        auth: bool,
+        timeout: Duration,
+    ) -> Attempt {
+        let mut req = match body {
+            Payload::Json(v) => self.http.post(url).json(v),
+            Payload::Form(f) => self.http.post(url).form(f),
+        };
+        if auth {
+            req = req.bearer_auth(&self.token);
+        }
+        let resp = match req.timeout(timeout).send().await {
+            Ok(resp) => resp,
+            Err(e) => {
+                tracing::warn!(method, timeout = e.is_timeout(), "slack request failed");
+                return Attempt::Backoff;
+            }
+        };
+        let status = resp.status();
+        if status.as_u16() == 429 {
+            let secs = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .unwrap_or(1);
+            tracing::info!(method, retry_after = secs, "slack rate limited");
+            let wait = Duration::from_secs(secs);
+            return Attempt::RetryAfter(
+                self.policy
+                    .retry_after_cap
+                    .map_or(wait, |cap| wait.min(cap)),
+            );
+        }
+        if status.is_server_error() {
+            tracing::warn!(method, status = status.as_u16(), "slack server error");
+            return Attempt::Backoff;
+        }
+        if !status.is_success() {
+            return Attempt::Failed(failure(method, format!("http_{}", status.as_u16())));
+        }
+        let text = resp.text().await.unwrap_or_default();
+        if !auth {
+            // response_url answers plain "ok".
+            return Attempt::Done(Value::Null);
+        }
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            return Attempt::Failed(failure(method, "invalid_response"));
+        };
+        if v.get("ok").and_then(Value::as_bool) == Some(true) {
+            return Attempt::Done(v);
+        }
+        let code = v
+            .get("error")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown_error");
+        if is_permanent(code) {
+            return Attempt::Failed(failure(method, code));
+        }
+        Attempt::Backoff
     }
 
     /// A write method: arguments as a JSON body.
@@ -208,6 +248,22 @@ impl SlackClient {
             .collect();
         self.send(method, &url, Payload::Form(&form), true).await
     }
+}
+
+/// What one HTTP request came to.
+enum Attempt {
+    Done(Value),
+    Failed(SlackFailure),
+    /// A transient failure: retry after the backoff.
+    Backoff,
+    /// HTTP 429: retry after this long (`Retry-After`).
+    RetryAfter(Duration),
+}
+
+/// Out of time before the invocation's deadline: retryable, so the caller
+/// releases its claim and a later delivery does the call.
+fn out_of_time(method: &str) -> SlackFailure {
+    failure(method, "deadline_exceeded")
 }
 
 /// How a request's arguments are encoded.
@@ -242,7 +298,7 @@ impl Messenger for SlackClient {
     }
 
     async fn post(&self, channel: &ChannelId, message: &Message) -> SlackResult<()> {
-        self.pace(channel.as_str()).await;
+        self.pace(channel.as_str()).await?;
         let mut body = blocks::message(message);
         body["channel"] = json!(channel.as_str());
         self.call("chat.postMessage", body).await.map(|_| ())
@@ -348,194 +404,4 @@ impl Messenger for SlackClient {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use wiremock::matchers::{header, method, path};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
-
-    fn fast() -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(50),
-            per_channel_gap: Duration::from_millis(1),
-            request_timeout: Duration::from_secs(2),
-        }
-    }
-
-    #[tokio::test]
-    async fn a_post_sends_the_token_channel_and_blocks() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/chat.postMessage"))
-            .and(header("authorization", "Bearer xoxb-test"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "xoxb-test", fast());
-        c.post(&ChannelId::new("D1"), &Message::plain("hello"))
-            .await
-            .unwrap();
-        let req = &server.received_requests().await.unwrap()[0];
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        assert_eq!(body["channel"], "D1");
-        assert_eq!(body["text"], "hello");
-        assert_eq!(body["blocks"][0]["type"], "section");
-    }
-
-    #[tokio::test]
-    async fn a_dm_is_one_post_to_the_user_id_without_conversations_open() {
-        let server = MockServer::start().await;
-        Mock::given(path("/chat.postMessage"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        c.post_dm(&UserId::new("U1"), &Message::plain("hi"))
-            .await
-            .unwrap();
-        let reqs = server.received_requests().await.unwrap();
-        assert_eq!(reqs.len(), 1, "one call, no conversations.open");
-        assert_eq!(reqs[0].url.path(), "/chat.postMessage");
-        let body: Value = serde_json::from_slice(&reqs[0].body).unwrap();
-        assert_eq!(body["channel"], "U1");
-    }
-
-    #[tokio::test]
-    async fn a_user_id_refused_as_a_channel_falls_back_to_opening_the_dm() {
-        let server = MockServer::start().await;
-        Mock::given(path("/chat.postMessage"))
-            .and(wiremock::matchers::body_partial_json(
-                json!({"channel": "U1"}),
-            ))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"ok": false, "error": "channel_not_found"})),
-            )
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/conversations.open"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"ok": true, "channel": {"id": "D1"}})),
-            )
-            .mount(&server)
-            .await;
-        Mock::given(path("/chat.postMessage"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        c.post_dm(&UserId::new("U1"), &Message::plain("hi"))
-            .await
-            .unwrap();
-        let paths: Vec<String> = server
-            .received_requests()
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.url.path().to_string())
-            .collect();
-        assert_eq!(
-            paths,
-            [
-                "/chat.postMessage",
-                "/conversations.open",
-                "/chat.postMessage"
-            ]
-        );
-    }
-
-    #[tokio::test]
-    async fn a_429_is_retried_after_the_given_delay() {
-        let server = MockServer::start().await;
-        Mock::given(path("/chat.postMessage"))
-            .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
-            .up_to_n_times(2)
-            .mount(&server)
-            .await;
-        Mock::given(path("/chat.postMessage"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        c.post(&ChannelId::new("D1"), &Message::plain("x"))
-            .await
-            .unwrap();
-        assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    }
-
-    #[tokio::test]
-    async fn server_errors_are_retried_then_reported_as_transient() {
-        let server = MockServer::start().await;
-        Mock::given(path("/users.info"))
-            .respond_with(ResponseTemplate::new(503))
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        let e = c.user_info(&UserId::new("U1")).await.unwrap_err();
-        assert!(!e.permanent);
-        assert_eq!(server.received_requests().await.unwrap().len(), 4);
-    }
-
-    #[tokio::test]
-    async fn account_inactive_is_about_the_bot_and_not_retried_here() {
-        let server = MockServer::start().await;
-        Mock::given(path("/conversations.open"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"ok": false, "error": "account_inactive"})),
-            )
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        let e = c.open_dm(&[UserId::new("U1")]).await.unwrap_err();
-        assert!(e.permanent);
-        assert!(e.is_bot_error() && !e.means_unreachable());
-        assert_eq!(server.received_requests().await.unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn read_methods_send_form_arguments() {
-        let server = MockServer::start().await;
-        Mock::given(path("/users.info"))
-            .and(header("content-type", "application/x-www-form-urlencoded"))
-            .and(wiremock::matchers::body_string("user=U1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                json!({"ok": true, "user": {"tz": "Europe/Lisbon", "tz_offset": 0}}),
-            ))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        let info = c.user_info(&UserId::new("U1")).await.unwrap();
-        assert_eq!(info.tz.as_deref(), Some("Europe/Lisbon"));
-    }
-
-    #[tokio::test]
-    async fn channel_members_follows_cursors() {
-        let server = MockServer::start().await;
-        Mock::given(path("/conversations.members"))
-            .and(wiremock::matchers::body_string_contains("cursor=next"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"ok": true, "members": ["U3"]})),
-            )
-            .with_priority(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/conversations.members"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                json!({"ok": true, "members": ["U1", "U2"], "response_metadata": {"next_cursor": "next"}}),
-            ))
-            .mount(&server)
-            .await;
-        let c = SlackClient::new(&server.uri(), "t", fast());
-        let ms = c.channel_members(&ChannelId::new("C1")).await.unwrap();
-        assert_eq!(
-            ms,
-            vec![UserId::new("U1"), UserId::new("U2"), UserId::new("U3")]
-        );
-    }
-}
+mod tests;

@@ -96,9 +96,19 @@ pub(crate) const MARKER_DAYS: i64 = 62;
 /// A second click on the same button within this time is taken as a
 /// double-click and ignored; a deliberate click later still counts.
 pub(crate) const CLICK_WINDOW_MINUTES: i64 = 2;
-/// How long a claimed-but-unfinished piece of work is presumed in flight:
-/// longer than a function may run (the scheduler's timeout is 5 minutes).
-const STALE_CLAIM_MINUTES: i64 = 6;
+/// How long a claimed-but-unfinished piece of work is presumed in flight
+/// before another worker takes it over. Two bounds fix it (README,
+/// "Deadlines and the scheduler's timing"):
+/// - longer than any function runs (the scheduler's timeout, 120 s), so a
+///   live worker's claim is never taken from it;
+/// - shorter than the 3 minutes from a failed asynchronous invocation to
+///   Lambda's last retry (1 minute, then 2), so when a worker dies holding
+///   a claim (killed at its timeout, out of memory) the last retry takes the
+///   claim over instead of finding it "in flight" and dead-lettering the work.
+///
+/// A worker that merely runs out of time never gets here: its Slack calls
+/// stop at the deadline and it releases its claims.
+pub const STALE_CLAIM_SECONDS: i64 = 150;
 /// How many times a member update is re-applied after a concurrent change.
 const MEMBER_UPDATE_ATTEMPTS: usize = 8;
 /// How many times marking finished work done is tried before giving up.
@@ -222,7 +232,7 @@ impl Bot {
             Claim::Done => return Ok(false),
             Claim::InProgress(since) => {
                 // A claimant that died mid-way leaves an old claim: take it over.
-                let stale = now - since > chrono::Duration::minutes(STALE_CLAIM_MINUTES);
+                let stale = now - since > chrono::Duration::seconds(STALE_CLAIM_SECONDS);
                 let stolen = if stale {
                     self.deps.ledger.steal(key, since, now).await?
                 } else {
