@@ -122,6 +122,11 @@ impl Bot {
                 }
             }
             ended.store(events.len(), Ordering::SeqCst);
+            // No publish when nobody's snooze ended (most days): nothing to
+            // send, and a bus hiccup then can't hold up the tick's pairing run.
+            if events.is_empty() {
+                return Ok(());
+            }
             self.deps.bus.publish(&events).await
         })
         .await?;
