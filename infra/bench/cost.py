@@ -33,7 +33,7 @@ PRICE = {
 
 MEMORY_GB = 256 / 1024  # MemorySize in the template
 SECRETS = 2  # the Slack secret and the pseudonym key
-ALARMS = 4  # CloudWatch alarms in the template
+ALARMS = 10  # CloudWatch alarms in the template (tests/tests/alarms.rs lists them)
 TICKS = 24 * 30  # hourly EventBridge Scheduler tick
 
 # Per member per month, outside the round itself (what the code does):
