@@ -351,3 +351,170 @@ async fn two_happy_again_marks_pair_them_again_in_january_and_one_mark_does_not(
     let one = january_partner_of_ana(&[("U0ANA", "U0BEN")]).await;
     assert_ne!(one, "U0BEN");
 }
+
+/// A profile submission that also carries the sign-up goal.
+fn submission_with_goal(user: &str, offers: &[&str], wants: &[&str], goal: &str) -> Value {
+    let mut sub = profile_submission(user, "Europe/Lisbon", offers, wants, "new");
+    sub["view"]["state"]["values"]["goal"] =
+        serde_json::json!({"goal": {"type": "plain_text_input", "value": goal}});
+    sub
+}
+
+fn goal_submission(user: &str, round: &str, goal: &str, n: u32) -> Value {
+    serde_json::json!({
+        "type": "view_submission",
+        "user": {"id": user},
+        "view": {
+            "id": format!("VGOAL{n}"),
+            "hash": format!("hg-{n}"),
+            "callback_id": "goal_form",
+            "private_metadata": round,
+            "state": {"values": {"goal": {"goal": {"type": "plain_text_input", "value": goal}}}}
+        }
+    })
+}
+
+const ANA_GOAL: &str = "Give my first conference talk <!channel>";
+const ANA_GOAL_SHOWN: &str = "Give my first conference talk &lt;!channel&gt;";
+
+#[tokio::test]
+async fn a_goal_set_at_sign_up_is_shown_only_to_the_partner_and_asked_about_at_the_last_check_in() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    h.send_event(&dm("Ev-hi", "U0ANA", "hi")).await;
+    h.send_interaction(&click("U0ANA", "open_profile", "", "w-1"))
+        .await;
+    let form = &h.slack_calls("views.open").await[0]["view"];
+    let goal_field = form["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "goal")
+        .expect("the sign-up form asks for a goal");
+    assert_eq!(goal_field["optional"], true);
+    assert!(
+        goal_field
+            .to_string()
+            .contains("Your goal for December 2026 (optional)")
+    );
+    let (_, body) = h
+        .send_interaction(&submission_with_goal(
+            "U0ANA",
+            &["Accessibility"],
+            &["Writing"],
+            ANA_GOAL,
+        ))
+        .await;
+    assert!(body.is_empty(), "{body}");
+    let saved = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(
+        saved.contains(&format!("Your goal for December 2026: “{ANA_GOAL_SHOWN}”")),
+        "{saved}"
+    );
+    let goal = member(&h, "U0ANA").await.goal.expect("goal stored");
+    assert_eq!(
+        (goal.round.to_string(), goal.text.as_str()),
+        ("2026-12".into(), ANA_GOAL)
+    );
+    h.sign_up("U0BEN", &["Writing"], &["Accessibility"], "seven_plus")
+        .await;
+
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let ben = pairing_dm(&h.dms_to("U0BEN").await, DECEMBER_LABEL);
+    assert!(
+        ben.contains(&format!("<@U0ANA>'s goal this month:* “{ANA_GOAL_SHOWN}”")),
+        "{ben}"
+    );
+    let ana = pairing_dm(&h.dms_to("U0ANA").await, DECEMBER_LABEL);
+    assert!(!ana.contains("goal this month"), "{ana}");
+
+    h.set_time("2026-12-08T09:05:00Z");
+    h.tick().await;
+    assert!(!readable(h.dms_to("U0ANA").await.last().unwrap()).contains("How did it go?"));
+    h.set_time("2026-12-22T09:05:00Z");
+    h.tick().await;
+    let last = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(
+        last.contains(&format!(
+            "Your goal this month was* “{ANA_GOAL_SHOWN}”. How did it go?"
+        )),
+        "{last}"
+    );
+    assert!(!readable(h.dms_to("U0BEN").await.last().unwrap()).contains("How did it go?"));
+    h.send_interaction(&click("U0ANA", "goal_reached", "2026-12", "g-1"))
+        .await;
+    assert!(readable(h.dms_to("U0ANA").await.last().unwrap()).contains("Congratulations!"));
+    assert_eq!(
+        member(&h, "U0ANA").await.goal.unwrap().outcome,
+        Some(mentor_domain::model::GoalOutcome::Reached)
+    );
+
+    // Nobody but Ana and her partner ever read it: not the group DM, not moderators.
+    for m in h.slack_calls("chat.postMessage").await {
+        if readable(&m).contains("first conference talk") {
+            let ch = m["channel"].as_str().unwrap_or_default();
+            assert!(
+                ch == "DU0ANA" || ch == "DU0BEN" || ch == "U0ANA" || ch == "U0BEN",
+                "{ch}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_stay_in_question_offers_an_optional_goal_in_a_modal_that_can_be_changed_or_cleared() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
+        .await;
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    let v = button_value(&h, "U0ANA", "open_goal").await;
+    assert_eq!(v, "2027-01");
+    h.send_interaction(&click("U0ANA", "open_goal", &v, "rc-goal"))
+        .await;
+    let view = h.slack_calls("views.open").await.last().unwrap()["view"].clone();
+    assert_eq!(view["callback_id"], "goal_form");
+    assert_eq!(view["private_metadata"], "2027-01");
+
+    let too_long = "x".repeat(151);
+    let (_, body) = h
+        .send_interaction(&goal_submission("U0ANA", "2027-01", &too_long, 1))
+        .await;
+    assert!(
+        body.contains("\"goal\"") && body.contains("150 characters"),
+        "{body}"
+    );
+    assert!(member(&h, "U0ANA").await.goal.is_none());
+
+    let (status, body) = h
+        .send_interaction(&goal_submission(
+            "U0ANA",
+            "2027-01",
+            "Learn SQL window functions",
+            2,
+        ))
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(body.is_empty(), "{body}");
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(
+        said.contains("Your goal for January 2027: “Learn SQL window functions”"),
+        "{said}"
+    );
+    assert_eq!(
+        member(&h, "U0ANA").await.goal.map(|g| g.text),
+        Some("Learn SQL window functions".into())
+    );
+    // Opening it again shows the goal; saving it empty clears it.
+    h.send_interaction(&click("U0ANA", "open_goal", &v, "rc-goal-2"))
+        .await;
+    let view = h.slack_calls("views.open").await.last().unwrap()["view"].clone();
+    assert!(view.to_string().contains("Learn SQL window functions"));
+    h.send_interaction(&goal_submission("U0ANA", "2027-01", "  ", 3))
+        .await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("no goal for January 2027"), "{said}");
+    assert!(member(&h, "U0ANA").await.goal.is_none());
+}

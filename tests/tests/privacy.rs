@@ -13,6 +13,8 @@ use serde_json::json;
 const DORA: &str = "U0DORA";
 const DORA_TZ: &str = "Pacific/Chatham";
 const DORA_ONLY: [&str; 2] = ["Knitting", "Origami"];
+/// Dora's goal of the month (free text, only on her own item).
+const DORA_GOAL: &str = "Finish the lace shawl pattern book";
 
 fn cfg() -> ProgrammeConfig {
     let mut cfg = ProgrammeConfig::example();
@@ -34,9 +36,12 @@ async fn sign_up_as(
 ) {
     h.send_event(&dm(&format!("Ev-signup-{user}"), user, "hi"))
         .await;
-    let (_, body) = h
-        .send_interaction(&profile_submission(user, tz, offers, wants, level))
-        .await;
+    let mut sub = profile_submission(user, tz, offers, wants, level);
+    if user == DORA {
+        sub["view"]["state"]["values"]["goal"] =
+            json!({"goal": {"type": "plain_text_input", "value": DORA_GOAL}});
+    }
+    let (_, body) = h.send_interaction(&sub).await;
     assert!(body.is_empty(), "profile rejected: {body}");
     h.deliver().await;
 }
@@ -84,7 +89,10 @@ fn mentions_dora(items: &[String]) -> Vec<&String> {
     items
         .iter()
         .filter(|i| {
-            i.contains(DORA) || i.contains(DORA_TZ) || DORA_ONLY.iter().any(|t| i.contains(t))
+            i.contains(DORA)
+                || i.contains(DORA_TZ)
+                || i.contains(DORA_GOAL)
+                || DORA_ONLY.iter().any(|t| i.contains(t))
         })
         .collect()
 }
@@ -175,6 +183,10 @@ async fn delete_my_data_after_two_rounds_leaves_no_trace_while_the_partner_click
     h.tick().await;
     let before = h.scan_all().await;
     assert!(!mentions_dora(&before).is_empty(), "the story stored Dora");
+    assert!(
+        before.iter().any(|i| i.contains(DORA_GOAL)),
+        "her goal was stored"
+    );
 
     // Dora asks to delete her data and confirms; the click only hands it over.
     h.send_event(&dm("Ev-del", DORA, "delete my data")).await;

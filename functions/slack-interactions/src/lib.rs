@@ -9,8 +9,10 @@ use lambda_http::http::StatusCode;
 use mentor_app::App;
 use mentor_app::web::{self, HttpResponse};
 use mentor_domain::UserId;
-use mentor_domain::profile_form;
-use mentor_domain::usecases::{Action, ActionOutcome, Click, ProfileOutcome, StoredProfile};
+use mentor_domain::usecases::{
+    Action, ActionOutcome, Click, ProfileOutcome, StoredGoal, StoredProfile,
+};
+use mentor_domain::{goal_form, profile_form};
 use mentor_slack::blocks;
 use mentor_slack::interactions::{self, Interaction};
 use serde_json::json;
@@ -75,6 +77,11 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
                 Err(e) => web::from_error(&e),
             }
         }
+        Interaction::ViewSubmission { user, view }
+            if view.callback_id.as_deref() == Some(goal_form::CALLBACK_ID) =>
+        {
+            goal_submission(app, UserId(user.id), &view).await
+        }
         Interaction::ViewSubmission { user, view } => {
             if view.callback_id.as_deref() != Some(profile_form::CALLBACK_ID) {
                 tracing::warn!(callback_id = ?view.callback_id, "submission for an unknown view");
@@ -123,6 +130,42 @@ pub async fn handle(app: &App, req: Request) -> HttpResponse {
             }
         }
         Interaction::ViewClosed { .. } | Interaction::Unknown => web::status(StatusCode::OK),
+    }
+}
+
+/// The goal modal: stored inline (field errors go back to the modal), the
+/// confirmation DM handed to the bus.
+async fn goal_submission(
+    app: &App,
+    user: UserId,
+    view: &mentor_slack::interactions::View,
+) -> HttpResponse {
+    let Some(state) = &view.state else {
+        return web::text(StatusCode::BAD_REQUEST, "view without state");
+    };
+    let values = blocks::form_values(state);
+    let view_key = format!(
+        "{}#{}",
+        view.id.as_deref().unwrap_or("view"),
+        view.hash.as_deref().unwrap_or("")
+    );
+    let metadata = view.private_metadata.as_deref().unwrap_or_default();
+    let stored = match app.bot.store_goal(&user, &values, metadata).await {
+        Ok(StoredGoal::Saved(round)) => app
+            .bot
+            .accept_goal_saved(&user, round, &view_key)
+            .await
+            .map(|()| None),
+        Ok(StoredGoal::Rejected(errors)) => Ok(Some(errors)),
+        Err(e) => Err(e),
+    };
+    match stored {
+        Ok(None) => web::status(StatusCode::OK),
+        Ok(Some(errors)) => web::json(StatusCode::OK, &blocks::errors_response(&errors)),
+        Err(e) => {
+            tracing::error!(error = %e, "saving the goal failed");
+            web::from_error(&e)
+        }
     }
 }
 

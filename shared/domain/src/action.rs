@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use crate::ids::{RoundId, UserId};
-use crate::model::CheckinAnswer;
+use crate::model::{CheckinAnswer, GoalOutcome};
 
 /// The answers to "Stay in for next month?".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +98,15 @@ pub enum Action {
         round: RoundId,
         group: u32,
     },
+    /// "Add a goal" on the "stay in?" question: opens the goal modal.
+    OpenGoal {
+        round: RoundId,
+    },
+    /// "How did your goal go?" at the last check-in.
+    GoalAnswer {
+        round: RoundId,
+        outcome: GoalOutcome,
+    },
     /// Not a button of ours (or a value we did not write): ignored.
     Unknown {
         action_id: String,
@@ -135,6 +144,10 @@ const PAUSE_UNTIL: &str = "pause_until";
 const PAIR_ME_NOW: &str = "pair_me_now";
 const MOMENTUM_SCHEDULED: &str = "momentum_scheduled";
 const MOMENTUM_MET: &str = "momentum_met";
+const OPEN_GOAL: &str = "open_goal";
+const GOAL_REACHED: &str = "goal_reached";
+const GOAL_PARTLY: &str = "goal_partly";
+const GOAL_NOT_THIS_TIME: &str = "goal_not_this_time";
 
 impl Action {
     /// The button's `action_id` and `value`. Buttons that can appear
@@ -183,6 +196,15 @@ impl Action {
             Moderator(ModeratorAction::Repair { round, group, user }) => {
                 (Cow::Borrowed(MOD_REPAIR), format!("{round}:{group}:{user}"))
             }
+            OpenGoal { round } => (Cow::Borrowed(OPEN_GOAL), round.to_string()),
+            GoalAnswer { round, outcome } => {
+                let id = match outcome {
+                    GoalOutcome::Reached => GOAL_REACHED,
+                    GoalOutcome::Partly => GOAL_PARTLY,
+                    GoalOutcome::NotThisTime => GOAL_NOT_THIS_TIME,
+                };
+                (Cow::Borrowed(id), round.to_string())
+            }
             Unblock { user } => (
                 Cow::Owned(format!("{UNBLOCK}{UNIQUE_SEPARATOR}{user}")),
                 user.to_string(),
@@ -230,6 +252,12 @@ impl Action {
             _ => action_id,
         };
         let reconfirm = |answer| value.parse().ok().map(|round| Reconfirm { answer, round });
+        let goal = |outcome| {
+            value
+                .parse()
+                .ok()
+                .map(|round| Action::GoalAnswer { round, outcome })
+        };
         let checkin = |answer| {
             let mut parts = value.split(':');
             let (r, g, d) = (parts.next()?, parts.next()?, parts.next()?);
@@ -294,6 +322,12 @@ impl Action {
                     user: UserId::from(u),
                 })
             }
+            OPEN_GOAL => OpenGoal {
+                round: value.parse().ok()?,
+            },
+            GOAL_REACHED => goal(GoalOutcome::Reached)?,
+            GOAL_PARTLY => goal(GoalOutcome::Partly)?,
+            GOAL_NOT_THIS_TIME => goal(GoalOutcome::NotThisTime)?,
             UNBLOCK if UserId::is_valid(value) => Unblock {
                 user: UserId::from(value),
             },
@@ -359,6 +393,16 @@ mod tests {
             }),
             (reconfirm, round()).prop_map(|(answer, round)| Reconfirm { answer, round }),
             "[UW][A-Z0-9]{2,11}".prop_map(|u| Unblock { user: UserId(u) }),
+            round().prop_map(|round| OpenGoal { round }),
+            (
+                prop_oneof![
+                    Just(GoalOutcome::Reached),
+                    Just(GoalOutcome::Partly),
+                    Just(GoalOutcome::NotThisTime)
+                ],
+                round()
+            )
+                .prop_map(|(outcome, round)| Action::GoalAnswer { round, outcome }),
             ("[UW][A-Z0-9]{2,11}", any::<bool>()).prop_map(|(u, on)| HappyAgain {
                 partner: UserId(u),
                 on

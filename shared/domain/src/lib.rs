@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod first_slot;
+pub mod goal_form;
 pub mod ids;
 pub mod memory;
 pub mod messages;

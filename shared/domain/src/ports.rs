@@ -299,6 +299,12 @@ pub enum Job {
     },
     /// The profile form was saved: the confirmation DM and a late join.
     ProfileSaved { user: UserId, first_time: bool },
+    /// The goal form was saved: the confirmation DM (the text stays on the
+    /// member's item; the bus never carries it).
+    GoalSaved {
+        user: UserId,
+        round: crate::ids::RoundId,
+    },
     /// A moderator's slash command that changes state or DMs people.
     Moderator {
         user: UserId,

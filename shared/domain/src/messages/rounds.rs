@@ -80,6 +80,7 @@ pub fn reconfirm(cfg: &ProgrammeConfig, round: RoundId) -> Message {
                 Button::new(answer(ReconfirmAnswer::Yes), "Yes, pair me").primary(),
                 Button::new(answer(ReconfirmAnswer::Skip), "Skip next month"),
                 Button::new(answer(ReconfirmAnswer::OptOut), "Opt out").danger(),
+                super::goal::add_button(round),
             ]),
             Block::Context(format!(
                 "Changed your mind? Click another button any time before {when}."
@@ -213,6 +214,7 @@ pub fn pairing_dm(
         )));
     }
     blocks.push(Block::Section(format!("*Why you two:* {why}.")));
+    blocks.extend(super::goal::partner_goal_blocks(partners, group.round));
     let details: Vec<String> = partners.iter().filter_map(|p| mode_line(p)).collect();
     if !details.is_empty() {
         blocks.push(Block::Section(details.join("\n")));
@@ -396,7 +398,12 @@ mod tests {
                 .iter()
                 .map(|a| a.encode().0.to_string())
                 .collect::<Vec<_>>(),
-            vec!["reconfirm_yes", "reconfirm_skip", "reconfirm_opt_out"]
+            vec![
+                "reconfirm_yes",
+                "reconfirm_skip",
+                "reconfirm_opt_out",
+                "open_goal"
+            ]
         );
     }
 

@@ -114,6 +114,7 @@ impl Bot {
             Job::ProfileSaved { user, first_time } => {
                 self.profile_saved_follow_up(user, *first_time).await
             }
+            Job::GoalSaved { user, round } => self.goal_saved_follow_up(user, *round).await,
             Job::Moderator {
                 user,
                 command,

@@ -2,6 +2,7 @@
 //! They reach the world only through the ports in [`Deps`].
 
 mod accept;
+mod goal;
 mod history;
 mod member;
 mod moderator;
@@ -25,6 +26,7 @@ use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Ro
 use crate::surface::Message;
 
 pub use crate::action::Action;
+pub use goal::StoredGoal;
 pub use member::{ActionOutcome, Click, Origin, ProfileOutcome, StoredProfile};
 pub use moderator::{ModCommand, SlashReply};
 pub use rounds::TickReport;

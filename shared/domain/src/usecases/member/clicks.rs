@@ -27,6 +27,15 @@ impl Bot {
                     None => Ok(Err(ActionOutcome::Unknown)),
                 };
             }
+            Action::OpenGoal { round } => {
+                return match &click.trigger_id {
+                    Some(t) => self
+                        .open_goal(user, *round, t)
+                        .await
+                        .map(|_| Err(ActionOutcome::Done)),
+                    None => Ok(Err(ActionOutcome::Unknown)),
+                };
+            }
             // Link buttons still call back; nothing to do.
             Action::Resources | Action::OpenGroupDm => return Ok(Err(ActionOutcome::Done)),
             Action::Unknown { action_id } => {
@@ -132,8 +141,10 @@ impl Bot {
             }
             Action::Unblock { user: who } => self.unblock(user, Some(who)).await,
             Action::HappyAgain { partner, on } => self.set_happy_again(user, partner, *on).await,
+            Action::GoalAnswer { round, outcome } => self.answer_goal(user, *round, *outcome).await,
             // Answered in `on_action` without a click marker.
             Action::OpenProfile
+            | Action::OpenGoal { .. }
             | Action::Resources
             | Action::OpenGroupDm
             | Action::Unknown { .. } => Ok(()),

@@ -35,9 +35,14 @@ impl Bot {
     /// The inline part of a profile submission: validates and stores it
     /// (no Slack calls).
     pub async fn store_profile(&self, user: &UserId, values: &FormValues) -> Result<StoredProfile> {
-        let profile = match profile_form::validate(&self.cfg, values) {
-            Ok(p) => p,
-            Err(errors) => return Ok(StoredProfile::Rejected(errors)),
+        let goal = self.signup_goal(values).await?;
+        let (profile, goal) = match (profile_form::validate(&self.cfg, values), goal) {
+            (Ok(p), Ok(goal)) => (p, goal),
+            (Err(mut errors), goal) => {
+                errors.extend(goal.err().unwrap_or_default());
+                return Ok(StoredProfile::Rejected(errors));
+            }
+            (Ok(_), Err(errors)) => return Ok(StoredProfile::Rejected(errors)),
         };
         let now = self.now();
         let rounds = self.rounds_to_confirm().await?;
@@ -64,6 +69,9 @@ impl Bot {
                 if member.status == MemberStatus::Onboarding {
                     member.status = MemberStatus::Active;
                 }
+                if first_time && goal.is_some() {
+                    member.goal = goal.clone();
+                }
                 if first_time || member.status == MemberStatus::Active {
                     for r in &rounds {
                         member.confirmations.entry(*r).or_insert(Confirmation::Yes);
@@ -83,14 +91,18 @@ impl Bot {
 
     /// After a profile is stored: the confirmation DM, and a late join.
     pub async fn profile_saved_follow_up(&self, user: &UserId, first_time: bool) -> Result<()> {
-        let Some(profile) = self.deps.members.get(user).await?.and_then(|m| m.profile) else {
+        let Some(member) = self.deps.members.get(user).await? else {
             return Ok(());
         };
-        self.dm(
-            user,
-            &messages::profile_saved(&self.cfg, &profile, first_time, self.now()),
-        )
-        .await?;
+        let Some(profile) = &member.profile else {
+            return Ok(());
+        };
+        let mut saved = messages::profile_saved(&self.cfg, profile, first_time, self.now());
+        if let Some(goal) = member.goal.as_ref().filter(|_| first_time) {
+            let at = saved.blocks.len().min(2);
+            saved.blocks.insert(at, messages::goal::signup_line(goal));
+        }
+        self.dm(user, &saved).await?;
         if first_time {
             self.late_joiner(user).await?;
         }
@@ -121,6 +133,9 @@ impl Bot {
         let mut modal = profile_form::modal(&self.cfg, profile, slack_tz.as_deref());
         let open = member.as_ref().is_none_or(|m| m.open_to_third);
         modal.blocks.push(crate::open_to_third::field(open));
+        if profile.is_none() {
+            self.add_signup_goal(&mut modal).await?;
+        }
         self.deps.slack.open_modal(trigger_id, &modal).await?;
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::usecases::Bot;
 impl Bot {
     /// The round `skip` and the status buttons answer for: the current
     /// round while the scheduler will still pair it, else the next one.
-    pub(super) async fn next_pairing_round(&self) -> Result<RoundId> {
+    pub(crate) async fn next_pairing_round(&self) -> Result<RoundId> {
         let current = self.current_round();
         let due = !self.is_paired(current).await?
             && crate::calendar::more_than_half_left(&self.cfg, current, self.now());

@@ -44,6 +44,7 @@ impl Bot {
         for user in group.active_members() {
             let partners: Vec<UserId> = group.partners_of(user).cloned().collect();
             let msg = messages::rounds::checkin(&self.cfg, round, number, day, &partners);
+            let msg = self.with_goal_question(user, round, day, msg).await?;
             let key = OnceKey::Checkin {
                 round,
                 day,
