@@ -105,6 +105,13 @@ fn unit_of(word: &str) -> Option<Unit> {
     }
 }
 
+fn years(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches(['.', ',']),
+        "year" | "years" | "yr" | "yrs"
+    )
+}
+
 /// Reads `pause until …` / `pause for …` (also `snooze`); `None` when the
 /// text is not such a command (plain `pause` is the open-ended pause).
 pub fn parse(text: &str) -> Option<Snooze> {
@@ -173,12 +180,20 @@ fn for_(args: &[&str]) -> Snooze {
         args.remove(0);
     }
     match args.as_slice() {
+        [u] if years(u) => Snooze::For {
+            amount: 12,
+            unit: Unit::Months,
+        },
         [u] => match unit_of(u) {
             Some(unit) => Snooze::For { amount: 1, unit },
             None => Snooze::Unreadable,
         },
-        [n, u] => match (number(n), unit_of(u)) {
-            (Some(amount), Some(unit)) if amount > 0 => Snooze::For { amount, unit },
+        [n, u] => match (number(n), unit_of(u), years(u)) {
+            (Some(amount), Some(unit), _) if amount > 0 => Snooze::For { amount, unit },
+            (Some(amount), _, true) if amount > 0 => Snooze::For {
+                amount: amount.saturating_mul(12),
+                unit: Unit::Months,
+            },
             _ => Snooze::Unreadable,
         },
         _ => Snooze::Unreadable,
@@ -311,6 +326,11 @@ mod tests {
             Err(SnoozeProblem::TooFar(d("2028-03-10")))
         );
         assert_eq!(back("pause for 12 months"), Ok(d("2028-02-10")));
+        assert_eq!(back("pause for a year"), Ok(d("2028-02-10")));
+        assert_eq!(
+            back("pause for 2 years"),
+            Err(SnoozeProblem::TooFar(d("2029-02-10")))
+        );
     }
 
     #[test]
