@@ -12,6 +12,7 @@ const COMMANDS: &str = "• `status`: where you stand and who your partner is\n\
 • `profile`: see and edit your answers\n\
 • `skip`: skip the next round only\n\
 • `pause` / `resume`: no pairing at all until you say `resume`\n\
+• `pause until March` (or a date like 2027-03-01, or `pause for 2 months`): back automatically that day\n\
 • `my partner isn't responding` (and `we're talking now` to take it back)\n\
 • `block @name` / `unblock @name`: never be paired with someone (private: they're never told)\n\
 • `opt out` / `opt in`: leave the programme, or come back\n\
