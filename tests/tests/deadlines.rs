@@ -360,3 +360,25 @@ fn a_stale_claim_outlives_the_scheduler_timeout_and_is_taken_over_before_lambdas
         "stale after {STALE_CLAIM_SECONDS} s but Lambda's last retry comes {last_retry} s on"
     );
 }
+
+#[tokio::test]
+async fn the_profile_button_with_a_hanging_slack_is_answered_within_slacks_3_seconds() {
+    moto_or_skip!();
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    h.sign_up("U0ANA", &["Research"], &["Writing"], "new").await;
+    // views.open is the one Slack call made before answering a click.
+    h.slack_answering_in(Duration::from_secs(10)).await;
+    let started = Instant::now();
+    let _ = h
+        .send_interaction_undelivered(&click("U0ANA", "open_profile", "", "home-1"))
+        .await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "answered in {took:?}");
+    // Slack is quick again: the next click opens the form.
+    h.reset_slack().await;
+    let (status, _) = h
+        .send_interaction_undelivered(&click("U0ANA", "open_profile", "", "home-2"))
+        .await;
+    assert_eq!(status, lambda_http::http::StatusCode::OK);
+    assert_eq!(h.slack_calls("views.open").await.len(), 1);
+}

@@ -17,7 +17,13 @@ use mentor_slack::blocks;
 use mentor_slack::interactions::{self, Interaction};
 use serde_json::json;
 
+/// Answers one Slack request; any Slack call made before the answer ends
+/// within Slack's 3 s ([`web::answering_in_time`]).
 pub async fn handle(app: &App, req: Request) -> HttpResponse {
+    web::answering_in_time(answer(app, req)).await
+}
+
+async fn answer(app: &App, req: Request) -> HttpResponse {
     let body = match web::verified_body(app, &req) {
         Ok(b) => b,
         Err(unauthorized) => return *unauthorized,

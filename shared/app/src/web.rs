@@ -9,6 +9,19 @@ use crate::App;
 
 pub type HttpResponse = Response<Body>;
 
+/// Slack gives up on an answer after 3 s, and a `trigger_id` lasts 3 s.
+/// The few Slack calls made before answering (`views.open` for the profile
+/// button) must end by then, with time left to answer.
+pub const ANSWER_BUDGET: std::time::Duration = std::time::Duration::from_millis(2500);
+
+/// Runs a handler with every Slack call bounded by [`ANSWER_BUDGET`] from
+/// now: a Slack too slow to answer in time fails the call (retryable)
+/// instead of making Slack time out the request.
+pub async fn answering_in_time<F: std::future::Future>(work: F) -> F::Output {
+    let deadline = std::time::Instant::now() + ANSWER_BUDGET;
+    crate::deadline::within(deadline, work).await
+}
+
 pub fn body_bytes(req: &Request) -> &[u8] {
     body_bytes_of(req.body())
 }
