@@ -35,9 +35,12 @@ impl Captured {
 }
 
 const DORA: &str = "U0DORA";
+/// Dora's goal of the month (free text).
+const DORA_GOAL: &str = "Finish the lace shawl pattern book";
 /// Things Dora answers or types, and the bot's own secrets: none may be logged.
-const NEVER_LOGGED: [&str; 9] = [
+const NEVER_LOGGED: [&str; 10] = [
     "Pacific/Chatham",
+    DORA_GOAL,
     "Knitting",
     "Origami",
     "my cat ate the agenda",
@@ -78,14 +81,16 @@ async fn a_whole_member_lifecycle_logs_no_answer_message_text_or_token() {
     let h = Harness::with(cfg, utc("2026-11-20T10:00:00Z")).await;
     // Sign-up, with answers only Dora gives.
     h.send_event(&dm("Ev-1", DORA, "hi")).await;
-    h.send_interaction(&profile_submission(
+    let mut signup = profile_submission(
         DORA,
         "Pacific/Chatham",
         &["Accessibility", "Origami"],
         &["Knitting"],
         "seven_plus",
-    ))
-    .await;
+    );
+    signup["view"]["state"]["values"]["goal"] =
+        json!({"goal": {"type": "plain_text_input", "value": DORA_GOAL}});
+    h.send_interaction(&signup).await;
     h.sign_up("U0ANNA", &["Research"], &["Accessibility"], "new")
         .await;
     h.deliver().await;
@@ -98,6 +103,13 @@ async fn a_whole_member_lifecycle_logs_no_answer_message_text_or_token() {
     // A round, a check-in, a silent partner, and a Slack error on one DM.
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
+    // Her goal reached her partner (so it went through the code paths).
+    assert!(
+        h.dms_to("U0ANNA")
+            .await
+            .iter()
+            .any(|m| readable(m).contains(DORA_GOAL))
+    );
     h.set_time("2026-12-08T09:05:00Z");
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))

@@ -11,9 +11,12 @@ use super::{Surface, check_block_kit_limits};
 use crate::commands::Command;
 use crate::config::ProgrammeConfig;
 use crate::ids::{ChannelId, RoundId, UserId};
-use crate::messages::{self, StatusView, history, moderator, never_pair, privacy, rounds};
+use crate::messages::{
+    self, StatusView, agenda, goal, history, moderator, never_pair, privacy, rounds,
+};
 use crate::model::{
-    CheckinAnswer, Confirmation, Group, Member, MemberStatus, Profile, Round, UnmatchedWhy,
+    CheckinAnswer, Confirmation, Goal, GoalOutcome, Group, Member, MemberStatus, Profile, Round,
+    UnmatchedWhy,
 };
 use crate::profile_form;
 use crate::surface::{Block, Home};
@@ -58,7 +61,17 @@ fn full_member(cfg: &ProgrammeConfig) -> Member {
     m.blocked = (100..100 + never_pair::MAX_BLOCKED).map(u).collect();
     m.happy_again = (200..224).map(u).collect();
     m.excluded_with = (300..310).map(u).collect();
+    m.goal = Some(longest_goal());
     m
+}
+
+/// A goal at the length limit, all characters that mrkdwn escaping lengthens.
+fn longest_goal() -> Goal {
+    Goal {
+        round: round(),
+        text: "<&>".repeat(crate::goal_form::MAX_CHARS / 3),
+        outcome: Some(GoalOutcome::Partly),
+    }
 }
 
 /// Every reason the engine gives, with every topic.
@@ -354,6 +367,42 @@ fn every_never_pair_message_fits_slacks_limits() {
     ok("not_yourself", &never_pair::not_yourself());
     ok("too_many", &never_pair::too_many());
     ok("not_your_partner", &history::not_your_partner());
+}
+
+#[test]
+fn every_goal_message_and_the_goal_modal_fit_slacks_limits() {
+    let cfg = ProgrammeConfig::example();
+    let g = longest_goal();
+    ok("goal modal (new)", &crate::goal_form::modal(round(), None));
+    ok(
+        "goal modal (filled)",
+        &crate::goal_form::modal(round(), Some(&g.text)),
+    );
+    ok("goal saved", &goal::saved(&g));
+    ok("goal cleared", &goal::cleared(round()));
+    ok("goal too late", &goal::too_late(round()));
+    for o in [
+        GoalOutcome::Reached,
+        GoalOutcome::Partly,
+        GoalOutcome::NotThisTime,
+    ] {
+        ok("goal outcome", &goal::outcome_noted(o));
+    }
+    ok("no goal to rate", &goal::no_goal_to_rate());
+    // The last check-in with the goal question, and a trio's pairing DM with
+    // both partners' goals and the agenda.
+    let mut checkin = rounds::checkin(&cfg, round(), 1, 21, &[u(2), u(3)]);
+    checkin.blocks.extend(goal::checkin_blocks(&g));
+    ok("last check-in with goal", &checkin);
+    let me = full_member(&cfg);
+    let (p2, p3) = (full_member(&cfg), full_member(&cfg));
+    let dm = rounds::pairing_dm(&cfg, &group(&cfg), &me, &[&p2, &p3], None, now());
+    ok("pairing dm with goals", &dm);
+    assert!(dm.readable().contains("goal this month"));
+    assert!(!agenda::agenda_text(&group(&cfg).reasons, &u(1)).is_empty());
+    let mut saved = messages::profile_saved(&cfg, &profile(&cfg), true, now());
+    saved.blocks.insert(2, goal::signup_line(&g));
+    ok("profile saved with goal", &saved);
 }
 
 #[test]
