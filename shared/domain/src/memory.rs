@@ -321,6 +321,10 @@ impl RecordingMessenger {
     pub fn fail_user(&self, user: &UserId, code: &str) {
         lock(&self.failures).insert(user.clone(), code.into());
     }
+    /// Lets DMs to `user` through again (after [`Self::fail_user`]).
+    pub fn heal_user(&self, user: &UserId) {
+        lock(&self.failures).remove(user);
+    }
     pub fn set_channel_members(&self, users: Vec<UserId>) {
         *lock(&self.channel_members) = users;
     }

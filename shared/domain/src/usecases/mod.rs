@@ -2,6 +2,8 @@
 //! They reach the world only through the ports in [`Deps`].
 
 mod accept;
+#[cfg(test)]
+mod alert_tests;
 mod goal;
 mod history;
 mod member;
