@@ -173,3 +173,25 @@ async fn someone_no_longer_in_the_pair_cannot_answer_for_it() {
     );
     assert!(group(&h).await.momentum.answers.is_empty());
 }
+
+#[tokio::test]
+async fn deleting_their_data_removes_a_members_momentum_answer() {
+    moto_or_skip!();
+    let h = paired(ProgrammeConfig::example()).await;
+    h.set_time("2026-12-03T09:00:00Z");
+    h.tick().await;
+    h.send_interaction(&click("U0BEN", "momentum_met", "2026-12:1", "50.1"))
+        .await;
+    h.send_interaction(&click("U0BEN", "delete_confirm", "", "80.1"))
+        .await;
+    let g = group(&h).await;
+    assert!(!g.momentum.answers.contains_key(&UserId::new("U0BEN")));
+    assert_eq!(g.momentum.answers.len(), 1, "kept under the deleted tag");
+    let left: Vec<String> = h
+        .scan_all()
+        .await
+        .into_iter()
+        .filter(|item| item.contains("U0BEN"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -215,3 +215,21 @@ async fn a_member_whose_partner_left_is_offered_the_button() {
         .expect("told the partner left");
     assert_eq!(action_ids(&left), vec!["pair_me_now"]);
 }
+
+#[tokio::test]
+async fn deleting_their_data_takes_a_waiting_member_off_the_list_and_out_of_every_item() {
+    moto_or_skip!();
+    let h = paired_in_december(false, &[CAT]).await;
+    h.send_interaction(&ask(CAT, "20.1")).await;
+    assert_eq!(waiting(&h).await, vec![UserId::new(CAT)]);
+    h.send_interaction(&click(CAT, "delete_confirm", "", "40.1"))
+        .await;
+    assert!(waiting(&h).await.is_empty());
+    let left: Vec<String> = h
+        .scan_all()
+        .await
+        .into_iter()
+        .filter(|item| item.contains(CAT))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -62,15 +62,29 @@ async fn pause_until_a_date_stops_pairing_until_then_and_the_tick_brings_the_mem
     assert_eq!(m.status, MemberStatus::Paused);
     assert_eq!(m.paused_until, Some(date("2027-03-01")));
 
-    // January: Ana is not paired (Ben is, if anyone is there for him).
+    // "Stay in?" for January tells her she sits it out.
+    h.set_time("2026-12-25T09:00:00Z");
+    h.tick().await;
+    let text = last_dm(&h, "U0ANA").await;
+    assert!(
+        text.contains("paused until *Monday 1 March 2027*") && text.contains("*January 2027*"),
+        "{text}"
+    );
     h.send_interaction(&click("U0BEN", "reconfirm_yes", "2027-01", "1.1"))
         .await;
     h.set_time("2027-01-01T09:00:00Z");
     h.tick().await;
     assert_eq!(h.pairing_dms("U0ANA", "January 2027").await, 0);
 
-    // Ben says yes to March; on 1 March at 09:00 one tick resumes Ana and pairs her.
+    // "Stay in?" for March tells her she is back in time for it.
     h.set_time("2027-02-22T09:00:00Z");
+    h.tick().await;
+    let text = last_dm(&h, "U0ANA").await;
+    assert!(
+        text.contains("back in time for *March 2027*") && text.contains("in automatically"),
+        "{text}"
+    );
+    // Ben says yes to March; on 1 March at 09:00 one tick resumes Ana and pairs her.
     h.send_interaction(&click("U0BEN", "reconfirm_yes", "2027-03", "1.2"))
         .await;
     h.reset_slack().await;

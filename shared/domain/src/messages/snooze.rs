@@ -39,6 +39,36 @@ pub fn paused_until(cfg: &ProgrammeConfig, until: NaiveDate, back: RoundId) -> M
     }
 }
 
+/// "Stay in?" time for a member paused until `until`: either they are back
+/// in time for `round` (and in automatically) or they sit it out.
+pub fn still_snoozed(
+    cfg: &ProgrammeConfig,
+    until: NaiveDate,
+    round: RoundId,
+    back_for_it: bool,
+) -> Message {
+    if back_for_it {
+        return Message::plain(format!(
+            "Your pause ends on *{}*, so you'll be back in time for *{}* (pairing {}) and              you're in automatically. Want a longer break? Say `skip` or `pause until …`.",
+            day(until),
+            round.label(),
+            round_start_text(cfg, round)
+        ));
+    }
+    Message {
+        text: format!("You're paused until {}.", day(until)),
+        blocks: vec![
+            Block::Section(format!(
+                "You're paused until *{}* ⏸️, so I won't pair you for *{}* (pairing {}). Back                  sooner? Resume and you're in.",
+                day(until),
+                round.label(),
+                round_start_text(cfg, round)
+            )),
+            Block::Buttons(vec![Button::new(Action::Resume, "Resume").primary()]),
+        ],
+    }
+}
+
 /// A snooze that can't be taken as asked.
 pub fn problem(p: SnoozeProblem) -> Message {
     Message::plain(match p {
@@ -76,6 +106,19 @@ pub fn ended(cfg: &ProgrammeConfig, round: RoundId) -> Message {
         round.label(),
         round_start_text(cfg, round)
     ))
+}
+
+/// What `my data` shows of the choices this module stores on the member.
+pub fn my_data_lines(member: &crate::model::Member) -> String {
+    let mut out = String::new();
+    if let Some(until) = member.paused_until {
+        out.push_str(&format!("\n• Paused until: {}", day(until)));
+    }
+    out.push_str(&format!(
+        "\n• Open to a third person joining your pair: {}",
+        if member.open_to_third { "yes" } else { "no" }
+    ));
+    out
 }
 
 /// The status line of a snoozed member.
@@ -123,6 +166,21 @@ mod tests {
     }
 
     #[test]
+    fn my_data_shows_the_pause_date_and_the_trio_choice() {
+        let now = "2026-12-01T09:00:00Z".parse().unwrap();
+        let mut m = crate::model::Member::new_onboarding(crate::ids::UserId::new("U0ANA"), now);
+        assert!(my_data_lines(&m).contains("Open to a third person joining your pair: yes"));
+        m.paused_until = Some(d("2027-03-01"));
+        m.open_to_third = false;
+        let lines = my_data_lines(&m);
+        assert!(
+            lines.contains("Paused until: Monday 1 March 2027"),
+            "{lines}"
+        );
+        assert!(lines.contains("joining your pair: no"), "{lines}");
+    }
+
+    #[test]
     fn refusals_say_why_and_how_to_say_it() {
         let past = problem(SnoozeProblem::Past(d("2027-01-01"))).readable();
         assert!(
@@ -161,6 +219,9 @@ mod tests {
             ok(&problem(p)).unwrap();
         }
         ok(&no_date_picked()).unwrap();
+        for back in [false, true] {
+            ok(&still_snoozed(&cfg, d("2027-03-01"), r, back)).unwrap();
+        }
         ok(&ended(&cfg, r)).unwrap();
         for until in [None, Some(d("2027-03-01"))] {
             ok(&crate::surface::Home {

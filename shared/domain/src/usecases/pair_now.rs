@@ -137,12 +137,11 @@ impl Bot {
         let Some(r) = self.deps.rounds.get(round).await? else {
             return Ok(Vec::new());
         };
-        let mut out = Vec::new();
-        for u in r.waiting {
-            if self.group_of(&u, round).await?.is_none() {
-                out.push(u);
-            }
+        if r.waiting.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let groups = self.deps.rounds.groups(round).await?;
+        let placed = |u: &UserId| groups.iter().any(|g| g.holders().contains(u));
+        Ok(r.waiting.into_iter().filter(|u| !placed(u)).collect())
     }
 }

@@ -29,7 +29,7 @@ impl Bot {
     }
 
     /// The first round a member back on `day` is paired in.
-    fn round_back(&self, day: NaiveDate) -> RoundId {
+    pub(crate) fn round_back(&self, day: NaiveDate) -> RoundId {
         let back = self.snooze_end(day);
         let r = calendar::current_round(&self.cfg, back);
         if calendar::round_start(&self.cfg, r) == back {

@@ -72,7 +72,15 @@ impl Bot {
             return Ok(());
         };
         let msg = match m.status {
-            MemberStatus::Paused => messages::still_paused(&self.cfg, round),
+            MemberStatus::Paused => match m.paused_until {
+                Some(until) => messages::snooze::still_snoozed(
+                    &self.cfg,
+                    until,
+                    round,
+                    self.round_back(until) <= round,
+                ),
+                None => messages::still_paused(&self.cfg, round),
+            },
             MemberStatus::Active if !m.confirmations.contains_key(&round) => {
                 messages::rounds::reconfirm(&self.cfg, round)
             }
