@@ -5,6 +5,7 @@
 
 pub mod faults;
 pub mod limits;
+pub mod scan;
 pub mod world;
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -177,3 +177,69 @@ fn every_moto_story_skips_cleanly_without_moto() {
         "start these with moto_or_skip!(): {offenders:#?}"
     );
 }
+
+/// Every `.rs` file of the crates (not the test suites), with its text.
+fn crate_sources() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for dir in ["shared", "functions"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    files
+        .into_iter()
+        .filter(|p| {
+            !p.components().any(|c| c.as_os_str() == "tests")
+                && p.file_name().is_some_and(|n| n != "tests.rs")
+        })
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            let rel = p
+                .strip_prefix(root())
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .into_owned();
+            Some((rel, text))
+        })
+        .collect()
+}
+
+/// The exact matching solver is one algorithm, kept whole on purpose.
+const SIZE_EXEMPT: &str = "shared/matching/src/blossom.rs";
+const MAX_FILE_LINES: usize = 600;
+const MAX_FN_LINES: usize = 80;
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let offenders: Vec<String> = crate_sources()
+        .into_iter()
+        .filter(|(file, _)| file != SIZE_EXEMPT)
+        .filter(|(_, text)| text.lines().count() > MAX_FILE_LINES)
+        .map(|(file, text)| format!("{file}: {} lines", text.lines().count()))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "split these into smaller files inside their folder: {offenders:#?}"
+    );
+}
+
+#[test]
+fn no_function_is_over_80_lines() {
+    let mut offenders = Vec::new();
+    for (file, text) in crate_sources() {
+        if file == SIZE_EXEMPT {
+            continue;
+        }
+        let code = match text.find("#[cfg(test)]") {
+            Some(i) => &text[..i],
+            None => &text,
+        };
+        for f in integration_tests::scan::functions(code) {
+            if f.lines > MAX_FN_LINES {
+                offenders.push(format!("{file}:{} {}: {} lines", f.line, f.name, f.lines));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "split these into named steps: {offenders:#?}"
+    );
+}

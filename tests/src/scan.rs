@@ -1,0 +1,213 @@
+//! A small source scanner for the size rules in `tests/tests/architecture.rs`:
+//! it blanks out comments, strings and char literals, then finds each `fn`
+//! with a body and counts its lines by matching braces.
+
+/// A function with a body, as found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FnSpan {
+    pub name: String,
+    /// 1-based line of the `fn` keyword.
+    pub line: usize,
+    /// Lines from the `fn` keyword to the closing brace, both included.
+    pub lines: usize,
+}
+
+/// `code` with comments and the contents of string and char literals
+/// replaced by spaces (newlines kept), so braces can be counted.
+pub fn blank_literals(code: &str) -> String {
+    let c: Vec<char> = code.chars().collect();
+    let mut out = String::with_capacity(code.len());
+    let mut i = 0;
+    let keep = |ch: char| if ch == '\n' { '\n' } else { ' ' };
+    while i < c.len() {
+        match c[i] {
+            '/' if c.get(i + 1) == Some(&'/') => {
+                while i < c.len() && c[i] != '\n' {
+                    out.push(' ');
+                    i += 1;
+                }
+            }
+            '/' if c.get(i + 1) == Some(&'*') => {
+                let mut depth = 0;
+                while i < c.len() {
+                    if c[i] == '/' && c.get(i + 1) == Some(&'*') {
+                        depth += 1;
+                        out.push_str("  ");
+                        i += 2;
+                    } else if c[i] == '*' && c.get(i + 1) == Some(&'/') {
+                        depth -= 1;
+                        out.push_str("  ");
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        out.push(keep(c[i]));
+                        i += 1;
+                    }
+                }
+            }
+            'r' if matches!(c.get(i + 1), Some('"') | Some('#'))
+                && (i == 0 || !(c[i - 1].is_alphanumeric() || c[i - 1] == '_')) =>
+            {
+                let mut j = i + 1;
+                let mut hashes = 0;
+                while c.get(j) == Some(&'#') {
+                    hashes += 1;
+                    j += 1;
+                }
+                if c.get(j) != Some(&'"') {
+                    out.push(c[i]);
+                    i += 1;
+                    continue;
+                }
+                let close: Vec<char> = std::iter::once('"')
+                    .chain(std::iter::repeat_n('#', hashes))
+                    .collect();
+                out.push('"');
+                i = j + 1;
+                while i < c.len() && !c[i..].starts_with(&close) {
+                    out.push(keep(c[i]));
+                    i += 1;
+                }
+                out.push('"');
+                i += close.len();
+            }
+            '"' => {
+                out.push('"');
+                i += 1;
+                while i < c.len() && c[i] != '"' {
+                    if c[i] == '\\' {
+                        out.push(' ');
+                        i += 1;
+                    }
+                    if i < c.len() {
+                        out.push(keep(c[i]));
+                        i += 1;
+                    }
+                }
+                out.push('"');
+                i += 1;
+            }
+            '\'' => {
+                // A char literal ('x', '\n', '\u{7b}') or a lifetime ('a).
+                let end = if c.get(i + 1) == Some(&'\\') {
+                    c[i + 2..].iter().position(|&x| x == '\'').map(|p| i + 2 + p)
+                } else if c.get(i + 2) == Some(&'\'') {
+                    Some(i + 2)
+                } else {
+                    None
+                };
+                match end {
+                    Some(e) => {
+                        out.push('\'');
+                        out.extend(std::iter::repeat_n(' ', e - i - 1));
+                        out.push('\'');
+                        i = e + 1;
+                    }
+                    None => {
+                        out.push('\'');
+                        i += 1;
+                    }
+                }
+            }
+            ch => {
+                out.push(ch);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Every function with a body in `code`, with its length in lines.
+/// Declarations without a body (trait methods ending in `;`) are skipped.
+pub fn functions(code: &str) -> Vec<FnSpan> {
+    let clean = blank_literals(code);
+    let bytes = clean.as_bytes();
+    let line_of = |pos: usize| clean[..pos].matches('\n').count() + 1;
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = clean[from..].find("fn ") {
+        let start = from + at;
+        from = start + 3;
+        let word_start = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        if !word_start {
+            continue;
+        }
+        let name: String = clean[start + 3..]
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue; // `fn(` pointer types
+        }
+        // The body starts at the first `{` outside parentheses and angle
+        // brackets of the signature; a `;` first means no body.
+        let mut depth = 0i32;
+        let mut open = None;
+        for (k, b) in bytes.iter().enumerate().skip(start) {
+            match b {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth -= 1,
+                b';' if depth == 0 => break,
+                b'{' if depth == 0 => {
+                    open = Some(k);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(open) = open else { continue };
+        let mut braces = 0i32;
+        let mut close = None;
+        for (k, b) in bytes.iter().enumerate().skip(open) {
+            match b {
+                b'{' => braces += 1,
+                b'}' => {
+                    braces -= 1;
+                    if braces == 0 {
+                        close = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        let (first, last) = (line_of(start), line_of(close));
+        found.push(FnSpan {
+            name,
+            line: first,
+            lines: last - first + 1,
+        });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn braces_in_strings_comments_and_chars_do_not_count() {
+        let code = "fn a() {\n    let s = \"}}}\";\n    // }\n    let c = '}';\n    let r = r#\"{\"#;\n}\nfn b<'x>(v: &'x str) -> &'x str {\n    v\n}\n";
+        let f = functions(code);
+        assert_eq!(
+            f,
+            vec![
+                FnSpan { name: "a".into(), line: 1, lines: 6 },
+                FnSpan { name: "b".into(), line: 7, lines: 3 },
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_functions_and_declarations() {
+        let code = "trait T {\n    fn d(&self);\n}\nfn outer() {\n    fn inner() {}\n    let f: fn(u8) = g;\n}\n";
+        let f = functions(code);
+        let names: Vec<_> = f.iter().map(|s| (s.name.as_str(), s.lines)).collect();
+        assert_eq!(names, vec![("outer", 4), ("inner", 1)]);
+    }
+}
