@@ -92,7 +92,10 @@ pub fn blank_literals(code: &str) -> String {
             '\'' => {
                 // A char literal ('x', '\n', '\u{7b}') or a lifetime ('a).
                 let end = if c.get(i + 1) == Some(&'\\') {
-                    c[i + 2..].iter().position(|&x| x == '\'').map(|p| i + 2 + p)
+                    c[i + 2..]
+                        .iter()
+                        .position(|&x| x == '\'')
+                        .map(|p| i + 2 + p)
                 } else if c.get(i + 2) == Some(&'\'') {
                     Some(i + 2)
                 } else {
@@ -131,7 +134,8 @@ pub fn functions(code: &str) -> Vec<FnSpan> {
     while let Some(at) = clean[from..].find("fn ") {
         let start = from + at;
         from = start + 3;
-        let word_start = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let word_start =
+            start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
         if !word_start {
             continue;
         }
@@ -197,8 +201,16 @@ mod tests {
         assert_eq!(
             f,
             vec![
-                FnSpan { name: "a".into(), line: 1, lines: 6 },
-                FnSpan { name: "b".into(), line: 7, lines: 3 },
+                FnSpan {
+                    name: "a".into(),
+                    line: 1,
+                    lines: 6
+                },
+                FnSpan {
+                    name: "b".into(),
+                    line: 7,
+                    lines: 3
+                },
             ]
         );
     }

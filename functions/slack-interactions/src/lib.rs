@@ -12,9 +12,9 @@ use mentor_domain::UserId;
 use mentor_domain::usecases::{
     Action, ActionOutcome, Click, ProfileOutcome, StoredGoal, StoredProfile,
 };
-use mentor_domain::{goal_form, profile_form};
+use mentor_domain::{goal_form, messages, profile_form};
 use mentor_slack::blocks;
-use mentor_slack::interactions::{self, Interaction};
+use mentor_slack::interactions::{self, Interaction, View};
 use serde_json::json;
 
 /// Answers one Slack request; any Slack call made before the answer ends
@@ -59,7 +59,7 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
                 .message_ts
                 .or_else(|| view.as_ref().and_then(|v| v.hash.clone()))
                 .or(container.view_id)
-                .or(item.action_ts)
+                .or(item.action_ts.clone())
                 .unwrap_or_default();
             let click = Click {
                 user: UserId(user.id),
@@ -74,14 +74,7 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
                 dedupe_key: target,
                 response_url,
             };
-            match app.bot.accept_action(&click).await {
-                Ok(ActionOutcome::Unknown) => {
-                    tracing::debug!(action_id = %item.action_id, "unknown action ignored");
-                    web::status(StatusCode::OK)
-                }
-                Ok(_) => web::status(StatusCode::OK),
-                Err(e) => web::from_error(&e),
-            }
+            accept_click(app, &click, &item.action_id).await
         }
         Interaction::ViewSubmission { user, view }
             if view.callback_id.as_deref() == Some(goal_form::CALLBACK_ID) =>
@@ -89,63 +82,72 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
             goal_submission(app, UserId(user.id), &view).await
         }
         Interaction::ViewSubmission { user, view } => {
-            if view.callback_id.as_deref() != Some(profile_form::CALLBACK_ID) {
-                tracing::warn!(callback_id = ?view.callback_id, "submission for an unknown view");
-                return web::text(StatusCode::BAD_REQUEST, "unknown view");
-            }
-            let Some(state) = &view.state else {
-                return web::text(StatusCode::BAD_REQUEST, "view without state");
-            };
-            let values = blocks::form_values(state);
-            let view_key = format!(
-                "{}#{}",
-                view.id.as_deref().unwrap_or("view"),
-                view.hash.as_deref().unwrap_or("")
-            );
-            let user = UserId(user.id);
-            let saved = match app.bot.store_profile(&user, &values).await {
-                Ok(StoredProfile::Saved { first_time }) => app
-                    .bot
-                    .accept_profile_saved(&user, first_time, &view_key)
-                    .await
-                    .map(|()| ProfileOutcome::Saved),
-                Ok(StoredProfile::Rejected(errors)) => Ok(ProfileOutcome::Rejected(errors)),
-                Err(e) => Err(e),
-            };
-            match saved {
-                Ok(ProfileOutcome::Saved) => web::status(StatusCode::OK),
-                Ok(ProfileOutcome::Rejected(errors)) => {
-                    web::json(StatusCode::OK, &blocks::errors_response(&errors))
-                }
-                Err(e) if e.is_retryable() => {
-                    tracing::error!(error = %e, "saving the profile failed");
-                    web::json(
-                        StatusCode::OK,
-                        &blocks::errors_response(
-                            &[(
-                                profile_form::TIMEZONE.to_string(),
-                                "Sorry, something went wrong saving your profile. Please try again in a moment."
-                                    .to_string(),
-                            )]
-                            .into_iter()
-                            .collect(),
-                        ),
-                    )
-                }
-                Err(e) => web::from_error(&e),
-            }
+            view_submission(app, UserId(user.id), &view).await
         }
         Interaction::ViewClosed { .. } | Interaction::Unknown => web::status(StatusCode::OK),
     }
 }
 
+/// A button click: deduplicated and handed over; Slack only needs the 200.
+async fn accept_click(app: &App, click: &Click, action_id: &str) -> HttpResponse {
+    match app.bot.accept_action(click).await {
+        Ok(ActionOutcome::Unknown) => {
+            tracing::debug!(action_id = %action_id, "unknown action ignored");
+            web::status(StatusCode::OK)
+        }
+        Ok(_) => web::status(StatusCode::OK),
+        Err(e) => web::from_error(&e),
+    }
+}
+
+/// The profile form was submitted: stored inline (field errors go back to
+/// the modal), the confirmation DM handed over once per view state.
+async fn view_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
+    if view.callback_id.as_deref() != Some(profile_form::CALLBACK_ID) {
+        tracing::warn!(callback_id = ?view.callback_id, "submission for an unknown view");
+        return web::text(StatusCode::BAD_REQUEST, "unknown view");
+    }
+    let Some(state) = &view.state else {
+        return web::text(StatusCode::BAD_REQUEST, "view without state");
+    };
+    let values = blocks::form_values(state);
+    let view_key = format!(
+        "{}#{}",
+        view.id.as_deref().unwrap_or("view"),
+        view.hash.as_deref().unwrap_or("")
+    );
+    let saved = match app.bot.store_profile(&user, &values).await {
+        Ok(StoredProfile::Saved { first_time }) => app
+            .bot
+            .accept_profile_saved(&user, first_time, &view_key)
+            .await
+            .map(|()| ProfileOutcome::Saved),
+        Ok(StoredProfile::Rejected(errors)) => Ok(ProfileOutcome::Rejected(errors)),
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(ProfileOutcome::Saved) => web::status(StatusCode::OK),
+        Ok(ProfileOutcome::Rejected(errors)) => {
+            web::json(StatusCode::OK, &blocks::errors_response(&errors))
+        }
+        Err(e) if e.is_retryable() => {
+            tracing::error!(error = %e, "saving the profile failed");
+            let errors = [(
+                profile_form::TIMEZONE.to_string(),
+                messages::profile_save_failed().to_string(),
+            )];
+            web::json(
+                StatusCode::OK,
+                &blocks::errors_response(&errors.into_iter().collect()),
+            )
+        }
+        Err(e) => web::from_error(&e),
+    }
+}
+
 /// The goal modal: stored inline (field errors go back to the modal), the
 /// confirmation DM handed to the bus.
-async fn goal_submission(
-    app: &App,
-    user: UserId,
-    view: &mentor_slack::interactions::View,
-) -> HttpResponse {
+async fn goal_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
     let Some(state) = &view.state else {
         return web::text(StatusCode::BAD_REQUEST, "view without state");
     };

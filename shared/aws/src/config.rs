@@ -62,25 +62,33 @@ pub struct Settings {
     pub aws_endpoint_url: Option<String>,
 }
 
-/// Reads settings from a map of variables (the process environment in production).
-pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
-    let get = |k: &'static str| {
-        vars.get(k)
+/// The variables, read with the defaults and error messages every setting shares.
+struct Vars<'a>(&'a HashMap<String, String>);
+
+impl Vars<'_> {
+    fn get(&self, k: &'static str) -> Option<String> {
+        self.0
+            .get(k)
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
-    };
-    let required = |k: &'static str| get(k).ok_or(ConfigError::Missing(k));
-    let number = |k: &'static str, default: u32| -> Result<u32, ConfigError> {
-        match get(k) {
+    }
+
+    fn required(&self, k: &'static str) -> Result<String, ConfigError> {
+        self.get(k).ok_or(ConfigError::Missing(k))
+    }
+
+    fn number(&self, k: &'static str, default: u32) -> Result<u32, ConfigError> {
+        match self.get(k) {
             None => Ok(default),
             Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
                 name: k,
                 why: format!("{v:?} is not a whole number"),
             }),
         }
-    };
-    let list = |k: &'static str| -> Vec<String> {
-        get(k)
+    }
+
+    fn list(&self, k: &'static str) -> Vec<String> {
+        self.get(k)
             .map(|v| {
                 v.split(',')
                     .map(|s| s.trim().to_string())
@@ -88,108 +96,162 @@ pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError
                     .collect()
             })
             .unwrap_or_default()
-    };
-
-    let timezone = match get("COMMUNITY_TIMEZONE") {
-        None => chrono_tz::Tz::UTC,
-        Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
-            name: "COMMUNITY_TIMEZONE",
-            why: format!("{v:?} is not an IANA time zone such as Europe/London"),
-        })?,
-    };
-    let moderators: Vec<UserId> = list("MODERATOR_IDS").into_iter().map(UserId::new).collect();
-    if let Some(bad) = moderators.iter().find(|m| !UserId::is_valid(m.as_str())) {
-        return Err(ConfigError::Invalid {
-            name: "MODERATOR_IDS",
-            why: format!("{bad:?} is not a Slack user id (U…)"),
-        });
     }
-    let checkin_days = match get("CHECKIN_DAYS") {
-        None => vec![7, 21],
-        Some(v) => v
-            .split(',')
-            .map(|d| d.trim().parse::<u32>())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| ConfigError::Invalid {
-                name: "CHECKIN_DAYS",
-                why: format!("{v:?} is not a comma-separated list of days"),
-            })?,
-    };
-    let topics = {
-        let t = list("TOPICS");
+
+    fn timezone(&self) -> Result<chrono_tz::Tz, ConfigError> {
+        match self.get("COMMUNITY_TIMEZONE") {
+            None => Ok(chrono_tz::Tz::UTC),
+            Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+                name: "COMMUNITY_TIMEZONE",
+                why: format!("{v:?} is not an IANA time zone such as Europe/London"),
+            }),
+        }
+    }
+
+    fn moderators(&self) -> Result<Vec<UserId>, ConfigError> {
+        let moderators: Vec<UserId> = self
+            .list("MODERATOR_IDS")
+            .into_iter()
+            .map(UserId::new)
+            .collect();
+        if let Some(bad) = moderators.iter().find(|m| !UserId::is_valid(m.as_str())) {
+            return Err(ConfigError::Invalid {
+                name: "MODERATOR_IDS",
+                why: format!("{bad:?} is not a Slack user id (U…)"),
+            });
+        }
+        Ok(moderators)
+    }
+
+    fn checkin_days(&self) -> Result<Vec<u32>, ConfigError> {
+        match self.get("CHECKIN_DAYS") {
+            None => Ok(vec![7, 21]),
+            Some(v) => v
+                .split(',')
+                .map(|d| d.trim().parse::<u32>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| ConfigError::Invalid {
+                    name: "CHECKIN_DAYS",
+                    why: format!("{v:?} is not a comma-separated list of days"),
+                }),
+        }
+    }
+
+    fn topics(&self) -> Vec<String> {
+        let t = self.list("TOPICS");
         if t.is_empty() {
             DEFAULT_TOPICS.iter().map(|s| s.to_string()).collect()
         } else {
             t
         }
-    };
-    let mut matching = MatchConfig::default();
-    if let Some(k) = get("MATCH_CANDIDATES_PER_MEMBER") {
-        matching.candidates_per_member = Some(k.parse().map_err(|_| ConfigError::Invalid {
-            name: "MATCH_CANDIDATES_PER_MEMBER",
-            why: format!("{k:?} is not a number"),
-        })?);
     }
-    let momentum_day = match get("MOMENTUM_DAY").map(|v| v.to_lowercase()) {
-        None => Some(2),
-        Some(v) if matches!(v.as_str(), "off" | "none" | "no" | "0") => None,
-        Some(_) => Some(number("MOMENTUM_DAY", 2)?),
-    };
-    let programme = ProgrammeConfig {
-        channel: ChannelId::new(required("PROGRAMME_CHANNEL_ID")?),
-        channel_name: get("PROGRAMME_CHANNEL_NAME").unwrap_or_else(|| "peer-mentorship".into()),
-        moderators,
-        timezone,
-        round_start_day: number("ROUND_START_DAY", 1)?,
-        round_start_hour: number("ROUND_START_HOUR", 9)?,
-        reconfirm_days_before: number("RECONFIRM_DAYS_BEFORE", 7)?,
-        reminder_days_before: number("RECONFIRM_REMINDER_DAYS_BEFORE", 2)?,
-        checkin_days,
-        unresponsive_alert_hours: number("UNRESPONSIVE_ALERT_HOURS", 24)?,
-        topics,
-        resources_url: get("RESOURCES_URL")
-            .unwrap_or_else(|| "https://slack.com/help/articles/115004071768".into()),
-        matching,
-        retention: mentor_domain::privacy::Retention::months(number(
-            "RETENTION_MONTHS",
-            mentor_domain::privacy::DEFAULT_RETENTION_MONTHS,
-        )?),
-        momentum_day,
-    };
-    programme.validate().map_err(|why| ConfigError::Invalid {
-        name: "programme settings",
-        why,
-    })?;
-    let slack_secrets = match get("SLACK_SECRET_ARN") {
-        Some(arn) => SlackSecrets::SecretArn(arn),
-        None => SlackSecrets::Inline {
-            signing_secret: get("SLACK_SIGNING_SECRET").ok_or(ConfigError::Missing(
-                "SLACK_SECRET_ARN (or SLACK_SIGNING_SECRET for local runs)",
-            ))?,
-            bot_token: get("SLACK_BOT_TOKEN"),
-        },
-    };
-    let pseudonym_key = match (get("PSEUDONYM_SECRET_ARN"), get("PSEUDONYM_KEY")) {
-        (Some(arn), _) => PseudonymKey::SecretArn(arn),
-        (None, Some(key)) => PseudonymKey::Inline(key),
-        // A deployment reads its Slack secret from Secrets Manager; it must not
-        // fall back to the published local key.
-        (None, None) if matches!(slack_secrets, SlackSecrets::SecretArn(_)) => {
-            return Err(ConfigError::Missing("PSEUDONYM_SECRET_ARN"));
+
+    fn matching(&self) -> Result<MatchConfig, ConfigError> {
+        let mut matching = MatchConfig::default();
+        if let Some(k) = self.get("MATCH_CANDIDATES_PER_MEMBER") {
+            matching.candidates_per_member = Some(k.parse().map_err(|_| ConfigError::Invalid {
+                name: "MATCH_CANDIDATES_PER_MEMBER",
+                why: format!("{k:?} is not a number"),
+            })?);
         }
-        (None, None) => {
-            PseudonymKey::Inline(mentor_domain::privacy::LOCAL_PSEUDONYM_KEY.to_string())
+        Ok(matching)
+    }
+
+    fn momentum_day(&self) -> Result<Option<u32>, ConfigError> {
+        match self.get("MOMENTUM_DAY").map(|v| v.to_lowercase()) {
+            None => Ok(Some(2)),
+            Some(v) if matches!(v.as_str(), "off" | "none" | "no" | "0") => Ok(None),
+            Some(_) => Ok(Some(self.number("MOMENTUM_DAY", 2)?)),
         }
-    };
+    }
+
+    /// The programme: channel, moderators, calendar, matching, retention.
+    fn programme(&self) -> Result<ProgrammeConfig, ConfigError> {
+        let timezone = self.timezone()?;
+        let moderators = self.moderators()?;
+        let checkin_days = self.checkin_days()?;
+        let topics = self.topics();
+        let matching = self.matching()?;
+        let momentum_day = self.momentum_day()?;
+        let programme = ProgrammeConfig {
+            channel: ChannelId::new(self.required("PROGRAMME_CHANNEL_ID")?),
+            channel_name: self
+                .get("PROGRAMME_CHANNEL_NAME")
+                .unwrap_or_else(|| "peer-mentorship".into()),
+            moderators,
+            timezone,
+            round_start_day: self.number("ROUND_START_DAY", 1)?,
+            round_start_hour: self.number("ROUND_START_HOUR", 9)?,
+            reconfirm_days_before: self.number("RECONFIRM_DAYS_BEFORE", 7)?,
+            reminder_days_before: self.number("RECONFIRM_REMINDER_DAYS_BEFORE", 2)?,
+            checkin_days,
+            unresponsive_alert_hours: self.number("UNRESPONSIVE_ALERT_HOURS", 24)?,
+            topics,
+            resources_url: self
+                .get("RESOURCES_URL")
+                .unwrap_or_else(|| "https://slack.com/help/articles/115004071768".into()),
+            matching,
+            retention: mentor_domain::privacy::Retention::months(self.number(
+                "RETENTION_MONTHS",
+                mentor_domain::privacy::DEFAULT_RETENTION_MONTHS,
+            )?),
+            momentum_day,
+        };
+        programme.validate().map_err(|why| ConfigError::Invalid {
+            name: "programme settings",
+            why,
+        })?;
+        Ok(programme)
+    }
+
+    fn slack_secrets(&self) -> Result<SlackSecrets, ConfigError> {
+        Ok(match self.get("SLACK_SECRET_ARN") {
+            Some(arn) => SlackSecrets::SecretArn(arn),
+            None => SlackSecrets::Inline {
+                signing_secret: self
+                    .get("SLACK_SIGNING_SECRET")
+                    .ok_or(ConfigError::Missing(
+                        "SLACK_SECRET_ARN (or SLACK_SIGNING_SECRET for local runs)",
+                    ))?,
+                bot_token: self.get("SLACK_BOT_TOKEN"),
+            },
+        })
+    }
+
+    fn pseudonym_key(&self, slack_secrets: &SlackSecrets) -> Result<PseudonymKey, ConfigError> {
+        Ok(
+            match (self.get("PSEUDONYM_SECRET_ARN"), self.get("PSEUDONYM_KEY")) {
+                (Some(arn), _) => PseudonymKey::SecretArn(arn),
+                (None, Some(key)) => PseudonymKey::Inline(key),
+                // A deployment reads its Slack secret from Secrets Manager; it must not
+                // fall back to the published local key.
+                (None, None) if matches!(slack_secrets, SlackSecrets::SecretArn(_)) => {
+                    return Err(ConfigError::Missing("PSEUDONYM_SECRET_ARN"));
+                }
+                (None, None) => {
+                    PseudonymKey::Inline(mentor_domain::privacy::LOCAL_PSEUDONYM_KEY.to_string())
+                }
+            },
+        )
+    }
+}
+
+/// Reads settings from a map of variables (the process environment in production).
+pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
+    let v = Vars(vars);
+    let programme = v.programme()?;
+    let slack_secrets = v.slack_secrets()?;
+    let pseudonym_key = v.pseudonym_key(&slack_secrets)?;
     Ok(Settings {
         programme,
-        table_name: required("TABLE_NAME")?,
-        event_bus_name: get("EVENT_BUS_NAME").unwrap_or_else(|| "default".into()),
-        slack_api_base_url: get("SLACK_API_BASE_URL")
+        table_name: v.required("TABLE_NAME")?,
+        event_bus_name: v.get("EVENT_BUS_NAME").unwrap_or_else(|| "default".into()),
+        slack_api_base_url: v
+            .get("SLACK_API_BASE_URL")
             .unwrap_or_else(|| DEFAULT_SLACK_API_BASE_URL.into()),
         slack_secrets,
         pseudonym_key,
-        aws_endpoint_url: get("AWS_ENDPOINT_URL"),
+        aws_endpoint_url: v.get("AWS_ENDPOINT_URL"),
     })
 }
 

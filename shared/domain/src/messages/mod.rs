@@ -187,4 +187,12 @@ mod tests {
             assert!(t.contains(&format!("`{c}`")), "missing {c}");
         }
     }
+
+    #[test]
+    fn a_failed_profile_save_asks_to_try_again_and_fits_a_field_error() {
+        let text = profile_save_failed();
+        assert!(text.contains("try again"));
+        // Slack shows a view_submission field error of up to 150 characters or so.
+        assert!(text.chars().count() <= 150);
+    }
 }

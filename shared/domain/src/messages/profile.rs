@@ -55,3 +55,9 @@ pub fn profile_view(p: &Profile) -> Message {
         ],
     }
 }
+
+/// Shown on the form's time-zone field when storing the profile failed for
+/// a reason that may pass (the store was busy): the answers stay in the form.
+pub fn profile_save_failed() -> &'static str {
+    "Sorry, something went wrong saving your profile. Please try again in a moment."
+}
