@@ -216,7 +216,6 @@ const NOT_YET_SPLIT: &[&str] = &[
     "shared/matching/src/plan/mod.rs plan_round_with_happy_again",
     "shared/aws/src/dynamo/rounds.rs write_groups",
     "shared/domain/src/commands.rs parse",
-    "shared/domain/src/action.rs decode_known",
     "shared/domain/src/usecases/moderator/late_joiners.rs join_as_third",
     "shared/domain/src/usecases/moderator/groups.rs create_group",
     "shared/domain/src/usecases/rounds/notify.rs notify_group",

@@ -167,27 +167,17 @@ impl Action {
             MyData => plain(MY_DATA),
             KeepMeIn => plain(KEEP_ME_IN),
             Reconfirm { answer, round } => {
-                let id = match answer {
-                    ReconfirmAnswer::Yes => RECONFIRM_YES,
-                    ReconfirmAnswer::Skip => RECONFIRM_SKIP,
-                    ReconfirmAnswer::OptOut => RECONFIRM_OPT_OUT,
-                };
-                (Cow::Borrowed(id), round.to_string())
+                (Cow::Borrowed(reconfirm_id(*answer)), round.to_string())
             }
             Checkin {
                 answer,
                 round,
                 group,
                 day,
-            } => {
-                let id = match answer {
-                    CheckinAnswer::Met => CHECKIN_MET,
-                    CheckinAnswer::NotYet => CHECKIN_NOT_YET,
-                    CheckinAnswer::Unresponsive => CHECKIN_UNRESPONSIVE,
-                    CheckinAnswer::WantOut => CHECKIN_WANT_OUT,
-                };
-                (Cow::Borrowed(id), format!("{round}:{group}:{day}"))
-            }
+            } => (
+                Cow::Borrowed(checkin_id(*answer)),
+                format!("{round}:{group}:{day}"),
+            ),
             OpenGroupDm => plain(OPEN_GROUP_DM),
             Resources => plain(RESOURCES),
             Moderator(ModeratorAction::Preview) => plain(MOD_PREVIEW),
@@ -197,14 +187,7 @@ impl Action {
                 (Cow::Borrowed(MOD_REPAIR), format!("{round}:{group}:{user}"))
             }
             OpenGoal { round } => (Cow::Borrowed(OPEN_GOAL), round.to_string()),
-            GoalAnswer { round, outcome } => {
-                let id = match outcome {
-                    GoalOutcome::Reached => GOAL_REACHED,
-                    GoalOutcome::Partly => GOAL_PARTLY,
-                    GoalOutcome::NotThisTime => GOAL_NOT_THIS_TIME,
-                };
-                (Cow::Borrowed(id), round.to_string())
-            }
+            GoalAnswer { round, outcome } => (Cow::Borrowed(goal_id(*outcome)), round.to_string()),
             Unblock { user } => (
                 Cow::Owned(format!("{UNBLOCK}{UNIQUE_SEPARATOR}{user}")),
                 user.to_string(),
@@ -226,13 +209,10 @@ impl Action {
                 answer,
                 round,
                 group,
-            } => {
-                let id = match answer {
-                    MomentumAnswer::Scheduled => MOMENTUM_SCHEDULED,
-                    MomentumAnswer::Met => MOMENTUM_MET,
-                };
-                (Cow::Borrowed(id), format!("{round}:{group}"))
-            }
+            } => (
+                Cow::Borrowed(momentum_id(*answer)),
+                format!("{round}:{group}"),
+            ),
             Unknown { action_id } => (Cow::Borrowed(action_id.as_str()), String::new()),
         }
     }
@@ -258,27 +238,9 @@ impl Action {
                 .ok()
                 .map(|round| Action::GoalAnswer { round, outcome })
         };
-        let checkin = |answer| {
-            let mut parts = value.split(':');
-            let (r, g, d) = (parts.next()?, parts.next()?, parts.next()?);
-            if parts.next().is_some() {
-                return None;
-            }
-            Some(Checkin {
-                answer,
-                round: r.parse().ok()?,
-                group: g.parse().ok()?,
-                day: d.parse().ok()?,
-            })
-        };
-        let momentum = |answer| {
-            let (r, g) = value.split_once(':')?;
-            Some(Momentum {
-                answer,
-                round: r.parse().ok()?,
-                group: g.parse().ok()?,
-            })
-        };
+        if let Some(plain) = Self::decode_plain(action_id) {
+            return Some(plain);
+        }
         Some(match action_id {
             PAUSE_UNTIL if value.is_empty() => PauseUntil { date: None },
             PAUSE_UNTIL => PauseUntil {
@@ -287,41 +249,16 @@ impl Action {
             PAIR_ME_NOW => PairMeNow {
                 round: value.parse().ok()?,
             },
-            MOMENTUM_SCHEDULED => momentum(MomentumAnswer::Scheduled)?,
-            MOMENTUM_MET => momentum(MomentumAnswer::Met)?,
-            OPEN_PROFILE => OpenProfile,
-            PAUSE => Pause,
-            RESUME => Resume,
-            OPT_OUT => OptOut,
-            OPT_IN => OptIn,
-            DELETE_CONFIRM => DeleteConfirm,
-            DELETE_CANCEL => DeleteCancel,
-            MY_DATA => MyData,
-            KEEP_ME_IN => KeepMeIn,
+            MOMENTUM_SCHEDULED => decode_momentum(value, MomentumAnswer::Scheduled)?,
+            MOMENTUM_MET => decode_momentum(value, MomentumAnswer::Met)?,
             RECONFIRM_YES => reconfirm(ReconfirmAnswer::Yes)?,
             RECONFIRM_SKIP => reconfirm(ReconfirmAnswer::Skip)?,
             RECONFIRM_OPT_OUT => reconfirm(ReconfirmAnswer::OptOut)?,
-            CHECKIN_MET => checkin(CheckinAnswer::Met)?,
-            CHECKIN_NOT_YET => checkin(CheckinAnswer::NotYet)?,
-            CHECKIN_UNRESPONSIVE => checkin(CheckinAnswer::Unresponsive)?,
-            CHECKIN_WANT_OUT => checkin(CheckinAnswer::WantOut)?,
-            OPEN_GROUP_DM => OpenGroupDm,
-            RESOURCES => Resources,
-            MOD_PREVIEW => Moderator(ModeratorAction::Preview),
-            MOD_RUN => Moderator(ModeratorAction::Run),
-            MOD_STATS => Moderator(ModeratorAction::Stats),
-            MOD_REPAIR => {
-                let mut parts = value.split(':');
-                let (r, g, u) = (parts.next()?, parts.next()?, parts.next()?);
-                if parts.next().is_some() || !UserId::is_valid(u) {
-                    return None;
-                }
-                Moderator(ModeratorAction::Repair {
-                    round: r.parse().ok()?,
-                    group: g.parse().ok()?,
-                    user: UserId::from(u),
-                })
-            }
+            CHECKIN_MET => decode_checkin(value, CheckinAnswer::Met)?,
+            CHECKIN_NOT_YET => decode_checkin(value, CheckinAnswer::NotYet)?,
+            CHECKIN_UNRESPONSIVE => decode_checkin(value, CheckinAnswer::Unresponsive)?,
+            CHECKIN_WANT_OUT => decode_checkin(value, CheckinAnswer::WantOut)?,
+            MOD_REPAIR => decode_repair(value)?,
             OPEN_GOAL => OpenGoal {
                 round: value.parse().ok()?,
             },
@@ -339,10 +276,103 @@ impl Action {
         })
     }
 
+    /// The buttons that carry no value.
+    fn decode_plain(action_id: &str) -> Option<Action> {
+        use Action::*;
+        Some(match action_id {
+            OPEN_PROFILE => OpenProfile,
+            PAUSE => Pause,
+            RESUME => Resume,
+            OPT_OUT => OptOut,
+            OPT_IN => OptIn,
+            DELETE_CONFIRM => DeleteConfirm,
+            DELETE_CANCEL => DeleteCancel,
+            MY_DATA => MyData,
+            KEEP_ME_IN => KeepMeIn,
+            OPEN_GROUP_DM => OpenGroupDm,
+            RESOURCES => Resources,
+            MOD_PREVIEW => Moderator(ModeratorAction::Preview),
+            MOD_RUN => Moderator(ModeratorAction::Run),
+            MOD_STATS => Moderator(ModeratorAction::Stats),
+            _ => return None,
+        })
+    }
+
     /// Moderator buttons change nothing in the clicker's own App Home.
     pub fn is_moderator(&self) -> bool {
         matches!(self, Action::Moderator(_))
     }
+}
+
+fn reconfirm_id(answer: ReconfirmAnswer) -> &'static str {
+    match answer {
+        ReconfirmAnswer::Yes => RECONFIRM_YES,
+        ReconfirmAnswer::Skip => RECONFIRM_SKIP,
+        ReconfirmAnswer::OptOut => RECONFIRM_OPT_OUT,
+    }
+}
+
+fn checkin_id(answer: CheckinAnswer) -> &'static str {
+    match answer {
+        CheckinAnswer::Met => CHECKIN_MET,
+        CheckinAnswer::NotYet => CHECKIN_NOT_YET,
+        CheckinAnswer::Unresponsive => CHECKIN_UNRESPONSIVE,
+        CheckinAnswer::WantOut => CHECKIN_WANT_OUT,
+    }
+}
+
+fn goal_id(outcome: GoalOutcome) -> &'static str {
+    match outcome {
+        GoalOutcome::Reached => GOAL_REACHED,
+        GoalOutcome::Partly => GOAL_PARTLY,
+        GoalOutcome::NotThisTime => GOAL_NOT_THIS_TIME,
+    }
+}
+
+fn momentum_id(answer: MomentumAnswer) -> &'static str {
+    match answer {
+        MomentumAnswer::Scheduled => MOMENTUM_SCHEDULED,
+        MomentumAnswer::Met => MOMENTUM_MET,
+    }
+}
+
+/// A check-in value: `round:group:day`.
+fn decode_checkin(value: &str, answer: CheckinAnswer) -> Option<Action> {
+    let mut parts = value.split(':');
+    let (r, g, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Action::Checkin {
+        answer,
+        round: r.parse().ok()?,
+        group: g.parse().ok()?,
+        day: d.parse().ok()?,
+    })
+}
+
+/// A momentum value: `round:group`.
+fn decode_momentum(value: &str, answer: MomentumAnswer) -> Option<Action> {
+    let (r, g) = value.split_once(':')?;
+    Some(Action::Momentum {
+        answer,
+        round: r.parse().ok()?,
+        group: g.parse().ok()?,
+    })
+}
+
+/// A Re-pair alert's value: `round:group:user`.
+fn decode_repair(value: &str) -> Option<Action> {
+    let mut parts = value.split(':');
+    let (r, g, u) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || !UserId::is_valid(u) {
+        return None;
+    }
+    Some(Action::Moderator(ModeratorAction::Repair {
+        round: r.parse().ok()?,
+        group: g.parse().ok()?,
+        user: UserId::from(u),
+    }))
 }
 
 #[cfg(test)]
