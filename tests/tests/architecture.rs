@@ -219,8 +219,6 @@ const NOT_YET_SPLIT: &[&str] = &[
     "shared/domain/src/usecases/moderator/late_joiners.rs join_as_third",
     "shared/domain/src/usecases/moderator/groups.rs create_group",
     "shared/domain/src/usecases/rounds/notify.rs notify_group",
-    "shared/domain/src/once_key.rs render",
-    "shared/domain/src/once_key.rs parse_parts",
     "shared/domain/src/profile_form.rs modal",
 ];
 

@@ -128,6 +128,37 @@ impl OnceKey {
     /// The ledger string for this key (the one place keys are formatted).
     pub fn render(&self) -> String {
         use OnceKey::*;
+        match self {
+            Event { .. } | View { .. } | Click { .. } | Slash { .. } | Work { .. } => {
+                self.render_request()
+            }
+            Notify { .. }
+            | NotifyGroup { .. }
+            | Unpaired { .. }
+            | Reconfirm { .. }
+            | Remind { .. }
+            | Checkin { .. }
+            | Summary { .. }
+            | Momentum { .. } => self.render_round(),
+            Alert { .. }
+            | AlertWithdrawn { .. }
+            | RunReply { .. }
+            | UnpairedByModerator { .. }
+            | PartnerLeft { .. }
+            | PartnerLeftModerators { .. }
+            | WaitingList { .. }
+            | Late { .. } => self.render_moderation(),
+            Invite { .. }
+            | Deleted { .. }
+            | SlackBack { .. }
+            | SnoozeSweep { .. }
+            | SnoozeEnded { .. } => self.render_member(),
+        }
+    }
+
+    /// Keys of incoming Slack requests and accepted work.
+    fn render_request(&self) -> String {
+        use OnceKey::*;
         let f = |parts: &[&str]| parts.join("#");
         match self {
             Event { event_id } => f(&["EVENT", &esc(event_id)]),
@@ -144,6 +175,17 @@ impl OnceKey {
                 &esc(value),
                 &esc(target),
             ]),
+            Slash { trigger } => f(&["SLASH", &esc(trigger)]),
+            Work { accepted } => f(&["WORK", &esc(accepted)]),
+            _ => String::new(),
+        }
+    }
+
+    /// Keys of a round's messages.
+    fn render_round(&self) -> String {
+        use OnceKey::*;
+        let f = |parts: &[&str]| parts.join("#");
+        match self {
             Notify { round, group, user } => {
                 f(&["NOTIFY", &round.to_string(), &group.to_string(), &uid(user)])
             }
@@ -160,6 +202,16 @@ impl OnceKey {
                 f(&["CHECKIN", &round.to_string(), &day.to_string(), &uid(user)])
             }
             Summary { round, moderator } => f(&["SUMMARY", &round.to_string(), &uid(moderator)]),
+            Momentum { round, group } => f(&["MOMENTUM", &round.to_string(), &group.to_string()]),
+            _ => String::new(),
+        }
+    }
+
+    /// Keys of moderator alerts and the partner-left flow.
+    fn render_moderation(&self) -> String {
+        use OnceKey::*;
+        let f = |parts: &[&str]| parts.join("#");
+        match self {
             Alert { round, group, user } => {
                 f(&["ALERT", &round.to_string(), &group.to_string(), &uid(user)])
             }
@@ -207,18 +259,25 @@ impl OnceKey {
                 &group.to_string(),
                 &uid(departed),
             ]),
+            WaitingList { round, user } => f(&["WAITING", &round.to_string(), &uid(user)]),
             Late { round, user } => f(&["LATE", &round.to_string(), &uid(user)]),
+            _ => String::new(),
+        }
+    }
+
+    /// Keys of one member's or the whole programme's notices.
+    fn render_member(&self) -> String {
+        use OnceKey::*;
+        let f = |parts: &[&str]| parts.join("#");
+        match self {
             Invite { user } => f(&["INVITE", &uid(user)]),
             Deleted { user, requested_at } => {
                 f(&["DELETED", &uid(user), &requested_at.to_string()])
             }
             SlackBack { since } => f(&["SLACK-BACK", &since.to_string()]),
-            Slash { trigger } => f(&["SLASH", &esc(trigger)]),
-            Work { accepted } => f(&["WORK", &esc(accepted)]),
-            Momentum { round, group } => f(&["MOMENTUM", &round.to_string(), &group.to_string()]),
             SnoozeSweep { day } => f(&["SNOOZE-SWEEP", &day.to_string()]),
             SnoozeEnded { user, until } => f(&["SNOOZE-ENDED", &until.to_string(), &uid(user)]),
-            WaitingList { round, user } => f(&["WAITING", &round.to_string(), &uid(user)]),
+            _ => String::new(),
         }
     }
 
@@ -249,10 +308,32 @@ fn uid(u: &UserId) -> String {
 }
 
 fn parse_parts(p: &[&str]) -> Option<OnceKey> {
+    match p.first().copied()? {
+        "EVENT" | "VIEW" | "ACTION" | "SLASH" | "WORK" => parse_request(p),
+        "NOTIFY" | "UNPAIRED" | "RECONFIRM" | "REMIND" | "CHECKIN" | "SUMMARY" | "MOMENTUM" => {
+            parse_round(p)
+        }
+        "ALERT" | "ALERT-WITHDRAWN" | "RUNREPLY" | "UNPAIRED-BY-MOD" | "PARTNER-LEFT"
+        | "PARTNER-LEFT-MODS" | "WAITING" | "LATE" => parse_moderation(p),
+        "INVITE" | "DELETED" | "SLACK-BACK" | "SNOOZE-SWEEP" | "SNOOZE-ENDED" => parse_member(p),
+        _ => None,
+    }
+}
+
+fn user(s: &str) -> Option<UserId> {
+    unesc(s).map(UserId)
+}
+
+fn round(s: &str) -> Option<RoundId> {
+    s.parse::<RoundId>().ok()
+}
+
+fn num(s: &str) -> Option<u32> {
+    s.parse::<u32>().ok()
+}
+
+fn parse_request(p: &[&str]) -> Option<OnceKey> {
     use OnceKey::*;
-    let user = |s: &str| unesc(s).map(UserId);
-    let round = |s: &str| s.parse::<RoundId>().ok();
-    let num = |s: &str| s.parse::<u32>().ok();
     Some(match p {
         ["EVENT", e] => Event {
             event_id: unesc(e)?,
@@ -266,6 +347,17 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             value: unesc(v)?,
             target: unesc(t)?,
         },
+        ["SLASH", t] => Slash { trigger: unesc(t)? },
+        ["WORK", w] => Work {
+            accepted: unesc(w)?,
+        },
+        _ => return None,
+    })
+}
+
+fn parse_round(p: &[&str]) -> Option<OnceKey> {
+    use OnceKey::*;
+    Some(match p {
         ["NOTIFY", r, g, last] => match last.strip_prefix("group") {
             Some(size) => NotifyGroup {
                 round: round(r)?,
@@ -299,6 +391,17 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             round: round(r)?,
             moderator: user(m)?,
         },
+        ["MOMENTUM", r, g] => Momentum {
+            round: round(r)?,
+            group: num(g)?,
+        },
+        _ => return None,
+    })
+}
+
+fn parse_moderation(p: &[&str]) -> Option<OnceKey> {
+    use OnceKey::*;
+    Some(match p {
         ["ALERT", r, g, u] => Alert {
             round: round(r)?,
             group: num(g)?,
@@ -330,10 +433,21 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
             group: num(g)?,
             departed: user(d)?,
         },
+        ["WAITING", r, u] => WaitingList {
+            round: round(r)?,
+            user: user(u)?,
+        },
         ["LATE", r, u] => Late {
             round: round(r)?,
             user: user(u)?,
         },
+        _ => return None,
+    })
+}
+
+fn parse_member(p: &[&str]) -> Option<OnceKey> {
+    use OnceKey::*;
+    Some(match p {
         ["INVITE", u] => Invite { user: user(u)? },
         ["DELETED", u, t] => Deleted {
             user: user(u)?,
@@ -342,23 +456,11 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
         ["SLACK-BACK", t] => SlackBack {
             since: t.parse().ok()?,
         },
-        ["SLASH", t] => Slash { trigger: unesc(t)? },
-        ["WORK", w] => Work {
-            accepted: unesc(w)?,
-        },
-        ["MOMENTUM", r, g] => Momentum {
-            round: round(r)?,
-            group: num(g)?,
-        },
         ["SNOOZE-SWEEP", d] => SnoozeSweep {
             day: d.parse().ok()?,
         },
         ["SNOOZE-ENDED", d, u] => SnoozeEnded {
             until: d.parse().ok()?,
-            user: user(u)?,
-        },
-        ["WAITING", r, u] => WaitingList {
-            round: round(r)?,
             user: user(u)?,
         },
         _ => return None,
