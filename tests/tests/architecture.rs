@@ -76,7 +76,7 @@ fn quoted_after(text: &str, marker: &str) -> Vec<String> {
         .collect()
 }
 
-const ONCE_KEY_MODULE: &str = "shared/domain/src/once_key.rs";
+const ONCE_KEY_MODULE: &str = "shared/domain/src/once_key/mod.rs";
 const ACTION_MODULE: &str = "shared/domain/src/action.rs";
 
 #[test]
