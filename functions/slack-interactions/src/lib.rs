@@ -212,7 +212,7 @@ async fn slash_command(app: &App, body: &[u8]) -> HttpResponse {
             tracing::error!(error = %e, "slash command failed");
             web::json(
                 StatusCode::OK,
-                &json!({"response_type": "ephemeral", "text": "Sorry, that didn't work. Please try again in a moment."}),
+                &json!({"response_type": "ephemeral", "text": messages::try_again_later()}),
             )
         }
     }

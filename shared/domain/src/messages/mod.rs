@@ -195,4 +195,19 @@ mod tests {
         // Slack shows a view_submission field error of up to 150 characters or so.
         assert!(text.chars().count() <= 150);
     }
+
+    #[test]
+    fn the_remaining_short_answers_say_what_happened() {
+        assert!(
+            sign_up_sent_by_dm()
+                .readable()
+                .contains("sent you a DM with a short form")
+        );
+        assert!(try_again_later().contains("try again"));
+        assert!(
+            rounds::checkin_for_old_pairing()
+                .readable()
+                .contains("no longer in")
+        );
+    }
 }

@@ -109,3 +109,14 @@ pub fn answered_in_dm(command: &Command) -> Message {
         | Command::PartnerResponding => "Done: I've sent you the details by DM. 👍",
     })
 }
+
+/// The ephemeral answer to a mention from someone not signed up yet: the
+/// form went to their DMs.
+pub fn sign_up_sent_by_dm() -> Message {
+    Message::plain("Hi! 👋 I've sent you a DM with a short form to join peer mentoring.")
+}
+
+/// When a request failed for a reason that may pass: nothing was done.
+pub fn try_again_later() -> &'static str {
+    "Sorry, that didn't work. Please try again in a moment."
+}

@@ -385,6 +385,11 @@ pub fn member_unreachable(user: &UserId, code: &str) -> Message {
     ))
 }
 
+/// A check-in button clicked after the member's group ended or they left it.
+pub fn checkin_for_old_pairing() -> Message {
+    Message::plain("That check-in is for a pairing you're no longer in.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,9 +120,7 @@ impl Bot {
         };
         self.dm(user, &welcome).await?;
         if let Origin::Channel(channel) = origin {
-            let ack = crate::surface::Message::plain(
-                "Hi! 👋 I've sent you a DM with a short form to join peer mentoring.",
-            );
+            let ack = messages::sign_up_sent_by_dm();
             self.deps.slack.post_ephemeral(&channel, user, &ack).await?;
         }
         Ok(())

@@ -86,12 +86,7 @@ impl Bot {
             .await?;
         let Some(group) = updated.filter(|g| g.contains(user)) else {
             return self
-                .dm(
-                    user,
-                    &crate::surface::Message::plain(
-                        "That check-in is for a pairing you're no longer in.",
-                    ),
-                )
+                .dm(user, &messages::rounds::checkin_for_old_pairing())
                 .await;
         };
         self.dm(
