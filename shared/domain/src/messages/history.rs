@@ -142,3 +142,79 @@ pub fn not_your_partner() -> crate::surface::Message {
         "I can only note that for someone you've been paired with, so nothing changed.",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GroupOrigin, Member};
+    use chrono::TimeZone;
+
+    fn me() -> Member {
+        let now = chrono::Utc.with_ymd_and_hms(2027, 9, 1, 9, 0, 0).unwrap();
+        Member::new_onboarding(UserId::new("U0ANA"), now)
+    }
+
+    fn month(m: u32, partner: &str) -> Group {
+        Group {
+            round: crate::ids::RoundId::new(2027, m).unwrap(),
+            number: 1,
+            members: vec![UserId::new("U0ANA"), UserId::new(partner)],
+            score: 1,
+            reasons: Vec::new(),
+            origin: GroupOrigin::Round,
+            dissolved: false,
+            departed: Vec::new(),
+            checkins: Default::default(),
+            unresponsive_reported: Default::default(),
+            version: 0,
+            to_announce: None,
+            joined_late: None,
+            alerts_handled: Default::default(),
+            formed_at: None,
+            momentum: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_history_shows_the_newest_six_months_and_points_to_my_data_for_the_rest() {
+        let groups: Vec<Group> = (1..=8).map(|m| month(m, &format!("U0P{m}"))).collect();
+        let blocks = home_blocks(&me(), &groups);
+        let text: Vec<String> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Section(t) | Block::Context(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(text[1].starts_with("*August 2027*"), "{text:?}");
+        assert!(
+            text.iter().all(|t| !t.contains("February 2027")),
+            "{text:?}"
+        );
+        assert!(
+            text.last().unwrap().contains("2 earlier month(s)"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_partner_met_twice_gets_one_button_and_a_deleted_one_none() {
+        let groups = vec![month(8, "U0BEN"), month(6, "U0BEN"), month(4, "deleted-1f")];
+        let buttons: Vec<Action> = home_blocks(&me(), &groups)
+            .iter()
+            .flat_map(|b| match b {
+                Block::Buttons(bs) => bs.iter().map(Button::action).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert_eq!(
+            buttons,
+            vec![Action::HappyAgain {
+                partner: UserId::new("U0BEN"),
+                on: true
+            }]
+        );
+        let text = format!("{:?}", home_blocks(&me(), &groups));
+        assert!(text.contains("a former member"), "{text}");
+    }
+}
