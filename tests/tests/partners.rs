@@ -518,3 +518,44 @@ async fn the_stay_in_question_offers_an_optional_goal_in_a_modal_that_can_be_cha
     assert!(said.contains("no goal for January 2027"), "{said}");
     assert!(member(&h, "U0ANA").await.goal.is_none());
 }
+
+#[tokio::test]
+async fn a_trio_gets_an_agenda_that_goes_round_so_everyone_gives_and_receives() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    // Ana can help Cat, Cat can help Ben, Ben can help Ana: three people, one trio.
+    h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
+        .await;
+    h.sign_up("U0BEN", &["Writing"], &["Data"], "seven_plus")
+        .await;
+    h.sign_up("U0CAT", &["Data"], &["Accessibility"], "three_to_seven")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let mut texts = Vec::new();
+    for u in ["U0ANA", "U0BEN", "U0CAT"] {
+        let t = pairing_dm(&h.dms_to(u).await, DECEMBER_LABEL);
+        assert!(
+            t.contains("first call: ") && t.contains("; next: ") && t.contains("; then: "),
+            "{t}"
+        );
+        texts.push(t);
+    }
+    assert!(
+        texts[0].contains("you → <@U0CAT> on Accessibility"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[0].contains("<@U0BEN> → you on Writing"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].contains("you → <@U0ANA> on Writing"),
+        "{}",
+        texts[1]
+    );
+    assert!(texts[1].contains("<@U0CAT> → you on Data"), "{}", texts[1]);
+    assert!(texts[2].contains("you → <@U0BEN> on Data"), "{}", texts[2]);
+}
