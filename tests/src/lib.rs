@@ -87,6 +87,18 @@ pub fn utc(s: &str) -> DateTime<Utc> {
         .unwrap_or_else(|_| Utc.timestamp_opt(0, 0).unwrap())
 }
 
+/// The real name the mock Slack gives a user id: `U0AAA` → "Aaa Example"
+/// (never the id itself, so tests can tell a name from an id).
+pub fn real_name(user: &str) -> String {
+    let rest = user.strip_prefix("U0").unwrap_or(user).to_lowercase();
+    let mut chars = rest.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{} Example", chars.as_str())
+}
+
 /// The mock Slack API's answers: `conversations.open` names the DM after its
 /// users (`D<user>` / `G<u1>-<u2>`) so tests can tell who got what.
 struct SlackResponder {
@@ -133,7 +145,11 @@ impl SlackResponder {
                 ok(json!({"channel": {"id": id}}))
             }
             "users.info" => {
-                ok(json!({"user": {"id": body["user"], "tz": "Europe/Lisbon", "tz_offset": 0}}))
+                let id = body["user"].as_str().unwrap_or_default();
+                ok(
+                    json!({"user": {"id": id, "tz": "Europe/Lisbon", "tz_offset": 0,
+                    "real_name": real_name(id)}}),
+                )
             }
             "conversations.members" => {
                 ok(json!({"members": [], "response_metadata": {"next_cursor": ""}}))
@@ -389,6 +405,21 @@ impl Harness {
             v["text"] = Value::String(format!("{text}\n{}", later.join("\n")));
         }
         (status, v.to_string())
+    }
+
+    /// A click on a button of a slash command's ephemeral reply: Slack gives
+    /// it the command's `response_url` (here the mock's), where the answer
+    /// replaces the reply. Sent and delivered like [`Self::send_interaction`].
+    pub async fn click_on_reply(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        message_ts: &str,
+    ) -> (StatusCode, String) {
+        let mut payload = click(user, action_id, value, message_ts);
+        payload["response_url"] = json!(format!("{}/response-url", self.slack.uri()));
+        self.send_interaction(&payload).await
     }
 
     /// Only the HTTP answer: the work handed to the bus is left there.

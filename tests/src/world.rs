@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use mentor_domain::memory::{FixedClock, MemoryBus, RecordingMessenger, SlackCall};
 use mentor_domain::ports::{Audit, BusEvent, Clock, Ledger, Members, Rounds};
 use mentor_domain::profile_form::{FieldValue, FormValues};
-use mentor_domain::usecases::{Deps, ProfileOutcome};
+use mentor_domain::usecases::{Click, Deps, ProfileOutcome};
 use mentor_domain::{Bot, ProgrammeConfig, RoundId, UserId};
 
 use crate::faults::{FaultyBus, FaultySlack, FaultyStore, Injector, unless_stopped};
@@ -164,6 +164,28 @@ where
 
     pub fn advance(&self, by: Duration) {
         self.clock.advance(by);
+    }
+
+    /// `moderator` types `/mentoring <text>`; when the answer asks first
+    /// (`run`, `unpair @a`, `remove @a` have one confirmation button), they
+    /// click it. Returns the answer the moderator read.
+    pub async fn moderator_says(
+        &self,
+        moderator: &UserId,
+        text: &str,
+    ) -> mentor_domain::error::Result<String> {
+        let reply = self.bot.slash_command(moderator, text, None).await?;
+        for (i, action) in reply.message.actions().into_iter().enumerate() {
+            let click = Click {
+                user: moderator.clone(),
+                action,
+                trigger_id: None,
+                dedupe_key: format!("confirm-{i}-{text}"),
+                response_url: None,
+            };
+            self.bot.on_action(&click).await?;
+        }
+        Ok(reply.message.readable())
     }
 
     /// Runs `work` as one Lambda invocation would: `None` if a fault

@@ -62,7 +62,7 @@ fn moderator() -> UserId {
 }
 
 async fn slash<S: Store>(w: &World<S>, text: &str) -> bool {
-    w.bot.slash_command(&moderator(), text, None).await.is_ok()
+    w.moderator_says(&moderator(), text).await.is_ok()
 }
 
 fn partner_in(groups: &[mentor_domain::model::Group], u: &UserId) -> Option<UserId> {

@@ -75,11 +75,28 @@ async fn dm_texts(h: &Harness, u: &str) -> Vec<String> {
     h.dms_to(u).await.iter().map(readable).collect()
 }
 
-/// A moderator types `/mentoring run` (and confirms it, when asked).
+/// A moderator types `/mentoring run` and confirms it with the one button
+/// the answer has; returns the answer and what was posted back.
 async fn moderator_runs(h: &Harness) -> String {
     let (_, body) = h.send_command(MODERATOR, "run").await;
-    h.deliver().await;
-    body
+    let reply: serde_json::Value = serde_json::from_str(&body).expect("json answer");
+    let button = reply["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+        .find(|e| e["action_id"] == "mod_run_confirm")
+        .unwrap_or_else(|| panic!("run asks to confirm: {body}"));
+    let value = button["value"].as_str().unwrap_or_default();
+    h.click_on_reply(MODERATOR, "mod_run_confirm", value, "run-confirm")
+        .await;
+    let posted: Vec<String> = h
+        .slack_calls("response-url")
+        .await
+        .iter()
+        .map(readable)
+        .collect();
+    format!("{}\n{}", readable(&reply), posted.join("\n"))
 }
 
 #[tokio::test]
@@ -110,8 +127,25 @@ async fn launching_on_the_25th_pairs_the_nine_who_signed_up_and_the_1st_pairs_th
     h.tick().await;
     assert!(groups_of(&h, "2026-11").await.is_empty());
 
-    // The moderator runs November by hand.
-    moderator_runs(&h).await;
+    // The moderator previews November: all nine are in it.
+    let (_, body) = h.send_command(MODERATOR, "preview").await;
+    let preview = readable(&serde_json::from_str(&body).expect("json answer"));
+    assert!(preview.contains("Preview of November 2026"), "{preview}");
+    assert!(preview.contains("4 groups, 0 unmatched"), "{preview}");
+    for u in &users {
+        assert!(
+            preview.contains(&format!("<@{u}>")),
+            "{u} in the preview: {preview}"
+        );
+    }
+    assert!(
+        groups_of(&h, "2026-11").await.is_empty(),
+        "a preview pairs nobody"
+    );
+    // The moderator runs November by hand, confirming with one click.
+    let said = moderator_runs(&h).await;
+    assert!(said.contains("Pair November 2026 now?"), "{said}");
+    assert!(said.contains("✅ November 2026 is paired"), "{said}");
     let nov = groups_of(&h, "2026-11").await;
     assert_eq!(nov.len(), 4, "{nov:?}");
     assert_eq!(nov.iter().filter(|g| g.len() == 3).count(), 1, "one trio");
@@ -556,4 +590,68 @@ async fn a_trio_formed_by_a_late_joiner_tells_the_pair_who_joins_and_why() {
     // The original pair are not sent a second personal DM.
     assert_eq!(h.pairing_dms(&a, "December 2026").await, 1);
     assert_eq!(h.pairing_dms(&b, "December 2026").await, 1);
+}
+
+/// The mrkdwn texts of a posted message that carry a Slack date token, and
+/// whether each is in a block Slack renders as mrkdwn (where `<!date^…>`
+/// becomes the reader's local time; plain_text would show it raw).
+fn date_texts(msg: &serde_json::Value) -> Vec<(String, bool)> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<(String, bool)>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(t) = o.get("text").and_then(|t| t.as_str())
+                    && t.contains("<!date^")
+                {
+                    let mrkdwn = o.get("type").and_then(|t| t.as_str()) == Some("mrkdwn");
+                    out.push((t.to_string(), mrkdwn));
+                }
+                o.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&msg["blocks"], &mut out);
+    out
+}
+
+#[tokio::test]
+async fn every_date_a_member_reads_is_in_their_own_time_with_the_communitys_as_fallback() {
+    moto_or_skip!();
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    // T−7 of January: the "stay in?" question names the round's start.
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    let dms = h.dms_to(A).await;
+    let signed_up = dms
+        .iter()
+        .find(|m| readable(m).contains("You're in"))
+        .expect("sign-up confirmation");
+    let stay_in = dms
+        .iter()
+        .find(|m| action_ids(m).contains(&"reconfirm_yes".to_string()))
+        .expect("stay in? question");
+    // Slack shows each in the reader's own zone; the fallback is the community's.
+    let dec_1 =
+        "<!date^1796115600^{date_long_pretty} at {time}|Tuesday 1 December 2026, 09:00 (UTC)>";
+    let jan_1 =
+        "<!date^1798794000^{date_long_pretty} at {time}|Friday 1 January 2027, 09:00 (UTC)>";
+    for (msg, date) in [(signed_up, dec_1), (stay_in, jan_1)] {
+        let dates = date_texts(msg);
+        assert!(
+            dates.iter().any(|(t, _)| t.contains(date)),
+            "{}",
+            readable(msg)
+        );
+        assert!(
+            dates.iter().all(|(_, mrkdwn)| *mrkdwn),
+            "a date in plain text: {dates:?}"
+        );
+    }
 }

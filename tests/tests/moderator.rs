@@ -19,6 +19,29 @@ fn reply_text(body: &str) -> String {
     readable(&v)
 }
 
+/// The value of the one button a slash command's answer asks to click.
+fn confirmation(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    v["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().into_iter().flatten())
+        .find_map(|e| e["value"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("no confirmation button: {body}"))
+}
+
+/// Everything posted back to moderators by `response_url`.
+async fn responses(h: &Harness) -> String {
+    let posted: Vec<String> = h
+        .slack_calls("response-url")
+        .await
+        .iter()
+        .map(readable)
+        .collect();
+    posted.join("\n")
+}
+
 async fn four_members(h: &Harness) {
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
@@ -93,10 +116,13 @@ async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
         groups(&h, "2026-12").await.is_empty(),
         "a preview stores no groups"
     );
+    // `run` asks first; the moderator confirms, then confirms again.
     let (_, r1) = h.send_command(MODERATOR, "run").await;
-    assert!(reply_text(&r1).contains("Pairing December 2026 now"));
-    let (_, _r2) = h.send_command(MODERATOR, "run").await;
-    h.deliver().await;
+    assert!(reply_text(&r1).contains("Pair December 2026 now?"), "{r1}");
+    for ts in ["run-1", "run-2"] {
+        h.click_on_reply(MODERATOR, "mod_run_confirm", "2026-12", ts)
+            .await;
+    }
     let made = groups(&h, "2026-12").await;
     assert_eq!(made.len(), 2, "one round, two pairs");
     for g in &made {
@@ -251,12 +277,19 @@ async fn unpair_remove_and_exclude_change_state_and_are_audited() {
         "excluded pair paired"
     );
 
+    // `unpair` and `remove` ask first; the click does it.
     let (_, body) = h.send_command(MODERATOR, "unpair <@U0CCC>").await;
-    assert!(reply_text(&body).contains("Unpaired group"), "{body}");
+    let button = confirmation(&body);
+    h.click_on_reply(MODERATOR, "mod_unpair", &button, "unpair-1")
+        .await;
+    assert!(responses(&h).await.contains("Unpaired group"));
     assert!(!groups(&h, "2026-12").await.iter().any(|g| g.contains(C)));
 
     let (_, body) = h.send_command(MODERATOR, "remove <@U0DDD>").await;
-    assert!(reply_text(&body).contains("Removed <@U0DDD>"));
+    let button = confirmation(&body);
+    h.click_on_reply(MODERATOR, "mod_remove", &button, "remove-1")
+        .await;
+    assert!(responses(&h).await.contains("Removed <@U0DDD>"));
     let d = Members::get(h.store.as_ref(), &UserId::new(D))
         .await
         .unwrap()

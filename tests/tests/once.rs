@@ -211,12 +211,9 @@ async fn slash<S>(w: &World<S>, text: &str) -> String
 where
     S: Members + Rounds + Ledger + Audit + ClaimsInFlight + 'static,
 {
-    w.bot
-        .slash_command(&moderator(), text, None)
+    w.moderator_says(&moderator(), text)
         .await
         .expect("slash command")
-        .message
-        .readable()
 }
 
 /// Two members whose groups a moderator ended: free to be paired again.

@@ -42,6 +42,23 @@ pub enum ModeratorAction {
         group: u32,
         user: UserId,
     },
+    /// Confirms `/mentoring run` for `round` (an old confirmation pairs
+    /// nothing in a later month).
+    ConfirmRun {
+        round: RoundId,
+    },
+    /// Confirms `/mentoring unpair @user`: dissolves group `group` of
+    /// `round` if `user` is still in it (acts once, whoever clicks).
+    Unpair {
+        round: RoundId,
+        group: u32,
+        user: UserId,
+    },
+    /// Confirms `/mentoring remove @user` (acts once: a second click finds
+    /// them already out).
+    Remove {
+        user: UserId,
+    },
 }
 
 /// What a button does.
@@ -135,6 +152,9 @@ const MOD_PREVIEW: &str = "mod_preview";
 const MOD_RUN: &str = "mod_run";
 const MOD_REPAIR: &str = "mod_repair";
 const MOD_STATS: &str = "mod_stats";
+const MOD_RUN_CONFIRM: &str = "mod_run_confirm";
+const MOD_UNPAIR: &str = "mod_unpair";
+const MOD_REMOVE: &str = "mod_remove";
 const UNBLOCK: &str = "unblock";
 const HAPPY_AGAIN: &str = "happy_again";
 const HAPPY_AGAIN_UNDO: &str = "happy_again_undo";
@@ -213,6 +233,15 @@ impl Action {
                 Cow::Borrowed(momentum_id(*answer)),
                 format!("{round}:{group}"),
             ),
+            Moderator(ModeratorAction::ConfirmRun { round }) => {
+                (Cow::Borrowed(MOD_RUN_CONFIRM), round.to_string())
+            }
+            Moderator(ModeratorAction::Unpair { round, group, user }) => {
+                (Cow::Borrowed(MOD_UNPAIR), format!("{round}:{group}:{user}"))
+            }
+            Moderator(ModeratorAction::Remove { user }) => {
+                (Cow::Borrowed(MOD_REMOVE), user.to_string())
+            }
             Unknown { action_id } => (Cow::Borrowed(action_id.as_str()), String::new()),
         }
     }
@@ -258,7 +287,9 @@ impl Action {
             CHECKIN_NOT_YET => decode_checkin(value, CheckinAnswer::NotYet)?,
             CHECKIN_UNRESPONSIVE => decode_checkin(value, CheckinAnswer::Unresponsive)?,
             CHECKIN_WANT_OUT => decode_checkin(value, CheckinAnswer::WantOut)?,
-            MOD_REPAIR => decode_repair(value)?,
+            MOD_REPAIR | MOD_UNPAIR | MOD_RUN_CONFIRM | MOD_REMOVE => {
+                decode_moderator(action_id, value)?
+            }
             OPEN_GOAL => OpenGoal {
                 round: value.parse().ok()?,
             },
@@ -361,18 +392,38 @@ fn decode_momentum(value: &str, answer: MomentumAnswer) -> Option<Action> {
     })
 }
 
-/// A Re-pair alert's value: `round:group:user`.
-fn decode_repair(value: &str) -> Option<Action> {
+/// A moderator button with a value: a Re-pair alert or an unpair
+/// confirmation (`round:group:user`), a run confirmation (`round`), a
+/// remove confirmation (`user`).
+fn decode_moderator(action_id: &str, value: &str) -> Option<Action> {
+    let action = match action_id {
+        MOD_REPAIR => {
+            let (round, group, user) = round_group_user(value)?;
+            ModeratorAction::Repair { round, group, user }
+        }
+        MOD_UNPAIR => {
+            let (round, group, user) = round_group_user(value)?;
+            ModeratorAction::Unpair { round, group, user }
+        }
+        MOD_RUN_CONFIRM => ModeratorAction::ConfirmRun {
+            round: value.parse().ok()?,
+        },
+        MOD_REMOVE if UserId::is_valid(value) => ModeratorAction::Remove {
+            user: UserId::from(value),
+        },
+        _ => return None,
+    };
+    Some(Action::Moderator(action))
+}
+
+/// A `round:group:user` value.
+fn round_group_user(value: &str) -> Option<(RoundId, u32, UserId)> {
     let mut parts = value.split(':');
     let (r, g, u) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || !UserId::is_valid(u) {
         return None;
     }
-    Some(Action::Moderator(ModeratorAction::Repair {
-        round: r.parse().ok()?,
-        group: g.parse().ok()?,
-        user: UserId::from(u),
-    }))
+    Some((r.parse().ok()?, g.parse().ok()?, UserId::from(u)))
 }
 
 #[cfg(test)]
@@ -421,6 +472,16 @@ mod tests {
                     user: UserId(u),
                 })
             }),
+            ("[UW][A-Z0-9]{2,11}", round(), any::<u32>()).prop_map(|(u, round, group)| {
+                Moderator(ModeratorAction::Unpair {
+                    round,
+                    group,
+                    user: UserId(u),
+                })
+            }),
+            round().prop_map(|round| Moderator(ModeratorAction::ConfirmRun { round })),
+            "[UW][A-Z0-9]{2,11}"
+                .prop_map(|u| Moderator(ModeratorAction::Remove { user: UserId(u) })),
             (reconfirm, round()).prop_map(|(answer, round)| Reconfirm { answer, round }),
             "[UW][A-Z0-9]{2,11}".prop_map(|u| Unblock { user: UserId(u) }),
             round().prop_map(|round| OpenGoal { round }),

@@ -305,6 +305,7 @@ pub struct RecordingMessenger {
     failures: Mutex<HashMap<UserId, String>>,
     channel_members: Mutex<Vec<UserId>>,
     timezones: Mutex<HashMap<UserId, String>>,
+    real_names: Mutex<HashMap<UserId, String>>,
 }
 
 impl RecordingMessenger {
@@ -330,6 +331,9 @@ impl RecordingMessenger {
     }
     pub fn set_timezone(&self, user: &UserId, tz: &str) {
         lock(&self.timezones).insert(user.clone(), tz.into());
+    }
+    pub fn set_real_name(&self, user: &UserId, name: &str) {
+        lock(&self.real_names).insert(user.clone(), name.into());
     }
     /// Messages posted to the DM of `user` (one-to-one DMs only).
     pub fn dms_to(&self, user: &UserId) -> Vec<Message> {
@@ -443,6 +447,7 @@ impl Messenger for RecordingMessenger {
             tz,
             is_bot: false,
             deleted: false,
+            real_name: lock(&self.real_names).get(user).cloned(),
         })
     }
     async fn channel_members(&self, _channel: &ChannelId) -> SlackResult<Vec<UserId>> {

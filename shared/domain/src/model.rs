@@ -119,6 +119,11 @@ pub struct Member {
     /// mid-month ("Find me a partner now", late joiners). Default yes.
     #[serde(default = "yes")]
     pub open_to_third: bool,
+    /// Slack's real name, cached from `users.info` so moderators' buttons
+    /// and texts can name people where a mention can't render; deleted
+    /// with the member item, shown in `my data`.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// A one-line goal for one round (free text, only on the member's own item).
@@ -174,6 +179,7 @@ impl Member {
             goal: None,
             paused_until: None,
             open_to_third: true,
+            name: None,
         }
     }
 

@@ -184,6 +184,8 @@ pub struct UserInfo {
     pub tz_offset_seconds: Option<i32>,
     pub is_bot: bool,
     pub deleted: bool,
+    /// The person's real name, for moderator texts (cached on the member).
+    pub real_name: Option<String>,
 }
 
 pub type SlackResult<T> = std::result::Result<T, SlackFailure>;

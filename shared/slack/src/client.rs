@@ -359,6 +359,13 @@ impl Messenger for SlackClient {
             tz_offset_seconds: u.get("tz_offset").and_then(Value::as_i64).map(|o| o as i32),
             is_bot: u.get("is_bot").and_then(Value::as_bool).unwrap_or(false),
             deleted: u.get("deleted").and_then(Value::as_bool).unwrap_or(false),
+            real_name: u
+                .get("real_name")
+                .or_else(|| u.get("profile").and_then(|p| p.get("real_name")))
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string),
         })
     }
 

@@ -70,6 +70,7 @@ impl Messenger for ConsoleMessenger {
             tz_offset_seconds: Some(0),
             is_bot: false,
             deleted: false,
+            real_name: None,
         })
     }
     async fn channel_members(&self, _channel: &ChannelId) -> SlackResult<Vec<UserId>> {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use mentor_domain::action::{Action, ReconfirmAnswer};
+use mentor_domain::action::{Action, ModeratorAction, ReconfirmAnswer};
 use mentor_domain::calendar;
 use mentor_domain::memory::{FixedClock, RecordingMessenger, SlackCall};
 use mentor_domain::model::{CheckinAnswer, MemberStatus, RoundState};
@@ -228,13 +228,22 @@ impl Community {
         self.deliver_bus().await
     }
 
-    /// A moderator runs the live round now, as in the launch story.
+    /// A moderator runs the live round now, as in the launch story: `run`
+    /// asks first, and the moderator clicks "Yes, pair …".
     async fn moderator_runs(&mut self) -> Result<(), String> {
         let moderator = self.cfg.moderators.first().cloned().ok_or("no moderator")?;
-        self.bot
+        let reply = self
+            .bot
             .slash_command(&moderator, "run", None)
             .await
             .map_err(err)?;
+        let confirm = reply
+            .message
+            .actions()
+            .into_iter()
+            .find(|a| matches!(a, Action::Moderator(ModeratorAction::ConfirmRun { .. })))
+            .ok_or("run did not ask to confirm")?;
+        self.click(&moderator, confirm).await?;
         self.deliver_bus().await
     }
 

@@ -13,6 +13,7 @@ pub mod agenda;
 pub mod goal;
 pub mod history;
 pub mod moderator;
+pub mod moderator_confirm;
 pub mod momentum;
 pub mod never_pair;
 pub mod pair_now;

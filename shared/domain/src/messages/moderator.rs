@@ -18,18 +18,20 @@ pub fn not_a_moderator(cfg: &ProgrammeConfig) -> Message {
 }
 
 pub fn help() -> Message {
-    Message::plain(
+    Message::plain(format!(
         "*Moderator commands* (`/mentoring …`)\n\
          • `stats`: members by state, this round's pairs, check-ins, confirmation rate\n\
          • `preview`: dry run of the next pairing (same seed as the real run)\n\
-         • `run`: pair the current round now (safe to press twice)\n\
+         • `run`: pair the current round now\n\
          • `pair @a @b`: pair two people by hand this round\n\
          • `repair @a`: find @a the best available partner (theirs left or went quiet)\n\
          • `unpair @a`: dissolve @a's pairing this round\n\
          • `remove @a`: take @a out of future rounds\n\
          • `exclude @a @b`: never pair these two\n\
-         • `export`: CSV of members' states and this round's pairs, by DM",
-    )
+         • `export`: CSV of members' states and this round's pairs, by DM\n\
+         • `help`: this list\n{}",
+        super::moderator_confirm::CONFIRM_NOTE
+    ))
 }
 
 pub fn unknown(verb: &str) -> Message {
@@ -105,7 +107,7 @@ fn group_line(members: &[String], score: i64) -> String {
 }
 
 pub fn preview(cfg: &ProgrammeConfig, round: RoundId, plan: &RoundPlan) -> Message {
-    let mut lines: Vec<String> = plan
+    let lines: Vec<String> = plan
         .groups
         .iter()
         .map(|g| {
@@ -113,9 +115,19 @@ pub fn preview(cfg: &ProgrammeConfig, round: RoundId, plan: &RoundPlan) -> Messa
             group_line(&names, g.score)
         })
         .collect();
+    // Who would be unmatched, grouped by why, in words.
+    let mut unmatched: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
     for u in &plan.unmatched {
-        lines.push(format!("• <@{}>: unmatched ({:?})", u.member.0, u.reason));
+        let why = super::moderator_confirm::unmatched_reason(u.reason);
+        unmatched
+            .entry(why)
+            .or_default()
+            .push(format!("<@{}>", u.member.0));
     }
+    let unmatched: Vec<String> = unmatched
+        .iter()
+        .map(|(why, who)| format!("• Unmatched ({why}): {}", first_few(who)))
+        .collect();
     let when = super::round_start_text(cfg, round);
     let head = format!(
         "*Preview of {}* (runs {when}): {} groups, {} unmatched. The real run uses the same seed, so it gives these groups unless members change.",
@@ -126,6 +138,9 @@ pub fn preview(cfg: &ProgrammeConfig, round: RoundId, plan: &RoundPlan) -> Messa
     let mut blocks = vec![Block::Section(head.clone())];
     for chunk in lines.chunks(40) {
         blocks.push(Block::Section(chunk.join("\n")));
+    }
+    if !unmatched.is_empty() {
+        blocks.push(Block::Section(unmatched.join("\n")));
     }
     Message { text: head, blocks }
 }
@@ -151,13 +166,14 @@ pub fn round_summary(r: &Round) -> Message {
         r.stats.unmatched,
         r.stats.repeats
     );
-    if !r.unmatched.is_empty() {
-        let who: Vec<String> = r
-            .unmatched
-            .iter()
-            .map(|(u, why)| format!("{} ({why:?})", u.mention()))
-            .collect();
-        text.push_str(&format!("\nUnmatched: {}", first_few(&who)));
+    // Grouped by why, in words (never the engine's names).
+    let mut unmatched: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for (u, why) in &r.unmatched {
+        let why = super::moderator_confirm::unmatched_reason(*why);
+        unmatched.entry(why).or_default().push(u.mention());
+    }
+    for (why, who) in &unmatched {
+        text.push_str(&format!("\nUnmatched ({why}): {}", first_few(who)));
     }
     if !r.not_confirmed.is_empty() {
         let who: Vec<String> = r.not_confirmed.iter().map(UserId::mention).collect();
@@ -202,8 +218,10 @@ pub fn not_pairable(user: &UserId, status: MemberStatus) -> String {
 }
 
 /// The alert's button names its round and group, so it acts once and an
-/// alert from an old round changes nothing.
-fn repair_button(user: &UserId, group: &Group) -> Block {
+/// alert from an old round changes nothing. Its label names the person by
+/// their real name (a button can't show a mention), never by id.
+fn repair_button(user: &UserId, name: Option<&str>, group: &Group) -> Block {
+    let label = super::moderator_confirm::on_button("Re-pair", name, "Find them a new partner");
     Block::Buttons(vec![
         Button::new(
             Action::Moderator(ModeratorAction::Repair {
@@ -211,7 +229,7 @@ fn repair_button(user: &UserId, group: &Group) -> Block {
                 group: group.number,
                 user: user.clone(),
             }),
-            &format!("Re-pair {}", user.as_str()),
+            &label,
         )
         .primary(),
     ])
@@ -227,7 +245,7 @@ pub fn wants_out(user: &UserId, group: &Group) -> Message {
     ))
 }
 
-pub fn unresponsive_alert(user: &UserId, group: &Group) -> Message {
+pub fn unresponsive_alert(user: &UserId, name: Option<&str>, group: &Group) -> Message {
     let partners: Vec<String> = group.partners_of(user).map(UserId::mention).collect();
     let text = format!(
         "⚠️ {} reported that {} isn't responding (group {} of {}), and nothing has changed since.",
@@ -238,7 +256,7 @@ pub fn unresponsive_alert(user: &UserId, group: &Group) -> Message {
     );
     Message {
         text: text.clone(),
-        blocks: vec![Block::Section(text), repair_button(user, group)],
+        blocks: vec![Block::Section(text), repair_button(user, name, group)],
     }
 }
 
@@ -308,7 +326,12 @@ pub fn partner_left(cfg: &ProgrammeConfig, still_paired: bool) -> Message {
     })
 }
 
-pub fn partner_left_alert(left: &UserId, remaining: &UserId, group: &Group) -> Message {
+pub fn partner_left_alert(
+    left: &UserId,
+    remaining: &UserId,
+    name: Option<&str>,
+    group: &Group,
+) -> Message {
     let text = format!(
         "{} left the programme mid-round, so {} has no partner now.",
         left.mention(),
@@ -316,7 +339,7 @@ pub fn partner_left_alert(left: &UserId, remaining: &UserId, group: &Group) -> M
     );
     Message {
         text: text.clone(),
-        blocks: vec![Block::Section(text), repair_button(remaining, group)],
+        blocks: vec![Block::Section(text), repair_button(remaining, name, group)],
     }
 }
 

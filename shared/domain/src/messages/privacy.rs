@@ -36,6 +36,11 @@ pub fn my_data(member: &Member, groups: &[Group], retention_months: u32) -> Mess
             t.format("%-d %B %Y")
         ));
     }
+    if let Some(name) = &member.name {
+        status.push_str(&format!(
+            "\n• Your Slack name, copied so moderators' buttons can show it: {name}"
+        ));
+    }
     if !member.excluded_with.is_empty() {
         status.push_str(&format!(
             "\n• Pairing restrictions set by moderators: {}",
@@ -160,8 +165,13 @@ mod tests {
             formed_at: None,
             momentum: Default::default(),
         };
+        m.name = Some("Ana Lima".into());
         let text = my_data(&m, &[g], 24).readable();
         assert!(text.contains("December 2026: in"), "{text}");
+        assert!(
+            text.contains("Your Slack name, copied so moderators' buttons can show it: Ana Lima"),
+            "{text}"
+        );
         assert!(
             text.contains(
                 "December 2026: with a member who deleted their data; your check-ins: day 7: met"

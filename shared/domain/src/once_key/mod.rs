@@ -80,6 +80,14 @@ pub enum OnceKey {
         group: u32,
         user: UserId,
     },
+    /// "A moderator has taken you out" to a removed member: once per
+    /// removal (the member item's version when it was confirmed), however
+    /// many moderators confirm it.
+    RemovedByModerator {
+        round: RoundId,
+        user: UserId,
+        version: u64,
+    },
     /// "Your partner left" to one remaining member.
     PartnerLeft {
         round: RoundId,
@@ -144,6 +152,7 @@ impl OnceKey {
             | AlertWithdrawn { .. }
             | RunReply { .. }
             | UnpairedByModerator { .. }
+            | RemovedByModerator { .. }
             | PartnerLeft { .. }
             | PartnerLeftModerators { .. }
             | WaitingList { .. }
@@ -237,6 +246,16 @@ impl OnceKey {
                 &group.to_string(),
                 &uid(user),
             ]),
+            RemovedByModerator {
+                round,
+                user,
+                version,
+            } => f(&[
+                "REMOVED-BY-MOD",
+                &round.to_string(),
+                &uid(user),
+                &version.to_string(),
+            ]),
             PartnerLeft {
                 round,
                 group,
@@ -313,8 +332,8 @@ fn parse_parts(p: &[&str]) -> Option<OnceKey> {
         "NOTIFY" | "UNPAIRED" | "RECONFIRM" | "REMIND" | "CHECKIN" | "SUMMARY" | "MOMENTUM" => {
             parse_round(p)
         }
-        "ALERT" | "ALERT-WITHDRAWN" | "RUNREPLY" | "UNPAIRED-BY-MOD" | "PARTNER-LEFT"
-        | "PARTNER-LEFT-MODS" | "WAITING" | "LATE" => parse_moderation(p),
+        "ALERT" | "ALERT-WITHDRAWN" | "RUNREPLY" | "UNPAIRED-BY-MOD" | "REMOVED-BY-MOD"
+        | "PARTNER-LEFT" | "PARTNER-LEFT-MODS" | "WAITING" | "LATE" => parse_moderation(p),
         "INVITE" | "DELETED" | "SLACK-BACK" | "SNOOZE-SWEEP" | "SNOOZE-ENDED" => parse_member(p),
         _ => None,
     }
@@ -421,6 +440,11 @@ fn parse_moderation(p: &[&str]) -> Option<OnceKey> {
             round: round(r)?,
             group: num(g)?,
             user: user(u)?,
+        },
+        ["REMOVED-BY-MOD", r, u, v] => RemovedByModerator {
+            round: round(r)?,
+            user: user(u)?,
+            version: v.parse().ok()?,
         },
         ["PARTNER-LEFT", r, g, d, u] => PartnerLeft {
             round: round(r)?,

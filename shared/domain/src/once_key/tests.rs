@@ -65,6 +65,11 @@ fn key() -> impl Strategy<Value = OnceKey> {
         }),
         (round(), any::<u32>(), user())
             .prop_map(|(round, group, user)| { UnpairedByModerator { round, group, user } }),
+        (round(), user(), any::<u64>()).prop_map(|(round, user, version)| RemovedByModerator {
+            round,
+            user,
+            version,
+        }),
         (round(), any::<u32>(), user(), user()).prop_map(|(round, group, departed, recipient)| {
             PartnerLeft {
                 round,

@@ -9,6 +9,7 @@ mod history;
 mod member;
 mod moderator;
 mod momentum;
+mod names;
 mod never_pair;
 mod pair_now;
 mod privacy;

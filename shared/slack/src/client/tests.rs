@@ -153,17 +153,17 @@ async fn read_methods_send_form_arguments() {
     Mock::given(path("/users.info"))
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(wiremock::matchers::body_string("user=U1"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"ok": true, "user": {"tz": "Europe/Lisbon", "tz_offset": 0}}),
-            ),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"ok": true, "user": {"tz": "Europe/Lisbon", "tz_offset": 0,
+                    "profile": {"real_name": " Ana Lima "}}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     let c = SlackClient::new(&server.uri(), "t", fast());
     let info = c.user_info(&UserId::new("U1")).await.unwrap();
     assert_eq!(info.tz.as_deref(), Some("Europe/Lisbon"));
+    assert_eq!(info.real_name.as_deref(), Some("Ana Lima"));
 }
 
 #[tokio::test]

@@ -111,6 +111,13 @@ fn group(cfg: &ProgrammeConfig) -> Group {
 }
 
 /// A round of 10,000 members with long unmatched and not-confirmed lists.
+/// Every reason someone is left unmatched (their words differ in length).
+const WHY: [&str; 3] = [
+    "only_eligible_member",
+    "no_allowed_partner",
+    "no_compatible_group",
+];
+
 fn big_round() -> Round {
     serde_json::from_value(json!({
         "id": round().to_string(),
@@ -121,7 +128,7 @@ fn big_round() -> Round {
         "plan_stored": true,
         "stats": {"eligible": 10000, "groups": 4999, "trios": 1, "unmatched": 40,
                   "not_confirmed": 400, "repeats": 3},
-        "unmatched": (0..40).map(|n| json!([u(n).as_str(), "no_allowed_partner"])).collect::<Vec<_>>(),
+        "unmatched": (0..120).map(|n| json!([u(n).as_str(), WHY[n % 3]])).collect::<Vec<_>>(),
         "not_confirmed": (100..500).map(|n| u(n).as_str().to_string()).collect::<Vec<_>>(),
     }))
     .expect("round")
@@ -135,8 +142,9 @@ fn big_plan(cfg: &ProgrammeConfig) -> RoundPlan {
                    "reasons": reasons(cfg, &a, &b)})
         })
         .collect();
-    let unmatched: Vec<_> = (500..540)
-        .map(|n| json!({"member": u(n).as_str(), "reason": "no_compatible_group"}))
+    // Every reason, each for many people (the words are long).
+    let unmatched: Vec<_> = (500..620)
+        .map(|n| json!({"member": u(n).as_str(), "reason": WHY[n % 3]}))
         .collect();
     serde_json::from_value(json!({"groups": groups, "unmatched": unmatched})).expect("plan")
 }
@@ -304,7 +312,7 @@ fn every_moderator_message_fits_slacks_limits_at_10000_members() {
     ok("wants_out", &moderator::wants_out(&u(1), &g));
     ok(
         "unresponsive_alert",
-        &moderator::unresponsive_alert(&u(1), &g),
+        &moderator::unresponsive_alert(&u(1), Some(&long_name()), &g),
     );
     ok(
         "alert_already_handled",
@@ -329,7 +337,7 @@ fn every_moderator_message_fits_slacks_limits_at_10000_members() {
     }
     ok(
         "partner_left_alert",
-        &moderator::partner_left_alert(&u(1), &u(2), &g),
+        &moderator::partner_left_alert(&u(1), &u(2), Some(&long_name()), &g),
     );
     ok("late_wait", &moderator::late_wait(&cfg, now()));
     ok("late_paired", &moderator::late_paired(&u(1), &u(2), 7));
@@ -351,6 +359,35 @@ fn every_moderator_message_fits_slacks_limits_at_10000_members() {
         &moderator::slack_back("invalid_auth", now(), 10_000),
     );
     ok("working_on_it", &moderator::working_on_it());
+}
+
+/// A real name longer than a button label may be.
+fn long_name() -> String {
+    "Maria Fernanda de los Ángeles Rodríguez-Villanueva y Castellanos".repeat(3)
+}
+
+#[test]
+fn every_moderator_confirmation_fits_slacks_limits_with_a_very_long_name() {
+    use crate::messages::moderator_confirm as confirm;
+    let cfg = ProgrammeConfig::example();
+    let g = group(&cfg);
+    let name = long_name();
+    ok("confirm_run", &confirm::confirm_run(&cfg, round(), 10_000));
+    ok(
+        "already_paired",
+        &confirm::already_paired(&cfg, round(), round().next()),
+    );
+    ok("run_not_needed", &confirm::run_not_needed(round()));
+    for n in [None, Some(name.as_str())] {
+        ok("confirm_unpair", &confirm::confirm_unpair(&u(1), &g, n));
+        ok("confirm_remove", &confirm::confirm_remove(&u(1), n));
+    }
+    ok("not_paired_now", &confirm::not_paired_now(&u(1), round()));
+    ok("unpair_not_needed", &confirm::unpair_not_needed(&u(1)));
+    ok("unpaired", &confirm::unpaired(&g));
+    ok("removed", &confirm::removed(&u(1)));
+    ok("already_out", &confirm::already_out(&u(1)));
+    ok("removed_member", &confirm::removed_member(&cfg));
 }
 
 #[test]

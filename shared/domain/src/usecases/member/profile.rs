@@ -89,11 +89,13 @@ impl Bot {
         Ok(StoredProfile::Saved { first_time })
     }
 
-    /// After a profile is stored: the confirmation DM, and a late join.
+    /// After a profile is stored: the name moderators will see (Slack's,
+    /// cached), the confirmation DM, and a late join.
     pub async fn profile_saved_follow_up(&self, user: &UserId, first_time: bool) -> Result<()> {
         let Some(member) = self.deps.members.get(user).await? else {
             return Ok(());
         };
+        self.refresh_name(user).await;
         let Some(profile) = &member.profile else {
             return Ok(());
         };

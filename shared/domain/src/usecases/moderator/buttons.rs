@@ -38,6 +38,13 @@ impl Bot {
                 self.repair_from_alert(moderator, *round, *group, user)
                     .await?
             }
+            ModeratorAction::ConfirmRun { .. }
+            | ModeratorAction::Unpair { .. }
+            | ModeratorAction::Remove { .. } => {
+                return self
+                    .confirmation_clicked(moderator, action, response_url)
+                    .await;
+            }
         };
         self.dm(moderator, &reply.message).await
     }

@@ -46,7 +46,13 @@ impl Bot {
                 group: g.number,
                 departed: user.clone(),
             };
-            let msg = messages::moderator::partner_left_alert(user, &remaining[0], &updated);
+            let name = self.name_of(&remaining[0]).await;
+            let msg = messages::moderator::partner_left_alert(
+                user,
+                &remaining[0],
+                name.as_deref(),
+                &updated,
+            );
             self.tell_moderators_once(&key, &msg).await?;
         }
         Ok(true)

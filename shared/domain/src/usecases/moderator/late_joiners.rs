@@ -115,15 +115,7 @@ impl Bot {
             .await?
             .into_iter()
             .filter(|g| g.is_live() && g.active_members().count() == 2)
-            // Only pairs who both said a third is welcome (the profile choice).
-            .filter(|g| {
-                g.active_members().all(|u| {
-                    members
-                        .iter()
-                        .find(|m| m.id == *u)
-                        .is_none_or(|m| m.open_to_third)
-                })
-            })
+            .filter(|g| welcomes_a_third(g, &members))
             .collect();
         let candidates: Vec<Vec<mentor_matching::Candidate>> = pairs
             .iter()
@@ -177,4 +169,16 @@ impl Bot {
         }
         Ok(Some(joined))
     }
+}
+
+/// Whether a late joiner may join pair `g` as a third: both are still
+/// taking part (in the channel and active: someone who left the channel
+/// keeps their pair, but it isn't offered to newcomers) and both said a
+/// third is welcome (the profile choice).
+fn welcomes_a_third(g: &Group, members: &[crate::model::Member]) -> bool {
+    g.active_members().all(|u| {
+        members.iter().find(|m| m.id == *u).is_some_and(|m| {
+            m.in_channel && m.status == crate::model::MemberStatus::Active && m.open_to_third
+        })
+    })
 }

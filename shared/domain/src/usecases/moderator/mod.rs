@@ -8,6 +8,7 @@ use crate::model::AuditEntry;
 use crate::surface::Message;
 
 mod buttons;
+mod confirm;
 mod departures;
 mod groups;
 mod late_joiners;

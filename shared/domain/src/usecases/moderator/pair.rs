@@ -1,11 +1,10 @@
-//! Manual pairing, unpairing and "never pair these two".
+//! Manual pairing and "never pair these two" (unpairing asks first: confirm.rs).
 
 use super::SlashReply;
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::messages;
 use crate::model::GroupOrigin;
-use crate::once_key::OnceKey;
 use crate::usecases::Bot;
 
 impl Bot {
@@ -43,43 +42,6 @@ impl Bot {
             a.mention(),
             b.mention(),
             g.round.label()
-        )))
-    }
-
-    pub(super) async fn unpair(&self, moderator: &UserId, user: &UserId) -> Result<SlashReply> {
-        let round = self.live_round();
-        let Some(g) = self.group_of(user, round).await? else {
-            return Ok(SlashReply::text(format!(
-                "{} has no partner this round.",
-                user.mention()
-            )));
-        };
-        self.update_group(round, g.number, |g| g.dissolved = true)
-            .await?;
-        for m in g.active_members() {
-            let key = OnceKey::UnpairedByModerator {
-                round,
-                group: g.number,
-                user: m.clone(),
-            };
-            self.dm_once(&key, m, &messages::moderator::unpaired_member())
-                .await?;
-        }
-        self.audit(
-            moderator,
-            "unpair",
-            &g.members,
-            &format!("group {}", g.number),
-        )
-        .await;
-        Ok(SlashReply::text(format!(
-            "Unpaired group {} ({}). `/mentoring repair @someone` finds them new partners.",
-            g.number,
-            g.members
-                .iter()
-                .map(UserId::mention)
-                .collect::<Vec<_>>()
-                .join(", ")
         )))
     }
 

@@ -56,7 +56,7 @@ impl Bot {
     }
 
     /// The round `run`/`preview` act on: the current one if not yet paired, else the next.
-    async fn round_to_run(&self) -> Result<RoundId> {
+    pub(super) async fn round_to_run(&self) -> Result<RoundId> {
         let cur = self.live_round();
         let paired = self.is_paired(cur).await?;
         Ok(if paired { cur.next() } else { cur })
@@ -69,12 +69,13 @@ impl Bot {
     ) -> Result<SlashReply> {
         let round = self.round_to_run().await?;
         if round != self.live_round() {
-            return Ok(SlashReply::text(format!(
-                "{} is already paired. The {} round runs by itself on {}; `preview` shows what it would do.",
-                self.live_round().label(),
-                round.label(),
-                messages::round_start_text(&self.cfg, round)
-            )));
+            return Ok(SlashReply {
+                message: messages::moderator_confirm::already_paired(
+                    &self.cfg,
+                    self.live_round(),
+                    round,
+                ),
+            });
         }
         self.deps
             .bus

@@ -76,8 +76,18 @@ impl Bot {
         match cmd {
             ModCommand::Pair { a, b } => self.manual_pair(moderator, a, b).await,
             ModCommand::Repair { user } => self.repair(moderator, user).await,
-            ModCommand::Unpair { user } => self.unpair(moderator, user).await,
-            ModCommand::Remove { user } => self.remove(moderator, user).await,
+            // No longer sent (they ask first); kept for work already queued.
+            ModCommand::Unpair { user } => {
+                let round = self.live_round();
+                match self.group_of(user, round).await? {
+                    Some(g) => {
+                        self.confirmed_unpair(moderator, round, g.number, user)
+                            .await
+                    }
+                    None => Ok(self.ask_unpair(user).await?),
+                }
+            }
+            ModCommand::Remove { user } => self.confirmed_remove(moderator, user).await,
             ModCommand::Exclude { a, b } => self.exclude(moderator, a, b).await,
             ModCommand::Export => self.export(moderator).await,
         }
@@ -122,10 +132,8 @@ impl Bot {
                 .request_preview(user, response_url)
                 .await
                 .map(SlashPlan::Reply),
-            ("run", _) => self
-                .request_run(user, response_url)
-                .await
-                .map(SlashPlan::Reply),
+            // `run`, `unpair @a` and `remove @a` ask first (see confirm.rs).
+            ("run", _) => self.ask_run().await.map(SlashPlan::Reply),
             ("pair", [a, b]) => later(ModCommand::Pair {
                 a: a.clone(),
                 b: b.clone(),
@@ -133,9 +141,9 @@ impl Bot {
             ("pair", _) => Ok(usage("pair @a @b")),
             ("repair", [u]) => later(ModCommand::Repair { user: u.clone() }),
             ("repair", _) => Ok(usage("repair @a")),
-            ("unpair", [u]) => later(ModCommand::Unpair { user: u.clone() }),
+            ("unpair", [u]) => self.ask_unpair(u).await.map(SlashPlan::Reply),
             ("unpair", _) => Ok(usage("unpair @a")),
-            ("remove", [u]) => later(ModCommand::Remove { user: u.clone() }),
+            ("remove", [u]) => self.ask_remove(u).await.map(SlashPlan::Reply),
             ("remove", _) => Ok(usage("remove @a")),
             ("exclude", [a, b]) => later(ModCommand::Exclude {
                 a: a.clone(),

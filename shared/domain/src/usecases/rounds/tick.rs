@@ -94,7 +94,8 @@ impl Bot {
                 if now - *at < delay {
                     continue;
                 }
-                let msg = messages::moderator::unresponsive_alert(user, &g);
+                let name = self.name_of(user).await;
+                let msg = messages::moderator::unresponsive_alert(user, name.as_deref(), &g);
                 let key = OnceKey::Alert {
                     round,
                     group: g.number,
