@@ -8,6 +8,9 @@ usage: local-runner [serve] [options]       serve the bot on localhost
                     [--slack-ms MS] [--dynamodb-ms MS] [--duplicate-every K]
                                             one round at scale on moto, mock Slack with
                                             Slack's rate limits, simulated clock
+       local-runner bench-handlers [--requests N] [--slack-delay-ms MS]
+                                            p50/p99 of the three HTTP handlers on in-memory
+                                            ports, and their answer time with a slow Slack
 
 options:
   --port N                 port to listen on (default 3000)
@@ -32,6 +35,7 @@ pub enum Command {
         seed: u64,
     },
     BenchRound(crate::bench_round::Options),
+    BenchHandlers(crate::bench_handlers::Options),
 }
 
 pub struct Args {
@@ -65,6 +69,7 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
     };
     let mut sim = (200usize, 6u32, 1u64);
     let mut bench = (100i64, 10i64, 10usize);
+    let mut handlers = crate::bench_handlers::Options::default();
     let mut sign_file: Option<String> = None;
     let mut form = false;
     let mut mode = "serve".to_string();
@@ -88,6 +93,11 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--slack-ms" => bench.0 = number(value(&mut it, &flag)?, &flag)?,
             "--dynamodb-ms" => bench.1 = number(value(&mut it, &flag)?, &flag)?,
             "--duplicate-every" => bench.2 = number(value(&mut it, &flag)?, &flag)?,
+            "--requests" => handlers.requests = number(value(&mut it, &flag)?, &flag)?,
+            "--slack-delay-ms" => {
+                handlers.slack_delay =
+                    std::time::Duration::from_millis(number(value(&mut it, &flag)?, &flag)?)
+            }
             "-h" | "--help" => mode = "help".into(),
             other => return Err(format!("unknown option {other}")),
         }
@@ -116,6 +126,7 @@ pub fn parse(argv: impl Iterator<Item = String>) -> Result<Args, String> {
             dynamodb_ms: bench.1,
             duplicate_every: bench.2,
         }),
+        "bench-handlers" => Command::BenchHandlers(handlers),
         other => return Err(format!("unknown command {other}")),
     };
     Ok(args)

@@ -7,8 +7,10 @@
 //! - `sign FILE`: prints a curl command that sends FILE as a signed Slack request.
 //! - `simulate`: drives the real scheduler code through months of rounds.
 //! - `bench-round`: one round at scale on moto with a rate-limited mock Slack.
+//! - `bench-handlers`: latency of the three HTTP handlers on in-memory ports.
 
 mod args;
+mod bench_handlers;
 mod bench_round;
 mod server;
 mod simulate;
@@ -26,7 +28,9 @@ async fn main() -> ExitCode {
     };
     let quiet = matches!(
         args.command,
-        args::Command::Simulate { .. } | args::Command::BenchRound(_)
+        args::Command::Simulate { .. }
+            | args::Command::BenchRound(_)
+            | args::Command::BenchHandlers(_)
     );
     mentor_aws::logging::init_with_default(if quiet { "warn" } else { "info" });
     let result = match &args.command {
@@ -42,6 +46,7 @@ async fn main() -> ExitCode {
             seed,
         } => simulate::run(*members, *months, *seed).await,
         args::Command::BenchRound(opts) => bench_round::run(opts).await,
+        args::Command::BenchHandlers(opts) => bench_handlers::run(opts).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
