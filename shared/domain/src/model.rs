@@ -430,6 +430,37 @@ fn swap(id: &mut UserId, user: &UserId, replacement: &UserId) {
 }
 
 impl Group {
+    /// A group as it is first formed: live, version 0, nothing answered,
+    /// announced or handled yet. Callers set what differs (`formed_at`,
+    /// `to_announce`, …) with struct-update syntax.
+    pub fn new(
+        round: RoundId,
+        number: u32,
+        members: Vec<UserId>,
+        score: i64,
+        reasons: Vec<mentor_matching::Reason>,
+        origin: GroupOrigin,
+    ) -> Self {
+        Self {
+            round,
+            number,
+            members,
+            score,
+            reasons,
+            origin,
+            dissolved: false,
+            departed: Vec::new(),
+            checkins: BTreeMap::new(),
+            unresponsive_reported: BTreeMap::new(),
+            version: 0,
+            to_announce: None,
+            joined_late: None,
+            alerts_handled: BTreeMap::new(),
+            formed_at: None,
+            momentum: Default::default(),
+        }
+    }
+
     /// Forgets `user` (who deleted their data): their id becomes
     /// `replacement` everywhere, and every stored reason that came from their
     /// profile is dropped. What stays is only what names the remaining
@@ -556,36 +587,31 @@ mod tests {
 
     fn trio() -> Group {
         let id = |s: &str| MemberId(s.into());
+        let reasons = vec![
+            Reason::CanHelp {
+                from: id("U0CAT"),
+                to: id("U0ANA"),
+                topics: vec!["Knitting".into()],
+            },
+            Reason::CanHelp {
+                from: id("U0BEN"),
+                to: id("U0ANA"),
+                topics: vec!["Writing".into()],
+            },
+            Reason::SharedInterests(vec!["Research".into()]),
+            Reason::MetBefore { rounds_ago: 3 },
+        ];
+        let members = ["U0ANA", "U0BEN", "U0CAT"].map(UserId::new).to_vec();
         Group {
-            round: RoundId::new(2027, 1).unwrap(),
-            number: 1,
-            members: ["U0ANA", "U0BEN", "U0CAT"].map(UserId::new).to_vec(),
-            score: 10,
-            reasons: vec![
-                Reason::CanHelp {
-                    from: id("U0CAT"),
-                    to: id("U0ANA"),
-                    topics: vec!["Knitting".into()],
-                },
-                Reason::CanHelp {
-                    from: id("U0BEN"),
-                    to: id("U0ANA"),
-                    topics: vec!["Writing".into()],
-                },
-                Reason::SharedInterests(vec!["Research".into()]),
-                Reason::MetBefore { rounds_ago: 3 },
-            ],
-            origin: GroupOrigin::Round,
-            dissolved: false,
-            departed: Vec::new(),
-            checkins: BTreeMap::new(),
-            unresponsive_reported: BTreeMap::new(),
             version: 1,
-            to_announce: None,
-            joined_late: None,
-            alerts_handled: Default::default(),
-            formed_at: None,
-            momentum: Default::default(),
+            ..Group::new(
+                RoundId::new(2027, 1).unwrap(),
+                1,
+                members,
+                10,
+                reasons,
+                GroupOrigin::Round,
+            )
         }
     }
 

@@ -124,23 +124,15 @@ pub fn groups_of(round: RoundId, plan: &RoundPlan, first_number: u32) -> Vec<Gro
     plan.groups
         .iter()
         .enumerate()
-        .map(|(i, g)| Group {
-            round,
-            number: first_number + i as u32,
-            members: g.members.iter().map(UserId::from).collect(),
-            score: g.score,
-            reasons: g.reasons.clone(),
-            origin: GroupOrigin::Round,
-            dissolved: false,
-            departed: Vec::new(),
-            checkins: Default::default(),
-            unresponsive_reported: Default::default(),
-            version: 0,
-            to_announce: None,
-            joined_late: None,
-            alerts_handled: Default::default(),
-            formed_at: None,
-            momentum: Default::default(),
+        .map(|(i, g)| {
+            Group::new(
+                round,
+                first_number + i as u32,
+                g.members.iter().map(UserId::from).collect(),
+                g.score,
+                g.reasons.clone(),
+                GroupOrigin::Round,
+            )
         })
         .collect()
 }

@@ -155,24 +155,14 @@ mod tests {
     }
 
     fn month(m: u32, partner: &str) -> Group {
-        Group {
-            round: crate::ids::RoundId::new(2027, m).unwrap(),
-            number: 1,
-            members: vec![UserId::new("U0ANA"), UserId::new(partner)],
-            score: 1,
-            reasons: Vec::new(),
-            origin: GroupOrigin::Round,
-            dissolved: false,
-            departed: Vec::new(),
-            checkins: Default::default(),
-            unresponsive_reported: Default::default(),
-            version: 0,
-            to_announce: None,
-            joined_late: None,
-            alerts_handled: Default::default(),
-            formed_at: None,
-            momentum: Default::default(),
-        }
+        Group::new(
+            crate::ids::RoundId::new(2027, m).unwrap(),
+            1,
+            vec![UserId::new("U0ANA"), UserId::new(partner)],
+            1,
+            Vec::new(),
+            GroupOrigin::Round,
+        )
     }
 
     #[test]

@@ -145,25 +145,19 @@ mod tests {
         let dec = RoundId::new(2026, 12).unwrap();
         m.confirmations.insert(dec, Confirmation::Yes);
         let g = Group {
-            round: dec,
-            number: 1,
-            members: vec![UserId::new("U0ANA"), UserId::new("deleted-00ff")],
-            score: 1,
-            reasons: Vec::new(),
-            origin: GroupOrigin::Round,
-            dissolved: false,
-            departed: Vec::new(),
             checkins: BTreeMap::from([(
                 7,
                 BTreeMap::from([(UserId::new("U0ANA"), CheckinAnswer::Met)]),
             )]),
-            unresponsive_reported: BTreeMap::new(),
             version: 1,
-            to_announce: None,
-            joined_late: None,
-            alerts_handled: Default::default(),
-            formed_at: None,
-            momentum: Default::default(),
+            ..Group::new(
+                dec,
+                1,
+                vec![UserId::new("U0ANA"), UserId::new("deleted-00ff")],
+                1,
+                Vec::new(),
+                GroupOrigin::Round,
+            )
         };
         m.name = Some("Ana Lima".into());
         let text = my_data(&m, &[g], 24).readable();

@@ -73,22 +73,16 @@ impl Bot {
             }
             let number = existing.iter().map(|g| g.number).max().unwrap_or(0) + 1;
             let group = Group {
-                round,
-                number,
-                members: members.clone(),
-                score,
-                reasons: reasons.clone(),
-                origin,
-                dissolved: false,
-                departed: Vec::new(),
-                checkins: Default::default(),
-                unresponsive_reported: Default::default(),
-                version: 0,
                 to_announce: Some(now),
-                joined_late: None,
-                alerts_handled: Default::default(),
                 formed_at: Some(now),
-                momentum: Default::default(),
+                ..Group::new(
+                    round,
+                    number,
+                    members.clone(),
+                    score,
+                    reasons.clone(),
+                    origin,
+                )
             };
             let mut writes = vec![GroupWrite::new_group(group.clone())];
             if let Some(old) = existing
