@@ -160,6 +160,11 @@ fn yes() -> bool {
 }
 
 impl Member {
+    /// The member's goal, if it is the one set for `round`.
+    pub fn goal_for(&self, round: RoundId) -> Option<&Goal> {
+        self.goal.as_ref().filter(|g| g.round == round)
+    }
+
     pub fn new_onboarding(id: UserId, now: DateTime<Utc>) -> Self {
         Self {
             id,

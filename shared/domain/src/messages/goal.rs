@@ -61,7 +61,7 @@ pub fn partner_goal_blocks(partners: &[&Member], round: RoundId) -> Vec<Block> {
     partners
         .iter()
         .filter_map(|p| {
-            let goal = p.goal.as_ref().filter(|g| g.round == round)?;
+            let goal = p.goal_for(round)?;
             Some(Block::Section(format!(
                 "🎯 *{}'s goal this month:* “{}” Maybe your calls can help with it.",
                 p.id.mention(),

@@ -56,7 +56,7 @@ fn month_text(me: &Member, g: &Group) -> String {
     if !mine.is_empty() {
         lines.push(format!("Your check-ins: {}", mine.join(" · ")));
     }
-    if let Some(goal) = me.goal.as_ref().filter(|goal| goal.round == g.round) {
+    if let Some(goal) = me.goal_for(g.round) {
         let how = goal
             .outcome
             .map(|o| format!(" ({})", o.label()))

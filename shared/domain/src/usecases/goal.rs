@@ -65,8 +65,7 @@ impl Bot {
         let member = self.deps.members.get(user).await?;
         let current = member
             .as_ref()
-            .and_then(|m| m.goal.as_ref())
-            .filter(|g| g.round == round)
+            .and_then(|m| m.goal_for(round))
             .map(|g| g.text.as_str());
         let modal = goal_form::modal(round, current);
         self.deps.slack.open_modal(trigger, &modal).await?;
@@ -106,7 +105,7 @@ impl Bot {
                     outcome: None,
                 })
             }
-            None if m.goal.as_ref().is_some_and(|g| g.round == round) => m.goal = None,
+            None if m.goal_for(round).is_some() => m.goal = None,
             None => {}
         })
         .await?;
@@ -140,8 +139,7 @@ impl Bot {
             .members
             .get(user)
             .await?
-            .and_then(|m| m.goal)
-            .filter(|g| g.round == round);
+            .and_then(|m| m.goal_for(round).cloned());
         let msg = match &goal {
             Some(g) => text::saved(g),
             None => text::cleared(round),
@@ -161,8 +159,7 @@ impl Bot {
             .members
             .get(user)
             .await?
-            .and_then(|m| m.goal)
-            .is_some_and(|g| g.round == round);
+            .is_some_and(|m| m.goal_for(round).is_some());
         if !has_goal {
             return self.dm(user, &text::no_goal_to_rate()).await;
         }
@@ -191,8 +188,7 @@ impl Bot {
             .members
             .get(user)
             .await?
-            .and_then(|m| m.goal)
-            .filter(|g| g.round == round);
+            .and_then(|m| m.goal_for(round).cloned());
         if let Some(g) = goal {
             let at = msg.blocks.len().saturating_sub(1);
             for (i, b) in text::checkin_blocks(&g).into_iter().enumerate() {
