@@ -31,33 +31,19 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Production sources: the crates under `shared/` and `functions/`, without
 /// their `tests/` folders, unit-test files and `#[cfg(test)]` tails.
 fn production_sources() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    for dir in ["shared", "functions"] {
-        rust_files(&root().join(dir), &mut files);
-    }
-    files
+    crate_sources()
         .into_iter()
-        .filter(|p| {
-            !p.components().any(|c| c.as_os_str() == "tests")
-                && p.file_name().is_some_and(|n| n != "tests.rs")
-        })
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
+        .map(|(rel, text)| {
             let code = match text.find("#[cfg(test)]") {
-                Some(i) => text[..i].to_string(),
-                None => text,
+                Some(i) => &text[..i],
+                None => &text,
             };
-            let code: String = code
+            let code = code
                 .lines()
                 .filter(|l| !l.trim_start().starts_with("//"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            let rel = p
-                .strip_prefix(root())
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .into_owned();
-            Some((rel, code))
+            (rel, code)
         })
         .collect()
 }
