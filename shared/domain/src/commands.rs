@@ -37,17 +37,71 @@ pub enum Command {
 }
 
 impl Command {
-    /// Parses a DM or mention text.
+    /// Parses a DM or mention text. The phases run in order and the first
+    /// that recognises the text wins: "my data" before a question, a
+    /// question (help) before any action, dated pauses before `pause`.
     pub fn parse(text: &str) -> Command {
+        let said = Said::new(text);
+        said.my_data()
+            .or_else(|| said.question())
+            .or_else(|| never_pair::parse(text, &said.words))
+            .or_else(|| crate::snooze::parse(text).map(Command::PauseUntil))
+            .or_else(|| said.greeting())
+            .or_else(|| said.membership())
+            .or_else(|| said.information())
+            .or_else(|| said.about_partner())
+            .or_else(|| said.about_rounds())
+            .unwrap_or(Command::Unknown)
+    }
+}
+
+/// A DM or mention, normalised once for every parsing phase.
+struct Said<'a> {
+    text: &'a str,
+    words: Vec<String>,
+    /// The normalised words joined by single spaces.
+    joined: String,
+}
+
+impl<'a> Said<'a> {
+    fn new(text: &'a str) -> Self {
         let words = normalise(text);
         let joined = words.join(" ");
-        let s = joined.as_str();
-        let has = |w: &str| words.iter().any(|x| x == w);
-        // A question about a command ("how do I opt out?") gets help, not the command.
-        let question = words.len() > 1
-            && (text.trim_end().ends_with('?')
+        Said {
+            text,
+            words,
+            joined,
+        }
+    }
+
+    fn has(&self, word: &str) -> bool {
+        self.words.iter().any(|x| x == word)
+    }
+
+    fn contains(&self, phrase: &str) -> bool {
+        self.joined.contains(phrase)
+    }
+
+    fn is(&self, phrase: &str) -> bool {
+        self.joined == phrase
+    }
+
+    /// Asking what is stored *is* the request for it ("what do you store
+    /// about me?"; `normalise` has dropped the "you").
+    fn my_data(&self) -> Option<Command> {
+        let about_my_data = self.contains("my data")
+            || self.contains("store about me")
+            || self.contains("know about me");
+        (about_my_data && !self.contains("delete") && !self.has("forget"))
+            .then_some(Command::MyData)
+    }
+
+    /// A question about a command ("how do I opt out?") gets help, not the command.
+    fn question(&self) -> Option<Command> {
+        let asks = self.words.len() > 1
+            && (self.text.trim_end().ends_with('?')
                 || matches!(
-                    words[0].as_str(),
+                    self.words[0].as_str(),
                     "how"
                         | "what"
                         | "can"
@@ -62,80 +116,105 @@ impl Command {
                         | "which"
                         | "who"
                 ));
-        // Asking what is stored *is* the request for it ("what do you store
-        // about me?"; `normalise` has dropped the "you").
-        let about_my_data =
-            s.contains("my data") || s.contains("store about me") || s.contains("know about me");
-        if about_my_data && !s.contains("delete") && !has("forget") {
-            return Command::MyData;
+        asks.then_some(Command::Help)
+    }
+
+    fn greeting(&self) -> Option<Command> {
+        matches!(
+            self.joined.as_str(),
+            "" | "hi"
+                | "hello"
+                | "hey"
+                | "hiya"
+                | "yo"
+                | "start"
+                | "join"
+                | "sign up"
+                | "signup"
+                | "hi there"
+                | "hello there"
+        )
+        .then_some(Command::Hello)
+    }
+
+    /// Leaving, coming back, deleting.
+    fn membership(&self) -> Option<Command> {
+        if self.contains("delete my data") || self.is("delete") || self.contains("forget me") {
+            return Some(Command::DeleteMyData);
         }
-        if question {
-            return Command::Help;
-        }
-        if let Some(c) = never_pair::parse(text, &words) {
-            return c;
-        }
-        if let Some(snooze) = crate::snooze::parse(text) {
-            return Command::PauseUntil(snooze);
-        }
-        match s {
-            "" | "hi" | "hello" | "hey" | "hiya" | "yo" | "start" | "join" | "sign up"
-            | "signup" | "hi there" | "hello there" => return Command::Hello,
-            _ => {}
-        }
-        if s.contains("delete my data") || s == "delete" || s.contains("forget me") {
-            return Command::DeleteMyData;
-        }
-        if s.contains("opt out") || s == "optout" || s == "leave" || s == "unsubscribe" {
-            return Command::OptOut;
-        }
-        if s.contains("opt in") || s == "optin" || s == "rejoin" {
-            return Command::OptIn;
-        }
-        if has("help") || s == "commands" || s == "?" {
-            return Command::Help;
-        }
-        if has("status") {
-            return Command::Status;
-        }
-        if has("profile") || s == "edit" {
-            return Command::Profile;
-        }
-        let partner = has("partner") || has("they") || has("buddy");
-        let silent = s.contains("not responding")
-            || s.contains("isnt responding")
-            || s.contains("not replying")
-            || s.contains("isnt replying")
-            || s.contains("hasnt replied")
-            || s.contains("havent heard")
-            || s.contains("no response")
-            || has("unresponsive")
-            || has("ghosted")
-            || has("ghosting");
-        if partner && silent || s == "unresponsive" {
-            return Command::PartnerUnresponsive;
-        }
-        if s.contains("talking now")
-            || s.contains("were talking")
-            || s.contains("we are talking")
-            || s.contains("they replied")
-            || s.contains("they responded")
-            || (partner && (has("replied") || has("responded")))
-            || s.contains("weve met")
-            || s.contains("we met")
+        if self.contains("opt out")
+            || self.is("optout")
+            || self.is("leave")
+            || self.is("unsubscribe")
         {
-            return Command::PartnerResponding;
+            return Some(Command::OptOut);
         }
-        if has("skip") {
-            return Command::Skip;
+        if self.contains("opt in") || self.is("optin") || self.is("rejoin") {
+            return Some(Command::OptIn);
         }
-        if has("pause") {
-            return Command::Pause;
+        None
+    }
+
+    fn information(&self) -> Option<Command> {
+        if self.has("help") || self.is("commands") || self.is("?") {
+            return Some(Command::Help);
         }
-        if has("resume") || s == "unpause" {
-            return Command::Resume;
+        if self.has("status") {
+            return Some(Command::Status);
         }
-        Command::Unknown
+        if self.has("profile") || self.is("edit") {
+            return Some(Command::Profile);
+        }
+        None
+    }
+
+    /// "My partner isn't responding" and "we're talking now".
+    fn about_partner(&self) -> Option<Command> {
+        let partner = self.has("partner") || self.has("they") || self.has("buddy");
+        let silent = [
+            "not responding",
+            "isnt responding",
+            "not replying",
+            "isnt replying",
+            "hasnt replied",
+            "havent heard",
+            "no response",
+        ]
+        .iter()
+        .any(|p| self.contains(p))
+            || ["unresponsive", "ghosted", "ghosting"]
+                .iter()
+                .any(|w| self.has(w));
+        if partner && silent || self.is("unresponsive") {
+            return Some(Command::PartnerUnresponsive);
+        }
+        let talking = [
+            "talking now",
+            "were talking",
+            "we are talking",
+            "they replied",
+            "they responded",
+        ]
+        .iter()
+        .any(|p| self.contains(p))
+            || (partner && (self.has("replied") || self.has("responded")))
+            || self.contains("weve met")
+            || self.contains("we met");
+        talking.then_some(Command::PartnerResponding)
+    }
+
+    /// Skipping one round, pausing, resuming.
+    fn about_rounds(&self) -> Option<Command> {
+        if self.has("skip") {
+            return Some(Command::Skip);
+        }
+        if self.has("pause") {
+            return Some(Command::Pause);
+        }
+        if self.has("resume") || self.is("unpause") {
+            return Some(Command::Resume);
+        }
+        None
     }
 }
 

@@ -68,7 +68,42 @@ pub fn modal(cfg: &ProgrammeConfig, current: Option<&Profile>, slack_tz: Option<
     let tz = current
         .map(|p| p.timezone.clone())
         .or_else(|| slack_tz.map(str::to_string));
-    let multi = |key: &str, label: &str, hint: &str, initial: Vec<String>| Block::Input {
+    let mut blocks = vec![intro(), timezone_input(tz)];
+    blocks.extend(topic_inputs(cfg, current));
+    blocks.extend(choice_inputs(current));
+    Modal {
+        callback_id: CALLBACK_ID.into(),
+        title: "Mentoring profile".into(),
+        submit: "Save".into(),
+        private_metadata: if current.is_some() { "edit" } else { "new" }.into(),
+        blocks,
+    }
+}
+
+fn intro() -> Block {
+    Block::Section(
+        "Tell us a little about yourself so we can find you a good partner. \
+         You can change these answers any time with `profile`."
+            .into(),
+    )
+}
+
+fn timezone_input(tz: Option<String>) -> Block {
+    Block::Input {
+        block_id: TIMEZONE.into(),
+        label: "Your time zone".into(),
+        hint: Some("An IANA name such as Europe/Lisbon or America/Chicago.".into()),
+        optional: false,
+        element: InputElement::Text {
+            initial: tz,
+            placeholder: "Europe/Lisbon".into(),
+        },
+    }
+}
+
+/// Interests, offers and wants: up to five of the programme's topics each.
+fn topic_inputs(cfg: &ProgrammeConfig, current: Option<&Profile>) -> [Block; 3] {
+    let multi = |key: &str, label: &str, hint: &str, initial: Option<&Vec<String>>| Block::Input {
         block_id: key.into(),
         label: label.into(),
         hint: Some(hint.into()),
@@ -77,11 +112,37 @@ pub fn modal(cfg: &ProgrammeConfig, current: Option<&Profile>, slack_tz: Option<
             options: topic_choices(cfg),
             initial: initial
                 .into_iter()
+                .flatten()
                 .filter(|t| cfg.topics.contains(t))
+                .cloned()
                 .collect(),
             max: Some(5),
         },
     };
+    [
+        multi(
+            INTERESTS,
+            "Topics you care about",
+            "Pick up to five.",
+            current.map(|p| &p.interests),
+        ),
+        multi(
+            OFFERS,
+            "What you can offer",
+            "Where you could help someone else.",
+            current.map(|p| &p.offers),
+        ),
+        multi(
+            WANTS,
+            "What you want to grow in",
+            "Where a partner could help you.",
+            current.map(|p| &p.wants),
+        ),
+    ]
+}
+
+/// Experience, mode and frequency: one choice each.
+fn choice_inputs(current: Option<&Profile>) -> [Block; 3] {
     let single =
         |key: &str, label: &str, options: Vec<Choice>, initial: Option<String>| Block::Input {
             block_id: key.into(),
@@ -90,65 +151,26 @@ pub fn modal(cfg: &ProgrammeConfig, current: Option<&Profile>, slack_tz: Option<
             optional: false,
             element: InputElement::Select { options, initial },
         };
-    Modal {
-        callback_id: CALLBACK_ID.into(),
-        title: "Mentoring profile".into(),
-        submit: "Save".into(),
-        private_metadata: if current.is_some() { "edit" } else { "new" }.into(),
-        blocks: vec![
-            Block::Section(
-                "Tell us a little about yourself so we can find you a good partner. \
-                 You can change these answers any time with `profile`."
-                    .into(),
-            ),
-            Block::Input {
-                block_id: TIMEZONE.into(),
-                label: "Your time zone".into(),
-                hint: Some("An IANA name such as Europe/Lisbon or America/Chicago.".into()),
-                optional: false,
-                element: InputElement::Text {
-                    initial: tz,
-                    placeholder: "Europe/Lisbon".into(),
-                },
-            },
-            multi(
-                INTERESTS,
-                "Topics you care about",
-                "Pick up to five.",
-                current.map(|p| p.interests.clone()).unwrap_or_default(),
-            ),
-            multi(
-                OFFERS,
-                "What you can offer",
-                "Where you could help someone else.",
-                current.map(|p| p.offers.clone()).unwrap_or_default(),
-            ),
-            multi(
-                WANTS,
-                "What you want to grow in",
-                "Where a partner could help you.",
-                current.map(|p| p.wants.clone()).unwrap_or_default(),
-            ),
-            single(
-                EXPERIENCE,
-                "Your experience",
-                choices(Experience::ALL, |e| e.label()),
-                current.map(|p| enum_value(&p.experience)),
-            ),
-            single(
-                MODE,
-                "How you like to meet",
-                choices(Mode::ALL, |m| m.label()),
-                current.map(|p| enum_value(&p.mode)),
-            ),
-            single(
-                FREQUENCY,
-                "How often",
-                choices(Frequency::ALL, |f| f.label()),
-                current.map(|p| enum_value(&p.frequency)),
-            ),
-        ],
-    }
+    [
+        single(
+            EXPERIENCE,
+            "Your experience",
+            choices(Experience::ALL, |e| e.label()),
+            current.map(|p| enum_value(&p.experience)),
+        ),
+        single(
+            MODE,
+            "How you like to meet",
+            choices(Mode::ALL, |m| m.label()),
+            current.map(|p| enum_value(&p.mode)),
+        ),
+        single(
+            FREQUENCY,
+            "How often",
+            choices(Frequency::ALL, |f| f.label()),
+            current.map(|p| enum_value(&p.frequency)),
+        ),
+    ]
 }
 
 fn text(values: &FormValues, key: &str) -> Option<String> {
