@@ -559,3 +559,35 @@ async fn a_trio_gets_an_agenda_that_goes_round_so_everyone_gives_and_receives() 
     assert!(texts[1].contains("<@U0CAT> → you on Data"), "{}", texts[1]);
     assert!(texts[2].contains("you → <@U0BEN> on Data"), "{}", texts[2]);
 }
+
+#[tokio::test]
+async fn picking_someone_in_the_app_home_blocks_them_with_the_same_confirmation() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    ana_and_ben(&h).await;
+    let home = open_home(&h, "U0ANA", 1).await;
+    let picker = home["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["type"] == "users_select")
+        .expect("a person picker in the App Home");
+    let action_id = picker["action_id"].as_str().unwrap().to_string();
+    let pick = serde_json::json!({
+        "type": "block_actions",
+        "user": {"id": "U0ANA"},
+        "trigger_id": "trigger-pick",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "hash": "hh-1"},
+        "actions": [{"action_id": action_id, "type": "users_select",
+                     "selected_user": "U0BEN", "action_ts": "9.1"}],
+    });
+    let (status, _) = h.send_interaction(&pick).await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(member(&h, "U0ANA").await.blocked, vec!["U0BEN".into()]);
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(said.contains("I'll never pair you with <@U0BEN>"), "{said}");
+    let home = home_of(&h, "U0ANA").await;
+    assert!(action_ids(&home).contains(&"unblock.U0BEN".to_string()));
+}

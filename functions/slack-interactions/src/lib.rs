@@ -68,6 +68,7 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
                     item.value
                         .as_deref()
                         .or(item.selected_date.as_deref())
+                        .or(item.selected_user.as_deref())
                         .unwrap_or_default(),
                 ),
                 trigger_id,

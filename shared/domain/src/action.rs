@@ -91,6 +91,10 @@ pub enum Action {
     OpenGroupDm,
     Resources,
     Moderator(ModeratorAction),
+    /// The App Home's "never pair me with" person picker: `user` picked.
+    Block {
+        user: UserId,
+    },
     /// "Unblock" on the App Home list or the block confirmation.
     Unblock {
         user: UserId,
@@ -156,6 +160,7 @@ const MOD_RUN_CONFIRM: &str = "mod_run_confirm";
 const MOD_UNPAIR: &str = "mod_unpair";
 const MOD_REMOVE: &str = "mod_remove";
 const UNBLOCK: &str = "unblock";
+const BLOCK_PICK: &str = "block_pick";
 const HAPPY_AGAIN: &str = "happy_again";
 const HAPPY_AGAIN_UNDO: &str = "happy_again_undo";
 /// Between an action id and the target that makes it unique in a view.
@@ -208,6 +213,7 @@ impl Action {
             }
             OpenGoal { round } => (Cow::Borrowed(OPEN_GOAL), round.to_string()),
             GoalAnswer { round, outcome } => (Cow::Borrowed(goal_id(*outcome)), round.to_string()),
+            Block { user } => (Cow::Borrowed(BLOCK_PICK), user.to_string()),
             Unblock { user } => (
                 Cow::Owned(format!("{UNBLOCK}{UNIQUE_SEPARATOR}{user}")),
                 user.to_string(),
@@ -296,6 +302,9 @@ impl Action {
             GOAL_REACHED => goal(GoalOutcome::Reached)?,
             GOAL_PARTLY => goal(GoalOutcome::Partly)?,
             GOAL_NOT_THIS_TIME => goal(GoalOutcome::NotThisTime)?,
+            BLOCK_PICK if UserId::is_valid(value) => Block {
+                user: UserId::from(value),
+            },
             UNBLOCK if UserId::is_valid(value) => Unblock {
                 user: UserId::from(value),
             },

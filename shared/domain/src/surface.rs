@@ -96,6 +96,12 @@ pub enum Block {
         placeholder: String,
         initial: Option<chrono::NaiveDate>,
     },
+    /// A person picker that acts when someone is picked (App Home): its
+    /// `action_id` comes from an [`Action`] whose value is the picked user.
+    UserPicker {
+        action_id: String,
+        placeholder: String,
+    },
     /// A form field (modals only). `block_id` is also the field's key.
     Input {
         block_id: String,
@@ -170,6 +176,7 @@ fn block_text(b: &Block) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         Block::Input { label, .. } => format!("{label}: ____"),
+        Block::UserPicker { placeholder, .. } => format!("[{placeholder}: ____]"),
         Block::DatePicker {
             placeholder,
             initial,

@@ -122,6 +122,14 @@ pub fn block(b: &Block) -> Value {
         Block::Buttons(bs) => {
             json!({"type": "actions", "elements": bs.iter().map(button).collect::<Vec<_>>()})
         }
+        Block::UserPicker {
+            action_id,
+            placeholder,
+        } => json!({"type": "actions", "elements": [{
+            "type": "users_select",
+            "action_id": action_id,
+            "placeholder": plain(placeholder, 150),
+        }]}),
         Block::DatePicker {
             action_id,
             placeholder,

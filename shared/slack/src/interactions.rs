@@ -33,6 +33,9 @@ pub struct ActionItem {
     /// A date picker's picked day (`YYYY-MM-DD`), in place of a value.
     #[serde(default)]
     pub selected_date: Option<String>,
+    /// A person picker's picked user id, in place of a value.
+    #[serde(default)]
+    pub selected_user: Option<String>,
 }
 
 /// Where the clicked element lives.

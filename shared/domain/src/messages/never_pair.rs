@@ -81,11 +81,22 @@ pub fn too_many() -> Message {
 
 /// The App Home section: who is on the list, each with an *Unblock* button.
 pub fn home_blocks(blocked: &[UserId]) -> Vec<Block> {
-    let mut out = vec![Block::Section(
-        "*Never pair me with*\nPrivate: the people on this list are never told. Add someone by \
-         telling me `block @name` in a DM."
-            .into(),
-    )];
+    let mut out = vec![
+        Block::Section(
+            "*Never pair me with*\nPrivate: the people on this list are never told. Pick someone \
+             below, or tell me `block @name` in a DM."
+                .into(),
+        ),
+        Block::UserPicker {
+            action_id: Action::Block {
+                user: UserId::new("U0"),
+            }
+            .encode()
+            .0
+            .to_string(),
+            placeholder: "Never pair me with…".into(),
+        },
+    ];
     if blocked.is_empty() {
         out.push(Block::Context("Nobody on your list.".into()));
         return out;
@@ -180,6 +191,6 @@ mod tests {
             })
             .sum();
         assert_eq!(buttons, 7);
-        assert!(matches!(&home_blocks(&[])[1], Block::Context(t) if t.contains("Nobody")));
+        assert!(matches!(&home_blocks(&[])[2], Block::Context(t) if t.contains("Nobody")));
     }
 }

@@ -163,6 +163,16 @@ impl Problems {
             }
             Block::Divider => {}
             Block::Buttons(bs) => self.buttons(i, bs),
+            Block::UserPicker {
+                action_id,
+                placeholder,
+            } => {
+                let what = format!("block {i} (users_select)");
+                self.length(&format!("{what} action_id"), action_id, MAX_ACTION_ID);
+                self.length(&format!("{what} placeholder"), placeholder, MAX_PLACEHOLDER);
+                self.non_empty(&format!("{what} placeholder"), placeholder);
+                self.unique_action_id(&what, action_id);
+            }
             Block::DatePicker {
                 action_id,
                 placeholder,

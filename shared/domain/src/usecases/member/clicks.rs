@@ -141,6 +141,7 @@ impl Bot {
             }
             Action::Unblock { user: who } => self.unblock(user, Some(who)).await,
             Action::HappyAgain { partner, on } => self.set_happy_again(user, partner, *on).await,
+            Action::Block { user: who } => self.block(user, Some(who)).await,
             Action::GoalAnswer { round, outcome } => self.answer_goal(user, *round, *outcome).await,
             // Answered in `on_action` without a click marker.
             Action::OpenProfile
