@@ -20,6 +20,8 @@ pub enum Snooze {
     Month { month: u32, year: Option<i32> },
     /// `for 2 months`, `for 3 weeks`, `for 10 days`.
     For { amount: u32, unit: Unit },
+    /// `until next month` (its 1st) / `until next week` (its Monday).
+    Next(Unit),
     /// `pause until …` with words that are not a date.
     Unreadable,
 }
@@ -137,6 +139,10 @@ pub fn parse(text: &str) -> Option<Snooze> {
 fn until(args: &[&str]) -> Snooze {
     let args: Vec<&str> = args.iter().copied().filter(|w| *w != "of").collect();
     match args.as_slice() {
+        ["next", u] => match unit_of(u) {
+            Some(unit @ (Unit::Weeks | Unit::Months)) => Snooze::Next(unit),
+            _ => Snooze::Unreadable,
+        },
         [iso] => {
             if let Ok(d) = NaiveDate::parse_from_str(iso.trim_end_matches('.'), "%Y-%m-%d") {
                 return Snooze::Date(d);
@@ -224,6 +230,16 @@ pub fn resolve(snooze: Snooze, today: NaiveDate) -> Result<NaiveDate, SnoozeProb
             });
             NaiveDate::from_ymd_opt(year, month, 1).ok_or(SnoozeProblem::Unreadable)?
         }
+        Snooze::Next(Unit::Months) => today
+            .checked_add_months(Months::new(1))
+            .and_then(|d| d.with_day(1))
+            .ok_or(SnoozeProblem::Unreadable)?,
+        Snooze::Next(_) => {
+            let to_monday = 7 - u64::from(today.weekday().num_days_from_monday());
+            today
+                .checked_add_days(Days::new(to_monday))
+                .ok_or(SnoozeProblem::Unreadable)?
+        }
         Snooze::For { amount, unit } => match unit {
             Unit::Days => today.checked_add_days(Days::new(amount.into())),
             Unit::Weeks => today.checked_add_days(Days::new(u64::from(amount) * 7)),
@@ -287,6 +303,14 @@ mod tests {
         assert_eq!(back("pause until the 15th of April"), Ok(d("2027-04-15")));
         assert_eq!(back("pause until 5 February"), Ok(d("2028-02-05")));
         assert_eq!(back("pause until 1 March 2027"), Ok(d("2027-03-01")));
+    }
+
+    #[test]
+    fn next_month_and_next_week_mean_their_first_day() {
+        assert_eq!(back("pause until next month"), Ok(d("2027-03-01")));
+        // Wednesday 10 February: next week starts Monday 15 February.
+        assert_eq!(back("pause until next week"), Ok(d("2027-02-15")));
+        assert_eq!(back("pause until next day"), Err(SnoozeProblem::Unreadable));
     }
 
     #[test]
