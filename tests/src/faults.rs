@@ -312,6 +312,10 @@ impl<M: Messenger + 'static> Messenger for FaultySlack<M> {
         self.gate("chat.postMessage").await?;
         self.inner.post_dm(user, message).await
     }
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        self.gate("chat.update").await?;
+        self.inner.update(channel, ts, message).await
+    }
     async fn post_ephemeral(
         &self,
         channel: &ChannelId,

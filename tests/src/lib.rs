@@ -513,6 +513,11 @@ impl Harness {
             .collect()
     }
 
+    /// `chat.update` calls (messages answered in place), in order.
+    pub async fn updates(&self) -> Vec<Value> {
+        self.slack_calls("chat.update").await
+    }
+
     /// Forgets the Slack calls seen so far.
     pub async fn reset_slack(&self) {
         self.slack_answering_in(Duration::ZERO).await;
@@ -646,6 +651,36 @@ pub fn click(user: &str, action_id: &str, value: &str, message_ts: &str) -> Valu
         "trigger_id": format!("trigger-{message_ts}"),
         "container": {"type": "message", "message_ts": message_ts},
         "actions": [{"action_id": action_id, "value": value, "action_ts": "9.9"}],
+        "response_url": "https://hooks.example.test/response",
+    })
+}
+
+/// A click on a button of a posted message, as Slack sends it from a DM or
+/// group DM: the container names the message's channel (a one-to-one DM is
+/// `D<user>`) and `ts`, the payload carries the message and the button's
+/// label. Panics if `msg` has no button `action_id`.
+pub fn click_on(user: &str, msg: &Value, action_id: &str, message_ts: &str) -> Value {
+    let button = msg["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["action_id"] == action_id)
+        .unwrap_or_else(|| panic!("no {action_id} button in {msg}"));
+    let posted_to = msg["channel"].as_str().unwrap_or_default();
+    let channel = if posted_to.starts_with('U') || posted_to.starts_with('D') {
+        format!("D{user}")
+    } else {
+        posted_to.to_string()
+    };
+    json!({
+        "type": "block_actions",
+        "user": {"id": user},
+        "trigger_id": format!("trigger-{message_ts}"),
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": false},
+        "channel": {"id": channel},
+        "message": {"type": "message", "ts": message_ts, "text": msg["text"], "blocks": msg["blocks"]},
+        "actions": [{"action_id": action_id, "value": button["value"], "text": button["text"], "action_ts": "9.9"}],
         "response_url": "https://hooks.example.test/response",
     })
 }

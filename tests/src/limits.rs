@@ -36,6 +36,10 @@ impl Messenger for LimitChecked {
         within_limits("chat.postMessage", message);
         self.0.post_dm(user, message).await
     }
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        within_limits("chat.update", message);
+        self.0.update(channel, ts, message).await
+    }
     async fn post_ephemeral(
         &self,
         channel: &ChannelId,

@@ -182,6 +182,7 @@ where
                 trigger_id: None,
                 dedupe_key: format!("confirm-{i}-{text}"),
                 response_url: None,
+                message: None,
             };
             self.bot.on_action(&click).await?;
         }

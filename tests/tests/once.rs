@@ -401,6 +401,7 @@ fn reconfirm(user: &UserId, answer: ReconfirmAnswer, round: RoundId, n: usize) -
         trigger_id: None,
         dedupe_key: format!("reminder-{n}"),
         response_url: None,
+        message: None,
     }
 }
 
@@ -615,6 +616,7 @@ fn moderator_click(action: &Action, n: usize) -> Click {
         trigger_id: None,
         dedupe_key: format!("alert-click-{n}"),
         response_url: None,
+        message: None,
     }
 }
 

@@ -464,6 +464,7 @@ where
         trigger_id: None,
         dedupe_key: "checkin-7".into(),
         response_url: None,
+        message: None,
     };
     w.clock.set(utc("2026-12-08T10:00:00Z"));
     w.writes.interleave(true);

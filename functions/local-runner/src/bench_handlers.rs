@@ -82,6 +82,10 @@ impl Messenger for SlowSlack {
         self.wait().await;
         self.inner.post(channel, message).await
     }
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        self.wait().await;
+        self.inner.update(channel, ts, message).await
+    }
     async fn post_ephemeral(&self, c: &ChannelId, u: &UserId, m: &Message) -> SlackResult<()> {
         self.wait().await;
         self.inner.post_ephemeral(c, u, m).await

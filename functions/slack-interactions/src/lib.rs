@@ -10,7 +10,7 @@ use mentor_app::App;
 use mentor_app::web::{self, HttpResponse};
 use mentor_domain::UserId;
 use mentor_domain::usecases::{
-    Action, ActionOutcome, Click, ProfileOutcome, StoredGoal, StoredProfile,
+    Action, ActionOutcome, Click, ClickedMessage, ProfileOutcome, StoredGoal, StoredProfile,
 };
 use mentor_domain::{goal_form, messages, profile_form};
 use mentor_slack::blocks;
@@ -50,10 +50,12 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
             container,
             view,
             response_url,
+            message,
         } => {
             let Some(item) = actions.into_iter().next() else {
                 return web::status(StatusCode::OK);
             };
+            let clicked = clicked_message(&container, message.as_ref(), &item);
             // A double-click hits the same message (or the same view state).
             let target = container
                 .message_ts
@@ -74,6 +76,7 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
                 trigger_id,
                 dedupe_key: target,
                 response_url,
+                message: clicked,
             };
             accept_click(app, &click, &item.action_id).await
         }
@@ -176,6 +179,25 @@ async fn goal_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
             web::from_error(&e)
         }
     }
+}
+
+/// The message a button was clicked on, when it can be answered in place:
+/// a posted (not ephemeral) message whose channel and ts Slack sent.
+fn clicked_message(
+    container: &interactions::Container,
+    message: Option<&serde_json::Value>,
+    item: &interactions::ActionItem,
+) -> Option<ClickedMessage> {
+    if container.is_ephemeral {
+        return None;
+    }
+    Some(ClickedMessage {
+        channel: mentor_domain::ChannelId::new(container.channel_id.clone()?),
+        ts: container.message_ts.clone()?,
+        blocks: blocks::read_blocks(&message?["blocks"]),
+        choice: item.text.clone().unwrap_or_default().text,
+        action_id: item.action_id.clone(),
+    })
 }
 
 async fn slash_command(app: &App, body: &[u8]) -> HttpResponse {

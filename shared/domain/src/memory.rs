@@ -295,6 +295,8 @@ pub enum SlackCall {
     OpenModal(String, Modal),
     PublishHome(UserId, Home),
     Respond(String, Message),
+    /// `chat.update`: channel, message ts, the new content.
+    Update(ChannelId, String, Message),
 }
 
 /// A messenger that records what it was asked to send. DM channels are
@@ -414,6 +416,15 @@ impl Messenger for RecordingMessenger {
         }
         let dm = dm_channel(std::slice::from_ref(user));
         lock(&self.calls).push(SlackCall::Post(dm, message.clone()));
+        Ok(())
+    }
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        within_limits("chat.update", message);
+        lock(&self.calls).push(SlackCall::Update(
+            channel.clone(),
+            ts.into(),
+            message.clone(),
+        ));
         Ok(())
     }
     async fn post_ephemeral(

@@ -205,6 +205,9 @@ pub trait Messenger: Send + Sync {
         let channel = self.open_dm(std::slice::from_ref(user)).await?;
         self.post(&channel, message).await
     }
+    /// `chat.update`: replaces the bot's message `ts` in `channel` (a
+    /// clicked message answered in place).
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()>;
     /// `chat.postEphemeral`.
     async fn post_ephemeral(
         &self,
@@ -298,6 +301,9 @@ pub enum Job {
         action_id: String,
         value: String,
         response_url: Option<String>,
+        /// The clicked message, answered in place.
+        #[serde(default)]
+        message: Option<crate::usecases::ClickedMessage>,
     },
     /// The profile form was saved: the confirmation DM and a late join.
     ProfileSaved { user: UserId, first_time: bool },

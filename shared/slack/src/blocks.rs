@@ -229,6 +229,57 @@ pub fn form_values(state: &ViewState) -> FormValues {
     out
 }
 
+/// Reads a posted message's Block Kit (from a click payload) back into
+/// domain blocks: sections, contexts, headers, dividers and buttons;
+/// anything else is left out.
+pub fn read_blocks(blocks: &Value) -> Vec<Block> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    blocks
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| match b.get("type").and_then(Value::as_str) {
+            Some("section") => Some(Block::Section(text(&b["text"]["text"]))),
+            Some("header") => Some(Block::Header(text(&b["text"]["text"]))),
+            Some("divider") => Some(Block::Divider),
+            Some("actions") => Some(Block::Buttons(
+                b["elements"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|e| e["type"] == "button")
+                    .map(|e| Button {
+                        action_id: text(&e["action_id"]),
+                        text: text(&e["text"]["text"]),
+                        value: text(&e["value"]),
+                        style: match e["style"].as_str() {
+                            Some("primary") => ButtonStyle::Primary,
+                            Some("danger") => ButtonStyle::Danger,
+                            _ => ButtonStyle::Default,
+                        },
+                        url: e["url"].as_str().map(str::to_string),
+                    })
+                    .collect(),
+            )),
+            Some("context") => Some(Block::Context(
+                b["elements"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| text(&e["text"]))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )),
+            _ => None,
+        })
+        .filter(|b| match b {
+            Block::Section(t) | Block::Header(t) | Block::Context(t) => !t.trim().is_empty(),
+            Block::Buttons(bs) => !bs.is_empty(),
+            _ => true,
+        })
+        .collect()
+}
+
 /// The `view_submission` answer that keeps the modal open with field errors.
 pub fn errors_response(errors: &std::collections::BTreeMap<String, String>) -> Value {
     json!({"response_action": "errors", "errors": errors})
@@ -255,6 +306,24 @@ mod tests {
             .find(|b| b["block_id"] == "interests")
             .unwrap();
         assert_eq!(interests["element"]["type"], "multi_static_select");
+    }
+
+    #[test]
+    fn a_posted_message_reads_back_into_the_blocks_it_was_built_from() {
+        use mentor_domain::action::Action;
+        let m = Message {
+            text: "Have you met?".into(),
+            blocks: vec![
+                Block::Header("Check-in".into()),
+                Block::Section("Have you met?".into()),
+                Block::Buttons(vec![Button::new(Action::Pause, "Met").primary()]),
+                Block::Divider,
+                Block::Context("Resources".into()),
+            ],
+        };
+        let back = read_blocks(&message(&m)["blocks"]);
+        assert_eq!(back, m.blocks);
+        assert!(read_blocks(&json!(null)).is_empty());
     }
 
     #[test]

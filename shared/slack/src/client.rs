@@ -304,6 +304,16 @@ impl Messenger for SlackClient {
         self.call("chat.postMessage", body).await.map(|_| ())
     }
 
+    /// `chat.update` (covered by `chat:write`); paced like posts, since it
+    /// shares their per-channel limit.
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        self.pace(channel.as_str()).await?;
+        let mut body = blocks::message(message);
+        body["channel"] = json!(channel.as_str());
+        body["ts"] = json!(ts);
+        self.call("chat.update", body).await.map(|_| ())
+    }
+
     /// `chat.postMessage` with `channel: <user id>`: Slack puts it in the
     /// app's DM with the user, one call instead of two. Should Slack refuse
     /// the user id as a channel, the DM is opened the classic way, which

@@ -29,6 +29,13 @@ impl Messenger for ConsoleMessenger {
         ));
         Ok(())
     }
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        out(format!(
+            "── chat.update → {channel} (message {ts}, in place)\n{}\n",
+            message.readable()
+        ));
+        Ok(())
+    }
     async fn post_ephemeral(
         &self,
         channel: &ChannelId,

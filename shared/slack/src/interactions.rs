@@ -23,11 +23,21 @@ pub struct User {
     pub id: String,
 }
 
+/// A plain-text object (a button's label).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+pub struct TextObject {
+    #[serde(default)]
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ActionItem {
     pub action_id: String,
     #[serde(default)]
     pub value: Option<String>,
+    /// The clicked button's label.
+    #[serde(default)]
+    pub text: Option<TextObject>,
     #[serde(default)]
     pub action_ts: Option<String>,
     /// A date picker's picked day (`YYYY-MM-DD`), in place of a value.
@@ -47,6 +57,9 @@ pub struct Container {
     pub view_id: Option<String>,
     #[serde(default)]
     pub channel_id: Option<String>,
+    /// Ephemeral messages can't be updated with `chat.update`.
+    #[serde(default)]
+    pub is_ephemeral: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -84,6 +97,10 @@ pub enum Interaction {
         view: Option<View>,
         #[serde(default)]
         response_url: Option<String>,
+        /// The message the button is on (message containers only), as
+        /// Block Kit JSON.
+        #[serde(default)]
+        message: Option<serde_json::Value>,
     },
     ViewSubmission {
         user: User,

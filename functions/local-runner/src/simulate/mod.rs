@@ -345,6 +345,7 @@ impl Community {
             trigger_id: None,
             dedupe_key: format!("click-{}", self.clicks),
             response_url: None,
+            message: None,
         };
         self.bot.on_action(&a).await.map_err(err)?;
         // Now and then Slack delivers a click twice.

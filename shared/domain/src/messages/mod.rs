@@ -12,6 +12,7 @@ use crate::surface::Button;
 pub mod agenda;
 pub mod goal;
 pub mod history;
+pub mod in_place;
 pub mod moderator;
 pub mod moderator_confirm;
 pub mod momentum;

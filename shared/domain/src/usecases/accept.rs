@@ -97,6 +97,7 @@ impl Bot {
                 action_id,
                 value,
                 response_url,
+                message,
             } => {
                 let click = Click {
                     user: user.clone(),
@@ -104,8 +105,9 @@ impl Bot {
                     trigger_id: None,
                     dedupe_key: String::new(),
                     response_url: response_url.clone(),
+                    message: message.clone(),
                 };
-                self.apply_action(&click).await?;
+                self.apply_in_place(&click).await?;
                 if !click.action.is_moderator() {
                     self.refresh_home(user).await;
                 }

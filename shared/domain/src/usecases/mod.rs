@@ -6,6 +6,7 @@ mod accept;
 mod alert_tests;
 mod goal;
 mod history;
+mod in_place;
 mod member;
 mod moderator;
 mod momentum;
@@ -30,6 +31,7 @@ use crate::surface::Message;
 
 pub use crate::action::Action;
 pub use goal::StoredGoal;
+pub use in_place::ClickedMessage;
 pub use member::{ActionOutcome, Click, Origin, ProfileOutcome, StoredProfile};
 pub use moderator::{ModCommand, SlashReply};
 pub use rounds::TickReport;
@@ -141,7 +143,12 @@ impl Bot {
 
     /// Posts `message` in the app's DM with `user`: one `chat.postMessage`
     /// to the user id, no `conversations.open` (see [`Messenger::post_dm`]).
+    /// A DM to `user`; during their click on one of our messages, the first
+    /// one answers in that message instead (see `in_place.rs`).
     pub async fn dm(&self, user: &UserId, message: &Message) -> Result<()> {
+        if let Some(done) = self.answer_in_place(user, message).await {
+            return done;
+        }
         self.deps.slack.post_dm(user, message).await?;
         Ok(())
     }

@@ -76,6 +76,7 @@ impl Bot {
             action_id: action_id.to_string(),
             value,
             response_url: click.response_url.clone(),
+            message: click.message.clone(),
         };
         Ok(if self.accept(&key, window, job).await? {
             ActionOutcome::Done
@@ -93,7 +94,7 @@ impl Bot {
         };
         let window = chrono::Duration::minutes(crate::usecases::CLICK_WINDOW_MINUTES);
         let did = self
-            .once_within(&key, window, || self.apply_action(click))
+            .once_within(&key, window, || self.apply_in_place(click))
             .await?;
         if did && !click.action.is_moderator() {
             self.refresh_home(user).await;

@@ -33,6 +33,9 @@ pub struct Click {
     /// Identifies this click's target (message or view) so a double-click is ignored.
     pub dedupe_key: String,
     pub response_url: Option<String>,
+    /// The message the button is on, when Slack sent it (not for App Home
+    /// or ephemeral messages): the answer then updates it in place.
+    pub message: Option<super::ClickedMessage>,
 }
 
 /// What became of a submitted profile form.

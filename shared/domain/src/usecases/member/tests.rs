@@ -107,6 +107,7 @@ async fn a_repeated_click_is_reported_as_duplicate() {
         trigger_id: None,
         dedupe_key: "1.1".into(),
         response_url: None,
+        message: None,
     };
     assert_eq!(bot.on_action(&a).await.unwrap(), super::ActionOutcome::Done);
     assert_eq!(
@@ -133,6 +134,7 @@ async fn delete_my_data_is_done_off_the_click_and_confirmed_once() {
         trigger_id: None,
         dedupe_key: "confirm-message".into(),
         response_url: None,
+        message: None,
     };
     bot.on_action(&click).await.unwrap();
     // The click only hands the work over.
@@ -171,6 +173,7 @@ async fn the_same_button_works_again_after_the_double_click_window() {
         trigger_id: None,
         dedupe_key: "status-message".into(),
         response_url: None,
+        message: None,
     };
     bot.on_action(&click(Action::Pause)).await.unwrap();
     bot.on_action(&click(Action::Resume)).await.unwrap();

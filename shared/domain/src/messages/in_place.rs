@@ -1,0 +1,131 @@
+//! How a clicked message looks once answered: what it said, without its
+//! buttons, with the choice shown and the bot's answer underneath. It
+//! replaces the message in place (`chat.update`) instead of a new DM.
+
+use crate::ids::UserId;
+use crate::surface::limits::MAX_MESSAGE_BLOCKS;
+use crate::surface::{Block, Message};
+
+/// What was clicked and how the message should look after it.
+pub struct Clicked<'a> {
+    /// The message as posted.
+    pub original: &'a [Block],
+    /// The clicked button's id and label.
+    pub action_id: &'a str,
+    pub choice: &'a str,
+    /// Set when others can see the message (a group DM): the choice is
+    /// then said in the third person and the reply, written to the
+    /// clicker, is not put there (it goes by DM).
+    pub chosen_by: Option<&'a UserId>,
+    /// The answer can still change (stay in?): the other buttons stay.
+    pub keep_alternatives: bool,
+}
+
+/// The answered message: the original without its buttons (or without the
+/// clicked one, when the answer can change), the choice, then `reply`.
+pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
+    let (choice, chosen_by) = (c.choice, c.chosen_by);
+    let mut blocks: Vec<Block> = c
+        .original
+        .iter()
+        .filter_map(|b| match b {
+            Block::Buttons(bs) if c.keep_alternatives => {
+                let rest: Vec<_> = bs
+                    .iter()
+                    .filter(|x| x.action_id != c.action_id && x.url.is_none())
+                    .cloned()
+                    .collect();
+                (!rest.is_empty()).then_some(Block::Buttons(rest))
+            }
+            Block::Buttons(_) => None,
+            other => Some(other.clone()),
+        })
+        .collect();
+    let said = match (chosen_by, choice.trim()) {
+        (_, "") => None,
+        (None, c) => Some(format!("✅ You chose *{c}*")),
+        (Some(u), c) => Some(format!("✅ {} chose *{c}*", u.mention())),
+    };
+    if let Some(s) = &said {
+        blocks.push(Block::Context(s.clone()));
+    }
+    let Some(reply) = reply else {
+        let text = said.unwrap_or_else(|| "Answered".into());
+        return Message { text, blocks };
+    };
+    if blocks.len() + reply.blocks.len() > MAX_MESSAGE_BLOCKS {
+        // Too long to keep both: the answer alone, which says the choice.
+        return reply.clone();
+    }
+    blocks.extend(reply.blocks.iter().cloned());
+    Message {
+        text: reply.text.clone(),
+        blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Action;
+    use crate::surface::{Button, check_block_kit_limits};
+
+    fn question() -> Vec<Block> {
+        vec![
+            Block::Section("Have you met your partner yet?".into()),
+            Block::Buttons(vec![
+                Button::new(Action::Pause, "Met"),
+                Button::new(Action::Resume, "Not yet"),
+            ]),
+        ]
+    }
+
+    fn clicked<'a>(original: &'a [Block], by: Option<&'a UserId>, keep: bool) -> Clicked<'a> {
+        Clicked {
+            original,
+            action_id: "pause",
+            choice: "Met",
+            chosen_by: by,
+            keep_alternatives: keep,
+        }
+    }
+
+    #[test]
+    fn the_answered_message_keeps_the_question_shows_the_choice_and_drops_the_buttons() {
+        let q = question();
+        let m = answered(&clicked(&q, None, false), Some(&Message::plain("Thanks!")));
+        assert_eq!(
+            m.readable(),
+            "Thanks!\nHave you met your partner yet?\n✅ You chose *Met*\nThanks!"
+        );
+        assert!(m.actions().is_empty());
+        assert_eq!(check_block_kit_limits(&m), Ok(()));
+    }
+
+    #[test]
+    fn in_a_group_dm_it_says_who_chose_and_leaves_the_reply_out() {
+        let ana = UserId::new("U0ANA");
+        let q = question();
+        let m = answered(&clicked(&q, Some(&ana), false), None);
+        assert!(m.readable().contains("✅ <@U0ANA> chose *Met*"));
+        assert!(m.actions().is_empty());
+    }
+
+    #[test]
+    fn a_reply_that_would_not_fit_replaces_the_message() {
+        let long = vec![Block::Section("x".into()); 45];
+        let reply = Message {
+            text: "Done".into(),
+            blocks: vec![Block::Section("Done".into()); 10],
+        };
+        let m = answered(&clicked(&long, None, false), Some(&reply));
+        assert_eq!(m, reply);
+    }
+
+    #[test]
+    fn an_answer_that_can_change_keeps_the_other_buttons() {
+        let q = question();
+        let m = answered(&clicked(&q, None, true), None);
+        assert_eq!(m.actions(), vec![Action::Resume]);
+    }
+}
