@@ -303,7 +303,7 @@ pub enum Job {
         response_url: Option<String>,
         /// The clicked message, answered in place.
         #[serde(default)]
-        message: Option<crate::usecases::ClickedMessage>,
+        message: Option<Box<crate::usecases::ClickedMessage>>,
     },
     /// The profile form was saved: the confirmation DM and a late join.
     ProfileSaved { user: UserId, first_time: bool },

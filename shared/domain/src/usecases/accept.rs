@@ -105,7 +105,7 @@ impl Bot {
                     trigger_id: None,
                     dedupe_key: String::new(),
                     response_url: response_url.clone(),
-                    message: message.clone(),
+                    message: message.as_deref().cloned(),
                 };
                 self.apply_in_place(&click).await?;
                 if !click.action.is_moderator() {

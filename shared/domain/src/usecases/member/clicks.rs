@@ -76,7 +76,7 @@ impl Bot {
             action_id: action_id.to_string(),
             value,
             response_url: click.response_url.clone(),
-            message: click.message.clone(),
+            message: click.message.clone().map(Box::new),
         };
         Ok(if self.accept(&key, window, job).await? {
             ActionOutcome::Done
