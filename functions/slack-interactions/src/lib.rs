@@ -10,9 +10,10 @@ use mentor_app::App;
 use mentor_app::web::{self, HttpResponse};
 use mentor_domain::UserId;
 use mentor_domain::usecases::{
-    Action, ActionOutcome, Click, ClickedMessage, ProfileOutcome, StoredGoal, StoredProfile,
+    Action, ActionOutcome, Click, ClickedMessage, ProfileOutcome, StoredGoal, StoredNote,
+    StoredProfile,
 };
-use mentor_domain::{goal_form, messages, profile_form};
+use mentor_domain::{feedback_form, goal_form, messages, profile_form};
 use mentor_slack::blocks;
 use mentor_slack::interactions::{self, Interaction, View};
 use serde_json::json;
@@ -84,6 +85,11 @@ async fn answer(app: &App, req: Request) -> HttpResponse {
             if view.callback_id.as_deref() == Some(goal_form::CALLBACK_ID) =>
         {
             goal_submission(app, UserId(user.id), &view).await
+        }
+        Interaction::ViewSubmission { user, view }
+            if view.callback_id.as_deref() == Some(feedback_form::CALLBACK_ID) =>
+        {
+            note_submission(app, UserId(user.id), &view).await
         }
         Interaction::ViewSubmission { user, view } => {
             view_submission(app, UserId(user.id), &view).await
@@ -198,6 +204,42 @@ fn clicked_message(
         choice: item.text.clone().unwrap_or_default().text,
         action_id: item.action_id.clone(),
     })
+}
+
+/// The private note to the moderators: stored inline (field errors go back
+/// to the modal), the confirmation DM handed to the bus.
+async fn note_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
+    let Some(state) = &view.state else {
+        return web::text(StatusCode::BAD_REQUEST, "view without state");
+    };
+    let values = blocks::form_values(state);
+    let metadata = view.private_metadata.as_deref().unwrap_or_default();
+    let stored = match app.bot.store_feedback_note(&user, &values, metadata).await {
+        Ok(StoredNote::Saved(round)) => app
+            .bot
+            .accept_feedback_note_saved(&user, round, &view_key(view))
+            .await
+            .map(|()| None),
+        Ok(StoredNote::Rejected(errors)) => Ok(Some(errors)),
+        Err(e) => Err(e),
+    };
+    match stored {
+        Ok(None) => web::status(StatusCode::OK),
+        Ok(Some(errors)) => web::json(StatusCode::OK, &blocks::errors_response(&errors)),
+        Err(e) => {
+            tracing::error!(error = %e, "saving the feedback note failed");
+            web::from_error(&e)
+        }
+    }
+}
+
+/// A submission's once-key: the view and the state it was submitted in.
+fn view_key(view: &View) -> String {
+    format!(
+        "{}#{}",
+        view.id.as_deref().unwrap_or("view"),
+        view.hash.as_deref().unwrap_or("")
+    )
 }
 
 async fn slash_command(app: &App, body: &[u8]) -> HttpResponse {

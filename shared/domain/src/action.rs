@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 
+use crate::feedback::Rating;
 use crate::ids::{RoundId, UserId};
 use crate::model::{CheckinAnswer, GoalOutcome};
 
@@ -128,6 +129,17 @@ pub enum Action {
         round: RoundId,
         outcome: GoalOutcome,
     },
+    /// A rating of the pairing in group `group` of `round` (the last
+    /// check-in); a later rating replaces it.
+    Rate {
+        round: RoundId,
+        group: u32,
+        rating: Rating,
+    },
+    /// "Add a private note" about `round`: opens the note modal.
+    OpenFeedbackNote {
+        round: RoundId,
+    },
     /// Not a button of ours (or a value we did not write): ignored.
     Unknown {
         action_id: String,
@@ -173,6 +185,9 @@ const OPEN_GOAL: &str = "open_goal";
 const GOAL_REACHED: &str = "goal_reached";
 const GOAL_PARTLY: &str = "goal_partly";
 const GOAL_NOT_THIS_TIME: &str = "goal_not_this_time";
+/// `rate.4`: one id per rating, so the five buttons differ.
+const RATE: &str = "rate";
+const OPEN_FEEDBACK_NOTE: &str = "open_feedback_note";
 
 impl Action {
     /// The button's `action_id` and `value`. Buttons that can appear
@@ -248,6 +263,12 @@ impl Action {
             Moderator(ModeratorAction::Remove { user }) => {
                 (Cow::Borrowed(MOD_REMOVE), user.to_string())
             }
+            Rate {
+                round,
+                group,
+                rating,
+            } => encode_rate(*round, *group, *rating),
+            OpenFeedbackNote { round } => (Cow::Borrowed(OPEN_FEEDBACK_NOTE), round.to_string()),
             Unknown { action_id } => (Cow::Borrowed(action_id.as_str()), String::new()),
         }
     }
@@ -263,7 +284,7 @@ impl Action {
         use Action::*;
         // `unblock.U123`, `happy_again.U123` (or the older plain ids): the value says who.
         let action_id = match action_id.split_once(UNIQUE_SEPARATOR) {
-            Some((id, _)) if [UNBLOCK, HAPPY_AGAIN, HAPPY_AGAIN_UNDO].contains(&id) => id,
+            Some((id, _)) if [UNBLOCK, HAPPY_AGAIN, HAPPY_AGAIN_UNDO, RATE].contains(&id) => id,
             _ => action_id,
         };
         let reconfirm = |answer| value.parse().ok().map(|round| Reconfirm { answer, round });
@@ -304,6 +325,10 @@ impl Action {
             GOAL_NOT_THIS_TIME => goal(GoalOutcome::NotThisTime)?,
             BLOCK_PICK if UserId::is_valid(value) => Block {
                 user: UserId::from(value),
+            },
+            RATE => decode_rate(value)?,
+            OPEN_FEEDBACK_NOTE => OpenFeedbackNote {
+                round: value.parse().ok()?,
             },
             UNBLOCK if UserId::is_valid(value) => Unblock {
                 user: UserId::from(value),
@@ -388,6 +413,29 @@ fn decode_checkin(value: &str, answer: CheckinAnswer) -> Option<Action> {
         round: r.parse().ok()?,
         group: g.parse().ok()?,
         day: d.parse().ok()?,
+    })
+}
+
+/// `rate.4` with the value `round:group:4`.
+fn encode_rate(round: RoundId, group: u32, rating: Rating) -> (Cow<'static, str>, String) {
+    let stars = rating.stars();
+    (
+        Cow::Owned(format!("{RATE}{UNIQUE_SEPARATOR}{stars}")),
+        format!("{round}:{group}:{stars}"),
+    )
+}
+
+/// A rating value: `round:group:stars`.
+fn decode_rate(value: &str) -> Option<Action> {
+    let mut parts = value.split(':');
+    let (r, g, n) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(Action::Rate {
+        round: r.parse().ok()?,
+        group: g.parse().ok()?,
+        rating: Rating::new(n.parse().ok()?)?,
     })
 }
 

@@ -11,6 +11,8 @@ pub mod calendar;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod feedback;
+pub mod feedback_form;
 pub mod first_slot;
 pub mod goal_form;
 pub mod ids;

@@ -77,6 +77,12 @@ pub enum InputElement {
         initial: Vec<String>,
         max: Option<u32>,
     },
+    /// Free text over several lines, at most `max_chars` characters.
+    Paragraph {
+        initial: Option<String>,
+        placeholder: String,
+        max_chars: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

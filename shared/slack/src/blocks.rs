@@ -68,6 +68,23 @@ fn element(key: &str, e: &InputElement) -> Value {
             }
             v
         }
+        InputElement::Paragraph {
+            initial,
+            placeholder,
+            max_chars,
+        } => {
+            let mut v = json!({
+                "type": "plain_text_input",
+                "action_id": key,
+                "multiline": true,
+                "max_length": max_chars,
+                "placeholder": plain(placeholder, 150),
+            });
+            if let Some(i) = initial {
+                v["initial_value"] = json!(i);
+            }
+            v
+        }
         InputElement::Select { options, initial } => {
             let mut v = json!({
                 "type": "static_select",

@@ -70,6 +70,12 @@ fn action() -> impl Strategy<Value = Action> {
             on
         }),
         round().prop_map(|round| PairMeNow { round }),
+        round().prop_map(|round| OpenFeedbackNote { round }),
+        (round(), any::<u32>(), 1u8..=5).prop_map(|(round, group, n)| Rate {
+            round,
+            group,
+            rating: crate::feedback::Rating::new(n).unwrap(),
+        }),
         proptest::option::of(0i32..3_000_000).prop_map(|days| PauseUntil {
             date: days.and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 1))
         }),
@@ -144,6 +150,23 @@ fn buttons_keep_the_ids_and_values_slack_already_holds() {
 }
 
 #[test]
+fn the_five_rating_buttons_have_different_action_ids_and_carry_round_and_group() {
+    let r = RoundId::new(2026, 12).unwrap();
+    let rate = |n| Action::Rate {
+        round: r,
+        group: 3,
+        rating: crate::feedback::Rating::new(n).unwrap(),
+    };
+    assert_eq!(
+        rate(4).encode(),
+        (Cow::Owned("rate.4".into()), "2026-12:3:4".to_string())
+    );
+    let ids: std::collections::BTreeSet<_> =
+        (1..=5).map(|n| rate(n).encode().0.into_owned()).collect();
+    assert_eq!(ids.len(), 5);
+}
+
+#[test]
 fn unblock_buttons_for_different_people_have_different_action_ids() {
     let ben = Action::Unblock {
         user: UserId::from("U0BEN"),
@@ -176,6 +199,11 @@ fn clicks_we_did_not_build_are_unknown() {
         ("pair_me_now", ""),
         ("momentum_met", "2027-03"),
         ("momentum_scheduled", "2027-03:x"),
+        ("rate.6", "2026-12:3:6"),
+        ("rate.0", "2026-12:3:0"),
+        ("rate.4", "2026-12:3"),
+        ("rate.4", "2026-12:3:4:1"),
+        ("open_feedback_note", "soon"),
         ("", ""),
     ] {
         assert_eq!(

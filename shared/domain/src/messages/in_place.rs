@@ -2,9 +2,10 @@
 //! buttons, with the choice shown and the bot's answer underneath. It
 //! replaces the message in place (`chat.update`) instead of a new DM.
 
+use crate::action::Action;
 use crate::ids::UserId;
 use crate::surface::limits::MAX_MESSAGE_BLOCKS;
-use crate::surface::{Block, Message};
+use crate::surface::{Block, Button, Message};
 
 /// What was clicked and how the message should look after it.
 pub struct Clicked<'a> {
@@ -29,6 +30,11 @@ pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
         .original
         .iter()
         .filter_map(|b| match b {
+            Block::Buttons(bs)
+                if own_question(bs) && !bs.iter().any(|x| x.action_id == c.action_id) =>
+            {
+                Some(b.clone())
+            }
             Block::Buttons(bs) if c.keep_alternatives => {
                 let rest: Vec<_> = bs
                     .iter()
@@ -53,6 +59,29 @@ pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
         let text = said.unwrap_or_else(|| "Answered".into());
         return Message { text, blocks };
     };
+    // A button the reply offers again (an earlier answer's "Add a note")
+    // appears once, in the reply: Slack wants action ids unique.
+    let offered: Vec<&str> = reply
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Buttons(bs) => bs.iter().map(|x| x.action_id.as_str()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut blocks: Vec<Block> = blocks
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Buttons(bs) => {
+                let rest: Vec<_> = bs
+                    .into_iter()
+                    .filter(|x| !offered.contains(&x.action_id.as_str()))
+                    .collect();
+                (!rest.is_empty()).then_some(Block::Buttons(rest))
+            }
+            other => Some(other),
+        })
+        .collect();
     if blocks.len() + reply.blocks.len() > MAX_MESSAGE_BLOCKS {
         // Too long to keep both: the answer alone, which says the choice.
         return reply.clone();
@@ -62,6 +91,18 @@ pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
         text: reply.text.clone(),
         blocks,
     }
+}
+
+/// A row of buttons that asks its own question, answered independently of
+/// the other rows of its message: the last check-in asks "have you met?",
+/// how the goal went and a rating, and answering one leaves the others.
+fn own_question(row: &[Button]) -> bool {
+    row.iter().all(|b| {
+        matches!(
+            b.action(),
+            Action::Checkin { .. } | Action::GoalAnswer { .. } | Action::Rate { .. }
+        )
+    })
 }
 
 #[cfg(test)]
@@ -120,6 +161,61 @@ mod tests {
         };
         let m = answered(&clicked(&long, None, false), Some(&reply));
         assert_eq!(m, reply);
+    }
+
+    #[test]
+    fn answering_one_question_of_the_last_check_in_leaves_the_others_to_answer() {
+        let round = "2026-12".parse().unwrap();
+        let checkin = crate::messages::rounds::checkin(
+            &crate::config::ProgrammeConfig::example(),
+            round,
+            1,
+            21,
+            &[UserId::new("U0BEN")],
+        );
+        let mut original = checkin.blocks.clone();
+        original.extend(crate::messages::feedback::checkin_blocks(round, 1));
+        let met = Clicked {
+            original: &original,
+            action_id: "checkin_met",
+            choice: "We've met",
+            chosen_by: None,
+            keep_alternatives: false,
+        };
+        let m = answered(&met, None);
+        let actions = m.actions();
+        assert_eq!(actions.len(), 5, "{actions:?}");
+        assert!(actions.iter().all(|a| matches!(a, Action::Rate { .. })));
+        let rate = Clicked {
+            action_id: "rate.4",
+            choice: "⭐⭐⭐⭐",
+            keep_alternatives: true,
+            ..met
+        };
+        let m = answered(&rate, None);
+        assert_eq!(
+            m.actions().len(),
+            4 + 4,
+            "the check-in answers and 4 other ratings"
+        );
+        // Rating again: the reply's note button is not repeated.
+        let four = crate::feedback::Rating::new(4).unwrap();
+        let thanks = crate::messages::feedback::rated(round, four, None, false);
+        let once = answered(&rate, Some(&thanks));
+        let again = Clicked {
+            original: &once.blocks,
+            action_id: "rate.2",
+            choice: "⭐⭐",
+            ..rate
+        };
+        let twice = answered(&again, Some(&thanks));
+        check_block_kit_limits(&twice).unwrap();
+        let notes = twice
+            .actions()
+            .into_iter()
+            .filter(|a| matches!(a, Action::OpenFeedbackNote { .. }))
+            .count();
+        assert_eq!(notes, 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::ids::RoundId;
 use crate::surface::Button;
 
 pub mod agenda;
+pub mod feedback;
 pub mod goal;
 pub mod history;
 pub mod in_place;

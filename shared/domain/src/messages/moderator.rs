@@ -20,7 +20,8 @@ pub fn not_a_moderator(cfg: &ProgrammeConfig) -> Message {
 pub fn help() -> Message {
     Message::plain(format!(
         "*Moderator commands* (`/mentoring …`)\n\
-         • `stats`: members by state, this round's pairs, check-ins, confirmation rate\n\
+         • `stats`: members by state, this round's pairs, check-ins, confirmation rate; per \
+         round the share of pairs who met and the average rating; members' private notes\n\
          • `preview`: dry run of the next pairing (same seed as the real run)\n\
          • `run`: pair the current round now\n\
          • `pair @a @b`: pair two people by hand this round\n\

@@ -80,6 +80,7 @@ pub fn my_data(member: &Member, groups: &[Group], retention_months: u32) -> Mess
             history.join("\n")
         }
     )));
+    blocks.extend(super::feedback::my_data_blocks(&member.feedback));
     blocks.push(Block::Context(format!(
         "Pairings and check-ins are kept {retention_months} months, then deleted \
          automatically. Say `delete my data` to remove everything now."

@@ -124,6 +124,11 @@ pub struct Member {
     /// with the member item, shown in `my data`.
     #[serde(default)]
     pub name: Option<String>,
+    /// End-of-round feedback by round: a 1–5 rating and an optional private
+    /// note to the moderators (one entry per round; a new rating replaces
+    /// the old). Only moderators read it; deleted with the member item.
+    #[serde(default)]
+    pub feedback: BTreeMap<RoundId, crate::feedback::Feedback>,
 }
 
 /// A one-line goal for one round (free text, only on the member's own item).
@@ -185,6 +190,7 @@ impl Member {
             paused_until: None,
             open_to_third: true,
             name: None,
+            feedback: BTreeMap::new(),
         }
     }
 

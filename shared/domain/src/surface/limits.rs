@@ -242,6 +242,21 @@ impl Problems {
                     self.length(&format!("{what} initial value"), v, MAX_INPUT_VALUE);
                 }
             }
+            InputElement::Paragraph {
+                initial,
+                placeholder,
+                max_chars,
+            } => {
+                self.length(&format!("{what} placeholder"), placeholder, MAX_PLACEHOLDER);
+                if let Some(v) = initial {
+                    self.length(&format!("{what} initial value"), v, MAX_INPUT_VALUE);
+                }
+                if *max_chars as usize > MAX_INPUT_VALUE {
+                    self.out.push(format!(
+                        "{what} allows {max_chars} characters (Slack: {MAX_INPUT_VALUE})"
+                    ));
+                }
+            }
             InputElement::Select { options, .. } => self.options(what, options),
             InputElement::MultiSelect { options, max, .. } => {
                 self.options(what, options);

@@ -117,6 +117,9 @@ impl Bot {
                 self.profile_saved_follow_up(user, *first_time).await
             }
             Job::GoalSaved { user, round } => self.goal_saved_follow_up(user, *round).await,
+            Job::FeedbackNoteSaved { user, round } => {
+                self.feedback_note_follow_up(user, *round).await
+            }
             Job::Moderator {
                 user,
                 command,

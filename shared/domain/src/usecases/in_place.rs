@@ -101,7 +101,11 @@ impl Bot {
         let slot = Mutex::new(Some(Slot {
             user: click.user.clone(),
             message: m,
-            keep_alternatives: matches!(click.action, Action::Reconfirm { .. }),
+            // A stay-in answer and a rating can change: the other choices stay.
+            keep_alternatives: matches!(
+                click.action,
+                Action::Reconfirm { .. } | Action::Rate { .. }
+            ),
         }));
         let (result, left) = CLICKED
             .scope(slot, async {

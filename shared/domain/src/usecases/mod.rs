@@ -4,6 +4,7 @@
 mod accept;
 #[cfg(test)]
 mod alert_tests;
+mod feedback;
 mod goal;
 mod history;
 mod in_place;
@@ -30,6 +31,7 @@ use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Ro
 use crate::surface::Message;
 
 pub use crate::action::Action;
+pub use feedback::StoredNote;
 pub use goal::StoredGoal;
 pub use in_place::ClickedMessage;
 pub use member::{ActionOutcome, Click, Origin, ProfileOutcome, StoredProfile};

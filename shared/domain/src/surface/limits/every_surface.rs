@@ -62,7 +62,22 @@ fn full_member(cfg: &ProgrammeConfig) -> Member {
     m.happy_again = (200..224).map(u).collect();
     m.excluded_with = (300..310).map(u).collect();
     m.goal = Some(longest_goal());
+    let mut r = round();
+    for _ in 0..24 {
+        m.feedback.insert(r, longest_feedback());
+        r = r.prev();
+    }
     m
+}
+
+/// A rating with a note at the length limit, all characters that mrkdwn
+/// escaping lengthens.
+fn longest_feedback() -> crate::feedback::Feedback {
+    crate::feedback::Feedback {
+        rating: crate::feedback::Rating::new(5),
+        note: Some("<&>".repeat(crate::feedback_form::MAX_CHARS / 3)),
+        at: now(),
+    }
 }
 
 /// A goal at the length limit, all characters that mrkdwn escaping lengthens.
@@ -431,6 +446,14 @@ fn every_goal_message_and_the_goal_modal_fit_slacks_limits() {
     let mut checkin = rounds::checkin(&cfg, round(), 1, 21, &[u(2), u(3)]);
     checkin.blocks.extend(goal::checkin_blocks(&g));
     ok("last check-in with goal", &checkin);
+    let at = checkin.blocks.len() - 1;
+    for (i, b) in messages::feedback::checkin_blocks(round(), 1)
+        .into_iter()
+        .enumerate()
+    {
+        checkin.blocks.insert(at + i, b);
+    }
+    ok("last check-in with goal and rating", &checkin);
     let me = full_member(&cfg);
     let (p2, p3) = (full_member(&cfg), full_member(&cfg));
     let dm = rounds::pairing_dm(&cfg, &group(&cfg), &me, &[&p2, &p3], None, now());
@@ -495,6 +518,7 @@ fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
     );
     let mut tools = vec![Block::Header("Moderator tools".into())];
     tools.extend(stats.blocks);
+    tools.extend(messages::feedback::outcome_lines(&six_round_outcomes()));
     let mut full: Home = messages::home(&cfg, Some(&view), Some(tools));
     // 24 months of history (a trio each month), then the never-pair list.
     let months: Vec<Group> = (0..24)
@@ -509,4 +533,57 @@ fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
     never_pair::insert_into_home(&mut full, mine);
     ok("home (member and moderator)", &full);
     ok("home (newcomer)", &messages::home(&cfg, None, None));
+}
+
+/// `/mentoring stats`' six rounds at 10,000 members.
+fn six_round_outcomes() -> Vec<crate::feedback::RoundOutcome> {
+    (0..6)
+        .map(|_| crate::feedback::RoundOutcome {
+            round: Some(round()),
+            pairs: 5000,
+            met: 4999,
+            ratings: 10_000,
+            rating_sum: 44_444,
+            notes: 10_000,
+        })
+        .collect()
+}
+
+#[test]
+fn every_feedback_message_and_the_stats_with_notes_fit_slacks_limits() {
+    use crate::feedback::Rating;
+    use messages::feedback as fb;
+    let cfg = ProgrammeConfig::example();
+    let five = Rating::new(5).unwrap();
+    ok("rated", &fb::rated(round(), five, None, false));
+    ok("re-rated", &fb::rated(round(), five, Rating::new(1), true));
+    ok("note saved", &fb::note_saved(round()));
+    ok("note cleared", &fb::note_cleared(round()));
+    ok("not yours", &fb::not_yours(round()));
+    ok("note modal", &crate::feedback_form::modal(round(), None));
+    let note = longest_feedback().note.unwrap();
+    ok(
+        "note modal (filled)",
+        &crate::feedback_form::modal(round(), Some(&note)),
+    );
+    // `/mentoring stats` at 10,000 members with six rounds and 30 notes.
+    let members: Vec<Member> = (0..10_000).map(|n| member(&cfg, u(n))).collect();
+    let big = big_round();
+    let groups = vec![group(&cfg); 50];
+    let mut stats = moderator::stats(&cfg, &members, round(), Some(&big), &groups, round().next());
+    stats
+        .blocks
+        .extend(fb::outcome_lines(&six_round_outcomes()));
+    let by: Vec<UserId> = (0..30).map(|n| u(n + 400)).collect();
+    let notes: Vec<fb::NoteView> = by
+        .iter()
+        .map(|by| fb::NoteView {
+            round: round(),
+            by,
+            rating: Some(five),
+            note: &note,
+        })
+        .collect();
+    stats.blocks.extend(fb::note_blocks(&notes));
+    ok("stats with outcomes and notes", &stats);
 }

@@ -36,6 +36,15 @@ impl Bot {
                     None => Ok(Err(ActionOutcome::Unknown)),
                 };
             }
+            Action::OpenFeedbackNote { round } => {
+                return match &click.trigger_id {
+                    Some(t) => self
+                        .open_feedback_note(user, *round, t)
+                        .await
+                        .map(|_| Err(ActionOutcome::Done)),
+                    None => Ok(Err(ActionOutcome::Unknown)),
+                };
+            }
             // Link buttons still call back; nothing to do.
             Action::Resources | Action::OpenGroupDm => return Ok(Err(ActionOutcome::Done)),
             Action::Unknown { action_id } => {
@@ -144,9 +153,15 @@ impl Bot {
             Action::HappyAgain { partner, on } => self.set_happy_again(user, partner, *on).await,
             Action::Block { user: who } => self.block(user, Some(who)).await,
             Action::GoalAnswer { round, outcome } => self.answer_goal(user, *round, *outcome).await,
+            Action::Rate {
+                round,
+                group,
+                rating,
+            } => self.rate_round(user, *round, *group, *rating).await,
             // Answered in `on_action` without a click marker.
             Action::OpenProfile
             | Action::OpenGoal { .. }
+            | Action::OpenFeedbackNote { .. }
             | Action::Resources
             | Action::OpenGroupDm
             | Action::Unknown { .. } => Ok(()),

@@ -12,7 +12,7 @@ impl Bot {
     /// Moderator section of the App Home.
     pub(crate) async fn moderator_home_blocks(&self) -> Result<Vec<Block>> {
         let mut blocks = vec![Block::Header("Moderator tools".into())];
-        blocks.extend(self.stats_message().await?.blocks);
+        blocks.extend(self.stats_message(false).await?.blocks);
         blocks.push(Block::Buttons(vec![
             Button::new(
                 Action::Moderator(ModeratorAction::Preview),

@@ -126,7 +126,7 @@ impl Bot {
                 message: messages::moderator::help(),
             })),
             ("stats", _) => Ok(SlashPlan::Reply(SlashReply {
-                message: self.stats_message().await?,
+                message: self.stats_message(true).await?,
             })),
             ("preview", _) => self
                 .request_preview(user, response_url)
@@ -157,7 +157,9 @@ impl Bot {
         }
     }
 
-    pub(super) async fn stats_message(&self) -> Result<Message> {
+    /// The stats; `with_notes` adds members' private notes (the ephemeral
+    /// `/mentoring stats` only: the App Home is a lasting view).
+    pub(super) async fn stats_message(&self, with_notes: bool) -> Result<Message> {
         let members = self.deps.members.list().await?;
         let round = self.live_round();
         let r = self.deps.rounds.get(round).await?;
@@ -169,6 +171,8 @@ impl Bot {
         if let Some(line) = messages::pair_now::waiting_list_line(round, &waiting) {
             msg.blocks.push(Block::Section(line));
         }
+        msg.blocks
+            .extend(self.feedback_stats_blocks(&members, with_notes).await?);
         Ok(msg)
     }
 }

@@ -45,6 +45,7 @@ impl Bot {
             let partners: Vec<UserId> = group.partners_of(user).cloned().collect();
             let msg = messages::rounds::checkin(&self.cfg, round, number, day, &partners);
             let msg = self.with_goal_question(user, round, day, msg).await?;
+            let msg = self.with_rating_question(round, number, day, msg);
             let key = OnceKey::Checkin {
                 round,
                 day,

@@ -43,9 +43,7 @@ impl Bot {
         if group.dissolved && group.to_announce.is_some() {
             return self.announce_dissolved(&group).await;
         }
-        // Out of the outbox: everyone was told (this is a repeated delivery
-        // or a re-drive). One read, no claims written.
-        if !group.is_live() || group.to_announce.is_none() {
+        if !group.is_live() {
             return Ok(());
         }
         // Someone who left the group mid-round is not told about it again.

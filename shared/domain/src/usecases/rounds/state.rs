@@ -75,7 +75,13 @@ impl Bot {
     }
 
     pub(crate) async fn group(&self, round: RoundId, number: u32) -> Result<Option<Group>> {
-        self.deps.rounds.group(round, number).await
+        Ok(self
+            .deps
+            .rounds
+            .groups(round)
+            .await?
+            .into_iter()
+            .find(|g| g.number == number))
     }
 
     /// Whether `user` is waiting: active, signed up, in the channel and in no live group of `round`.
