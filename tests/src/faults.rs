@@ -217,6 +217,10 @@ impl<S: Rounds + 'static> Rounds for FaultyStore<S> {
         self.read().await;
         self.inner.groups(id).await
     }
+    async fn group(&self, id: RoundId, number: u32) -> Result<Option<Group>> {
+        self.read().await;
+        self.inner.group(id, number).await
+    }
     async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {
         self.read().await;
         self.inner.groups_of(user).await

@@ -385,11 +385,12 @@ async fn history_and_audit_expire_after_the_retention_period_through_the_ttl() {
             })
             .collect()
     };
-    // December's groups, their index items and the round itself go on 1 July 2027.
+    // December's groups, their members' places (which are also the index
+    // items of the groups they hold) and the round itself go on 1 July 2027.
     let july = utc("2027-07-01T00:00:00Z").timestamp().to_string();
     for kind in [
         "\"SK\": S(\"GROUP#",
-        "\"SK\": S(\"WHO#",
+        "\"SK\": S(\"PLACE#",
         "\"SK\": S(\"ROUND\")",
     ] {
         let found = expiry(kind);

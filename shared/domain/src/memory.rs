@@ -190,6 +190,9 @@ impl Rounds for MemoryStore {
             .map(|(_, g)| g.clone())
             .collect())
     }
+    async fn group(&self, id: RoundId, number: u32) -> Result<Option<Group>> {
+        Ok(lock(&self.data).groups.get(&(id, number)).cloned())
+    }
     async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {
         Ok(lock(&self.data)
             .groups

@@ -46,6 +46,9 @@ pub trait Rounds: Send + Sync {
     /// False when any condition fails (a concurrent change: re-read, retry).
     async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool>;
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>>;
+    /// One group of a round by its number: a single read, so notifying a
+    /// round's groups one by one stays linear in the round's size.
+    async fn group(&self, id: RoundId, number: u32) -> Result<Option<Group>>;
     /// Every kept group `user` was ever in (as a member or departed), found
     /// through a per-member index, never by scanning all groups.
     async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>>;

@@ -178,10 +178,8 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
             .date_naive(),
     );
     let start = mentor_domain::calendar::round_start(&cfg, round);
-    let n = opts.members;
-
     let t = Instant::now();
-    let members = sign_up(&cfg, n, opts.seed, start - Duration::days(10)).await?;
+    let members = sign_up(&cfg, opts.members, opts.seed, start - Duration::days(10)).await?;
     if print {
         eprintln!(
             "signed up {} members in memory in {:.1} s",
@@ -189,13 +187,29 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
             t.elapsed().as_secs_f64()
         );
     }
+    let run = Run::start(opts, &cfg, start, &members, print).await?;
+    let plan_s = run.tick(round).await?;
+    let first_delivery = run.clock.now();
+    let deliveries = run.deliver_all(opts.duplicate_every).await;
+    run.drop_table().await;
+    Ok(run.outcome(&members, plan_s, first_delivery, &deliveries))
+}
 
-    // The production adapters, on moto.
-    let clock = Arc::new(FixedClock::at(start));
-    let counter = Arc::new(DynamoCounter::new(
-        clock.clone(),
-        Duration::milliseconds(opts.dynamodb_ms),
-    ));
+/// The production AWS adapters on moto, on a fresh table and bus.
+struct Aws {
+    sdk: aws_config::SdkConfig,
+    table: String,
+    store: Arc<DynamoStore>,
+    bus: Arc<TeeBus>,
+}
+
+/// Creates the table and the bus on the endpoint; the store's DynamoDB
+/// calls are counted (and their simulated latency charged) by `counter`.
+async fn moto_adapters(
+    opts: &Options,
+    cfg: &ProgrammeConfig,
+    counter: &Arc<DynamoCounter>,
+) -> Result<Aws, String> {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(&opts.endpoint)
         .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
@@ -209,7 +223,7 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
         .build();
     let ddb = aws_sdk_dynamodb::Client::from_conf(ddb_conf);
     let stamp = std::process::id();
-    let table = format!("bench-round-{n}-{stamp}");
+    let table = format!("bench-round-{}-{stamp}", opts.members);
     mentor_aws::table::create_table(&ddb, &table)
         .await
         .map_err(err)?;
@@ -221,12 +235,30 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
         .await
         .map_err(|e| format!("creating the bus on {}: {e:?}", opts.endpoint))?;
     let store = Arc::new(DynamoStore::new(
-        ddb.clone(),
+        ddb,
         table.clone(),
         mentor_domain::Pseudonyms::local(),
         cfg.retention,
     ));
+    let bus = Arc::new(TeeBus {
+        inner: EventBridgeBus::new(eb, bus_name),
+        queue: Mutex::new(Vec::new()),
+        entries: AtomicU64::new(0),
+    });
+    Ok(Aws {
+        sdk,
+        table,
+        store,
+        bus,
+    })
+}
 
+/// Writes the signed-up members to DynamoDB, eight writers at a time.
+async fn store_members(
+    store: &Arc<DynamoStore>,
+    members: &[mentor_domain::model::Member],
+    print: bool,
+) -> Result<(), String> {
     let t = Instant::now();
     let mut puts = tokio::task::JoinSet::new();
     for chunk in members.chunks(members.len().div_ceil(8).max(1)) {
@@ -248,7 +280,17 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
             t.elapsed().as_secs_f64()
         );
     }
+    Ok(())
+}
 
+/// The mock Slack on the simulated clock, and the production client
+/// pointed at it, told never to sleep: the mock moves the simulated clock
+/// by the waits the default policy would take.
+async fn slack_on_mock(
+    opts: &Options,
+    clock: &Arc<FixedClock>,
+    members: &[mentor_domain::model::Member],
+) -> Result<(Arc<MockSlack>, Arc<SlackClient>), String> {
     let mock = Arc::new(MockSlack {
         clock: clock.clone(),
         state: Mutex::new(SlackState::default()),
@@ -257,8 +299,6 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
         client: RetryPolicy::default(),
     });
     let addr = start_mock_slack(mock.clone()).await?;
-    // The production client, told never to sleep: the mock moves the
-    // simulated clock by the waits the default policy would take.
     let policy = RetryPolicy {
         base_delay: std::time::Duration::ZERO,
         max_delay: std::time::Duration::ZERO,
@@ -271,138 +311,225 @@ pub async fn bench(opts: &Options, print: bool) -> Result<Outcome, String> {
         "xoxb-bench",
         policy,
     ));
-    let bus = Arc::new(TeeBus {
-        inner: EventBridgeBus::new(eb, bus_name),
-        queue: Mutex::new(Vec::new()),
-        entries: AtomicU64::new(0),
-    });
-    let deps = Deps::from_store(store.clone(), slack, bus.clone(), clock.clone());
-    let bot = Bot::new(deps, cfg.clone());
-    counter.reset();
+    Ok((mock, slack))
+}
 
-    // Tick → plan → store → publish.
-    let t = Instant::now();
-    let report = bot.tick().await.map_err(err)?;
-    let plan_s = t.elapsed().as_secs_f64();
-    let tick_writes = counter.writes.load(Ordering::Relaxed);
-    let stored = Rounds::get(&*store, round).await.map_err(err)?;
-    let stats = stored.map(|r| r.stats).unwrap_or_default();
-    let say = |line: String| {
-        if print {
-            println!("{line}");
-        }
-    };
-    say(format!(
-        "tick: due={:?} published={} eligible={} groups={} trios={} unmatched={} wall_s={plan_s:.2} dynamodb_writes={tick_writes}",
-        report.due, report.published, stats.eligible, stats.groups, stats.trios, stats.unmatched
-    ));
+/// What the bus deliveries took.
+#[derive(Default)]
+struct Deliveries {
+    invocations: u64,
+    retried: u64,
+    dead: u64,
+    longest: Duration,
+    busy: Duration,
+    wall_s: f64,
+}
 
-    // Notify: the bus delivers to the scheduler code one event at a time.
-    let first_delivery = clock.now();
-    let mut queue: VecDeque<Delivery> = VecDeque::new();
-    let mut seq = 0usize;
-    let mut enqueue = |queue: &mut VecDeque<Delivery>, events: Vec<BusEvent>, at| {
+/// Bus deliveries waiting for the scheduler code, some duplicated.
+struct DeliveryQueue {
+    items: VecDeque<Delivery>,
+    seq: usize,
+    duplicate_every: usize,
+}
+
+impl DeliveryQueue {
+    /// Queues `events` as first attempts ready `at`; every
+    /// `duplicate_every`-th is delivered twice (at least once).
+    fn push_events(&mut self, events: Vec<BusEvent>, at: DateTime<Utc>) {
         for e in events {
-            seq += 1;
-            let twice = opts.duplicate_every > 0 && seq.is_multiple_of(opts.duplicate_every);
+            self.seq += 1;
+            let twice = self.duplicate_every > 0 && self.seq.is_multiple_of(self.duplicate_every);
             for _ in 0..if twice { 2 } else { 1 } {
-                queue.push_back(Delivery {
+                self.items.push_back(Delivery {
                     event: e.clone(),
                     attempt: 1,
                     ready: at,
                 });
             }
         }
-    };
-    enqueue(&mut queue, bus.drain(), first_delivery);
-    let (mut invocations, mut retried, mut dead) = (0u64, 0u64, 0u64);
-    let (mut longest, mut busy) = (Duration::zero(), Duration::zero());
-    let t = Instant::now();
-    while let Some(d) = {
-        // Earliest ready first (retries wait their turn).
-        let i = (0..queue.len()).min_by_key(|&i| queue[i].ready);
-        i.and_then(|i| queue.remove(i))
-    } {
-        if d.ready > clock.now() {
-            clock.set(d.ready);
-        }
-        invocations += 1;
-        let began = clock.now();
-        let outcome = bot.on_bus_event(&d.event).await;
-        longest = longest.max(clock.now() - began);
-        busy += clock.now() - began;
-        if let Err(e) = outcome {
-            tracing::warn!(error = %e, attempt = d.attempt, "bus event failed");
-            if d.attempt < ASYNC_ATTEMPTS {
-                retried += 1;
-                queue.push_back(Delivery {
-                    ready: clock.now() + Duration::minutes(d.attempt as i64),
-                    attempt: d.attempt + 1,
-                    event: d.event,
-                });
-            } else {
-                dead += 1;
-            }
-        }
-        let now = clock.now();
-        enqueue(&mut queue, bus.drain(), now);
     }
-    let drain_wall = t.elapsed().as_secs_f64();
-    // Not counted: a client without the counter.
-    let _ = aws_sdk_dynamodb::Client::new(&sdk)
-        .delete_table()
-        .table_name(&table)
-        .send()
-        .await;
 
-    let st = mock.lock();
-    let slack_calls: u64 = st.calls.values().sum();
-    let duplicates: u32 = st.posts.values().map(|c| c.saturating_sub(1)).sum();
-    let unnotified = members
-        .iter()
-        .filter(|m| !st.dmed.contains(m.id.as_str()) && !st.dmed.contains(&format!("D{}", m.id)))
-        .count();
-    let notify_minutes = st
-        .last_dm_at
-        .map(|t| (t - first_delivery).num_milliseconds() as f64 / 60_000.0)
-        .unwrap_or(0.0);
-    let writes = counter.writes.load(Ordering::Relaxed);
-    let per = |x: u64| x as f64 / n.max(1) as f64;
-    say(format!(
-        "notify: invocations={invocations} retried={retried} dead_lettered={dead} longest_invocation_s={:.1} busy_s={:.0} wall_s={drain_wall:.1}",
-        longest.num_milliseconds() as f64 / 1000.0,
-        busy.num_milliseconds() as f64 / 1000.0
-    ));
-    say(format!(
-        "slack: {} rate_limited={} paced_s={:.0} waited_s={:.0} unnotified={unnotified}",
-        st.calls
+    /// Earliest ready first (retries wait their turn).
+    fn next(&mut self) -> Option<Delivery> {
+        let i = (0..self.items.len()).min_by_key(|&i| self.items[i].ready);
+        i.and_then(|i| self.items.remove(i))
+    }
+}
+
+/// One bench run after sign-up: the bot on the production adapters.
+struct Run {
+    print: bool,
+    n: usize,
+    clock: Arc<FixedClock>,
+    counter: Arc<DynamoCounter>,
+    aws: Aws,
+    mock: Arc<MockSlack>,
+    bot: Bot,
+}
+
+impl Run {
+    async fn start(
+        opts: &Options,
+        cfg: &ProgrammeConfig,
+        start: DateTime<Utc>,
+        members: &[mentor_domain::model::Member],
+        print: bool,
+    ) -> Result<Run, String> {
+        let clock = Arc::new(FixedClock::at(start));
+        let counter = Arc::new(DynamoCounter::new(
+            clock.clone(),
+            Duration::milliseconds(opts.dynamodb_ms),
+        ));
+        let aws = moto_adapters(opts, cfg, &counter).await?;
+        store_members(&aws.store, members, print).await?;
+        let (mock, slack) = slack_on_mock(opts, &clock, members).await?;
+        let deps = Deps::from_store(aws.store.clone(), slack, aws.bus.clone(), clock.clone());
+        let bot = Bot::new(deps, cfg.clone());
+        counter.reset();
+        Ok(Run {
+            print,
+            n: opts.members,
+            clock,
+            counter,
+            aws,
+            mock,
+            bot,
+        })
+    }
+
+    fn say(&self, line: String) {
+        if self.print {
+            println!("{line}");
+        }
+    }
+
+    /// Tick → plan → store → publish; the wall time of the tick.
+    async fn tick(&self, round: RoundId) -> Result<f64, String> {
+        let t = Instant::now();
+        let report = self.bot.tick().await.map_err(err)?;
+        let plan_s = t.elapsed().as_secs_f64();
+        let tick_writes = self.counter.writes.load(Ordering::Relaxed);
+        let stored = Rounds::get(&*self.aws.store, round).await.map_err(err)?;
+        let stats = stored.map(|r| r.stats).unwrap_or_default();
+        self.say(format!(
+            "tick: due={:?} published={} eligible={} groups={} trios={} unmatched={} wall_s={plan_s:.2} dynamodb_writes={tick_writes}",
+            report.due, report.published, stats.eligible, stats.groups, stats.trios, stats.unmatched
+        ));
+        Ok(plan_s)
+    }
+
+    /// Notify: the bus delivers to the scheduler code one event at a time,
+    /// failed deliveries retried as Lambda retries asynchronous invocations.
+    async fn deliver_all(&self, duplicate_every: usize) -> Deliveries {
+        let mut queue = DeliveryQueue {
+            items: VecDeque::new(),
+            seq: 0,
+            duplicate_every,
+        };
+        queue.push_events(self.aws.bus.drain(), self.clock.now());
+        let mut done = Deliveries::default();
+        let t = Instant::now();
+        while let Some(d) = queue.next() {
+            if d.ready > self.clock.now() {
+                self.clock.set(d.ready);
+            }
+            done.invocations += 1;
+            let began = self.clock.now();
+            let outcome = self.bot.on_bus_event(&d.event).await;
+            done.longest = done.longest.max(self.clock.now() - began);
+            done.busy += self.clock.now() - began;
+            if let Err(e) = outcome {
+                tracing::warn!(error = %e, attempt = d.attempt, "bus event failed");
+                if d.attempt < ASYNC_ATTEMPTS {
+                    done.retried += 1;
+                    queue.items.push_back(Delivery {
+                        ready: self.clock.now() + Duration::minutes(d.attempt as i64),
+                        attempt: d.attempt + 1,
+                        event: d.event,
+                    });
+                } else {
+                    done.dead += 1;
+                }
+            }
+            queue.push_events(self.aws.bus.drain(), self.clock.now());
+        }
+        done.wall_s = t.elapsed().as_secs_f64();
+        done
+    }
+
+    /// Not counted: a client without the counter.
+    async fn drop_table(&self) {
+        let _ = aws_sdk_dynamodb::Client::new(&self.aws.sdk)
+            .delete_table()
+            .table_name(&self.aws.table)
+            .send()
+            .await;
+    }
+
+    /// Prints the detail lines and returns the closing figures.
+    fn outcome(
+        &self,
+        members: &[mentor_domain::model::Member],
+        plan_s: f64,
+        first_delivery: DateTime<Utc>,
+        d: &Deliveries,
+    ) -> Outcome {
+        let st = self.mock.lock();
+        let slack_calls: u64 = st.calls.values().sum();
+        let duplicates: u32 = st.posts.values().map(|c| c.saturating_sub(1)).sum();
+        let unnotified = members
             .iter()
-            .map(|(m, c)| format!("{m}={c}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        st.rate_limited,
-        st.paced_ms as f64 / 1000.0,
-        st.waited_ms as f64 / 1000.0,
-    ));
-    say(format!(
-        "dynamodb: writes={writes} (transact items {}) reads={} read_units={:.0} calls={} eventbridge_entries={}",
-        counter.transact_items.load(Ordering::Relaxed),
-        counter.reads.load(Ordering::Relaxed),
-        counter.read_half_units.load(Ordering::Relaxed) as f64 / 2.0,
-        counter.calls.load(Ordering::Relaxed),
-        bus.entries.load(Ordering::Relaxed),
-    ));
-    say(format!("dynamodb writes by item: {}", counter.kinds_line()));
-    Ok(Outcome {
-        members: n,
-        plan_s,
-        writes_per_member: per(writes),
-        slack_calls_per_member: per(slack_calls),
-        notify_minutes,
-        duplicates,
-        unnotified,
-        dead_lettered: dead,
-    })
+            .filter(|m| {
+                !st.dmed.contains(m.id.as_str()) && !st.dmed.contains(&format!("D{}", m.id))
+            })
+            .count();
+        let notify_minutes = st
+            .last_dm_at
+            .map(|t| (t - first_delivery).num_milliseconds() as f64 / 60_000.0)
+            .unwrap_or(0.0);
+        let counter = &self.counter;
+        let writes = counter.writes.load(Ordering::Relaxed);
+        let per = |x: u64| x as f64 / self.n.max(1) as f64;
+        self.say(format!(
+            "notify: invocations={} retried={} dead_lettered={} longest_invocation_s={:.1} busy_s={:.0} wall_s={:.1}",
+            d.invocations,
+            d.retried,
+            d.dead,
+            d.longest.num_milliseconds() as f64 / 1000.0,
+            d.busy.num_milliseconds() as f64 / 1000.0,
+            d.wall_s
+        ));
+        self.say(format!(
+            "slack: {} rate_limited={} paced_s={:.0} waited_s={:.0} unnotified={unnotified}",
+            st.calls
+                .iter()
+                .map(|(m, c)| format!("{m}={c}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            st.rate_limited,
+            st.paced_ms as f64 / 1000.0,
+            st.waited_ms as f64 / 1000.0,
+        ));
+        self.say(format!(
+            "dynamodb: writes={writes} (transact items {}) reads={} read_units={:.0} calls={} eventbridge_entries={}",
+            counter.transact_items.load(Ordering::Relaxed),
+            counter.reads.load(Ordering::Relaxed),
+            counter.read_half_units.load(Ordering::Relaxed) as f64 / 2.0,
+            counter.calls.load(Ordering::Relaxed),
+            self.aws.bus.entries.load(Ordering::Relaxed),
+        ));
+        self.say(format!("dynamodb writes by item: {}", counter.kinds_line()));
+        Outcome {
+            members: self.n,
+            plan_s,
+            writes_per_member: per(writes),
+            slack_calls_per_member: per(slack_calls),
+            notify_minutes,
+            duplicates,
+            unnotified,
+            dead_lettered: d.dead,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,21 +6,22 @@
 //! line per community and per round, and a closing line the tests and README
 //! quote.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use mentor_domain::action::{Action, ModeratorAction, ReconfirmAnswer};
 use mentor_domain::calendar;
 use mentor_domain::memory::{FixedClock, RecordingMessenger, SlackCall};
-use mentor_domain::model::{CheckinAnswer, MemberStatus, RoundState};
-use mentor_domain::ports::{Members, Rounds};
+use mentor_domain::model::CheckinAnswer;
 
-use mentor_domain::surface::Message;
-use mentor_domain::usecases::{Click, Deps, Origin, ProfileOutcome};
-use mentor_domain::{Bot, ProgrammeConfig, RoundId, UserId};
+use mentor_domain::surface::{Block, Message};
+use mentor_domain::usecases::{Click, ClickedMessage, Deps, Origin, ProfileOutcome};
+use mentor_domain::{Bot, ChannelId, ProgrammeConfig, RoundId, UserId};
 
+mod inbox;
 mod people;
+mod tally;
 
 pub(crate) use people::{Rng, profile_values};
 
@@ -39,6 +40,12 @@ pub struct Outcome {
     /// "You're not paired … didn't confirm" DMs for a round the member was
     /// never asked about (must stay 0: signing up counts as a Yes).
     pub told_unasked_not_confirmed: usize,
+    /// Full months of paired members (neither a community's first round
+    /// nor its last, cut short), and the bot messages they got in them:
+    /// new ones, and clicked messages answered in place.
+    pub member_months: usize,
+    pub messages: usize,
+    pub updated_in_place: usize,
 }
 
 impl Outcome {
@@ -49,6 +56,19 @@ impl Outcome {
         self.unnotified += o.unnotified;
         self.duplicate_dms += o.duplicate_dms;
         self.told_unasked_not_confirmed += o.told_unasked_not_confirmed;
+        self.member_months += o.member_months;
+        self.messages += o.messages;
+        self.updated_in_place += o.updated_in_place;
+    }
+
+    /// New bot messages per member in a typical (full, paired) month.
+    pub fn messages_per_member_month(&self) -> f64 {
+        self.messages as f64 / self.member_months.max(1) as f64
+    }
+
+    /// Clicked messages answered in place per member and month.
+    pub fn updates_per_member_month(&self) -> f64 {
+        self.updated_in_place as f64 / self.member_months.max(1) as f64
     }
 }
 
@@ -118,10 +138,24 @@ pub async fn simulate(
     seed: u64,
     print: bool,
 ) -> Result<Outcome, String> {
+    simulate_with(members, months, seed, print, true).await
+}
+
+/// [`simulate`], with clicks that carry their message (`true`, as Slack
+/// sends them: answered in place) or not (every answer a new DM).
+pub async fn simulate_with(
+    members: usize,
+    months: u32,
+    seed: u64,
+    print: bool,
+    clicks_carry_message: bool,
+) -> Result<Outcome, String> {
     let mut total = Outcome::default();
     for (i, launch) in launches(members).into_iter().enumerate() {
         let seed = seed.wrapping_add(i as u64 * 1_000_003);
-        total.add(simulate_community(launch, months, seed, print).await?);
+        let mut c = Community::new(launch.at(), seed);
+        c.clicks_carry_message = clicks_carry_message;
+        total.add(c.run(launch, months, print).await?);
     }
     Ok(total)
 }
@@ -144,46 +178,63 @@ struct Community {
     asked: HashSet<(UserId, RoundId)>,
     /// "Didn't confirm" DMs: (round label, member).
     not_confirmed: Vec<(String, UserId)>,
+    /// What each member received, per month.
+    inbox: inbox::Inbox,
+    /// Clicks carry the message they were on, as Slack sends them, so the
+    /// bot answers in place; without it every answer is a new DM (how the
+    /// bot answered before it could update messages).
+    clicks_carry_message: bool,
+    /// Stands in for the `ts` Slack gives each posted message.
+    posted: u64,
 }
 
 /// One community launched on `launch.date`, paired for `months` rounds.
+#[cfg(test)]
 pub async fn simulate_community(
     launch: Launch,
     months: u32,
     seed: u64,
     print: bool,
 ) -> Result<Outcome, String> {
-    let mut c = Community::new(launch.at(), seed);
-    let first = launch.first_round(&c.cfg);
-    let last = (1..months).fold(first, |r, _| r.next());
-    let end = calendar::round_start(&c.cfg, last) + Duration::days(4);
-    for _ in 0..launch.members {
-        c.sign_up(Origin::Channel(c.cfg.channel.clone()), "hi")
-            .await?;
-    }
-    if launch.moderator_runs {
-        c.moderator_runs().await?;
-    }
-    let mut hour = 0u64;
-    while c.clock.now_utc() < end {
-        hour += 1;
-        c.clock.advance(Duration::hours(1));
-        c.bot.tick().await.map_err(err)?;
-        c.deliver_bus().await?;
-        c.read_and_answer_dms().await?;
-        if hour % 24 == 12 {
-            c.life_happens().await?;
+    Community::new(launch.at(), seed)
+        .run(launch, months, print)
+        .await
+}
+
+impl Community {
+    async fn run(mut self, launch: Launch, months: u32, print: bool) -> Result<Outcome, String> {
+        let c = &mut self;
+        let first = launch.first_round(&c.cfg);
+        let last = (1..months).fold(first, |r, _| r.next());
+        let end = calendar::round_start(&c.cfg, last) + Duration::days(4);
+        for _ in 0..launch.members {
+            c.sign_up(Origin::Channel(c.cfg.channel.clone()), "hi")
+                .await?;
         }
+        if launch.moderator_runs {
+            c.moderator_runs().await?;
+        }
+        let mut hour = 0u64;
+        while c.clock.now_utc() < end {
+            hour += 1;
+            c.clock.advance(Duration::hours(1));
+            c.bot.tick().await.map_err(err)?;
+            c.deliver_bus().await?;
+            c.read_and_answer_dms().await?;
+            if hour % 24 == 12 {
+                c.life_happens().await?;
+            }
+        }
+        if print {
+            println!(
+                "community launch={} signups={} moderator_run={}",
+                launch.date,
+                launch.members,
+                if launch.moderator_runs { "yes" } else { "no" }
+            );
+        }
+        c.tally(first, last, print).await
     }
-    if print {
-        println!(
-            "community launch={} signups={} moderator_run={}",
-            launch.date,
-            launch.members,
-            if launch.moderator_runs { "yes" } else { "no" }
-        );
-    }
-    c.tally(first, last, print).await
 }
 
 impl Community {
@@ -207,6 +258,9 @@ impl Community {
             pairing_dms: BTreeMap::new(),
             asked: HashSet::new(),
             not_confirmed: Vec::new(),
+            inbox: inbox::Inbox::default(),
+            clicks_carry_message: true,
+            posted: 0,
         }
     }
 
@@ -260,21 +314,49 @@ impl Community {
         }
     }
 
-    /// Members read their DMs and answer.
+    /// Members read their DMs and answer. A message answered in place is
+    /// read again (it may now say who the new partner is), not re-answered.
     async fn read_and_answer_dms(&mut self) -> Result<(), String> {
+        let month = calendar::current_round(&self.cfg, self.clock.now_utc());
         for call in self.slack.take() {
-            let SlackCall::Post(ch, msg) = call else {
+            self.inbox.note(&call, month);
+            let (SlackCall::Post(ch, msg) | SlackCall::Update(ch, _, msg)) = &call else {
                 continue;
             };
             let Some(user) = ch.0.strip_prefix('D').map(|u| UserId(u.to_string())) else {
                 continue;
             };
-            self.note_dm(&user, &msg);
-            if let Some(action) = self.answer(&msg) {
-                self.click(&user, action).await?;
+            self.note_dm(&user, msg);
+            if !matches!(call, SlackCall::Post(..)) {
+                continue;
+            }
+            self.posted += 1;
+            if let Some(action) = self.answer(msg) {
+                let on = self.clicked(ch, msg, &action);
+                self.click_on(&user, action, on).await?;
             }
         }
         Ok(())
+    }
+
+    /// The clicked message as Slack's payload describes it.
+    fn clicked(&self, ch: &ChannelId, msg: &Message, action: &Action) -> Option<ClickedMessage> {
+        let (action_id, value) = action.encode();
+        let button = msg
+            .blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Buttons(bs) => bs.as_slice(),
+                _ => &[],
+            })
+            .find(|b| b.action_id == action_id && b.value == value)?;
+        self.clicks_carry_message.then(|| ClickedMessage {
+            channel: ch.clone(),
+            ts: format!("{}.000100", self.posted),
+            blocks: msg.blocks.clone(),
+            choice: button.text.clone(),
+            action_id: button.action_id.clone(),
+        })
     }
 
     fn note_dm(&mut self, user: &UserId, msg: &Message) {
@@ -338,6 +420,15 @@ impl Community {
     }
 
     async fn click(&mut self, user: &UserId, action: Action) -> Result<(), String> {
+        self.click_on(user, action, None).await
+    }
+
+    async fn click_on(
+        &mut self,
+        user: &UserId,
+        action: Action,
+        message: Option<ClickedMessage>,
+    ) -> Result<(), String> {
         self.clicks += 1;
         let a = Click {
             user: user.clone(),
@@ -345,7 +436,7 @@ impl Community {
             trigger_id: None,
             dedupe_key: format!("click-{}", self.clicks),
             response_url: None,
-            message: None,
+            message,
         };
         self.bot.on_action(&a).await.map_err(err)?;
         // Now and then Slack delivers a click twice.
@@ -390,111 +481,15 @@ impl Community {
         }
         Ok(())
     }
-
-    /// Counts repeats, unnotified members and duplicate DMs per round.
-    async fn tally(&self, first: RoundId, last: RoundId, print: bool) -> Result<Outcome, String> {
-        let mut out = Outcome {
-            members: self.all.len(),
-            ..Outcome::default()
-        };
-        out.told_unasked_not_confirmed = self
-            .not_confirmed
-            .iter()
-            .filter(|(label, user)| {
-                !self
-                    .asked
-                    .iter()
-                    .any(|(u, r)| u == user && r.label() == *label)
-            })
-            .count();
-        let mut seen: HashMap<(UserId, UserId), RoundId> = HashMap::new();
-        let mut round = first;
-        loop {
-            self.tally_round(round, &mut seen, &mut out, print).await?;
-            if round == last {
-                return Ok(out);
-            }
-            round = round.next();
-        }
-    }
-
-    async fn tally_round(
-        &self,
-        round: RoundId,
-        seen: &mut HashMap<(UserId, UserId), RoundId>,
-        out: &mut Outcome,
-        print: bool,
-    ) -> Result<(), String> {
-        let r = Rounds::get(&*self.store, round).await.map_err(err)?;
-        let groups = self.store.groups(round).await.map_err(err)?;
-        let mut repeats = 0;
-        for g in &groups {
-            for (i, a) in g.members.iter().enumerate() {
-                for b in &g.members[i + 1..] {
-                    let key = if a < b {
-                        (a.clone(), b.clone())
-                    } else {
-                        (b.clone(), a.clone())
-                    };
-                    if seen.insert(key, round).is_some_and(|prev| prev != round) {
-                        repeats += 1;
-                    }
-                }
-            }
-            for m in &g.members {
-                self.tally_member(round, m, out).await?;
-            }
-        }
-        let scores: Vec<i64> = groups.iter().map(|g| g.score).collect();
-        let avg = if scores.is_empty() {
-            0.0
-        } else {
-            scores.iter().sum::<i64>() as f64 / scores.len() as f64
-        };
-        let paired = r.as_ref().is_some_and(|r| r.state == RoundState::Paired);
-        if print {
-            let s = r.map(|r| r.stats).unwrap_or_default();
-            println!(
-                "round={round} eligible={} paired={} trios={} unmatched={} late_or_manual={} repeats={repeats} avg_score={avg:.1}",
-                s.eligible,
-                groups.iter().map(|g| g.members.len()).sum::<usize>(),
-                s.trios,
-                s.unmatched,
-                groups.len().saturating_sub(s.groups as usize),
-            );
-        }
-        out.repeats += repeats;
-        out.rounds += usize::from(paired && !groups.is_empty());
-        Ok(())
-    }
-
-    /// A member re-paired mid-round (partner left) rightly gets a second,
-    /// different DM; the same DM twice is a duplicate.
-    async fn tally_member(
-        &self,
-        round: RoundId,
-        m: &UserId,
-        out: &mut Outcome,
-    ) -> Result<(), String> {
-        let sent = self.pairing_dms.get(&(round.label(), m.clone()));
-        let n = sent.map(|s| s.len()).unwrap_or(0);
-        let dups: usize = sent
-            .map(|s| s.values().map(|c| c.saturating_sub(1)).sum())
-            .unwrap_or(0);
-        let unreachable = Members::get(&*self.store, m)
-            .await
-            .map_err(err)?
-            .is_some_and(|m| m.status == MemberStatus::Unreachable);
-        if n == 0 && !unreachable {
-            out.unnotified += 1;
-        }
-        out.duplicate_dms += dups;
-        Ok(())
-    }
 }
 
 pub async fn run(members: usize, months: u32, seed: u64) -> Result<(), String> {
     let o = simulate(members, months, seed, true).await?;
+    println!(
+        "messages per member per month={:.1} (new bot messages in a full paired month) answered_in_place={:.1}",
+        o.messages_per_member_month(),
+        o.updates_per_member_month()
+    );
     println!(
         "members={} rounds={} repeats={} unnotified={} duplicate_dms={}",
         o.members, o.rounds, o.repeats, o.unnotified, o.duplicate_dms

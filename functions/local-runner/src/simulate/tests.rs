@@ -62,3 +62,21 @@ async fn two_hundred_members_over_six_months_is_clean() {
     assert_clean(&o, 24);
     assert!(o.members > 200 + 3 * 50, "late joiners arrived");
 }
+
+#[tokio::test]
+async fn answering_clicks_in_place_cuts_the_messages_a_member_gets_each_month() {
+    // The same run twice: clicks without their message (every answer a new
+    // DM, as before in-place answers) and as Slack sends them.
+    let before = simulate_with(40, 4, 11, false, false).await.unwrap();
+    let after = simulate_with(40, 4, 11, false, true).await.unwrap();
+    assert_clean(&after, 16);
+    assert!(after.member_months > 100, "{after:?}");
+    assert_eq!(before.updated_in_place, 0, "{before:?}");
+    assert!(after.updated_in_place > 0, "{after:?}");
+    let (b, a) = (
+        before.messages_per_member_month(),
+        after.messages_per_member_month(),
+    );
+    eprintln!("messages per member per month: before {b:.2}, after {a:.2}");
+    assert!(a < b - 1.0, "before {b:.2}, after {a:.2}");
+}

@@ -114,31 +114,75 @@ impl DynamoStore {
         format!("LEDGER#{}", self.pseudonyms.ledger_key(key))
     }
 
-    /// The index items that let [`Rounds::groups_of`] find `g` by member.
-    fn lookup_items(&self, g: &Group) -> Vec<Item> {
-        let expires = self.retention.round_expiry(g.round).timestamp();
-        let mut people: Vec<&UserId> = g.members.iter().chain(g.departed.iter()).collect();
+    /// The index items that let [`Rounds::groups_of`] find `next` by member,
+    /// written when `prev` became `next`. A member who holds `next` is found
+    /// through their place (which carries the same index keys, see
+    /// [`DynamoStore::place_item`]), so only the people listed without
+    /// holding it need an item: the departed, or everyone once it is
+    /// dissolved. An index item, once written, stays until the member's data
+    /// is deleted, so only those who newly need one get one.
+    fn lookup_items(&self, prev: Option<&Group>, next: &Group) -> Vec<Item> {
+        let needs = |g: &Group, u: &UserId| {
+            (g.members.contains(u) || g.departed.contains(u)) && !g.holders().contains(u)
+        };
+        let mut people: Vec<&UserId> = next.members.iter().chain(next.departed.iter()).collect();
         people.sort();
         people.dedup();
         people
             .into_iter()
             // Placeholders of deleted members are not Slack ids and need no index.
             .filter(|u| UserId::is_valid(u.as_str()))
+            .filter(|u| needs(next, u) && !prev.is_some_and(|p| needs(p, u)))
             .map(|u| {
                 let who = who_pk(&self.pseudonyms.user(u));
-                HashMap::from([
-                    ("PK".to_string(), s(round_pk(g.round))),
-                    ("SK".to_string(), s(format!("{who}#{}", group_sk(g.number)))),
-                    ("GSI2PK".to_string(), s(who)),
-                    (
-                        "GSI2SK".to_string(),
-                        s(format!("{}#{}", round_pk(g.round), group_sk(g.number))),
-                    ),
-                    ("group_sk".to_string(), s(group_sk(g.number))),
-                    ("expires_at".to_string(), n(expires)),
-                ])
+                let at = format!("{}#{}", round_pk(next.round), group_sk(next.number));
+                self.index_item(
+                    next.round,
+                    format!("{who}#{}", group_sk(next.number)),
+                    who,
+                    at,
+                    next.number,
+                )
             })
             .collect()
+    }
+
+    /// A member's place in a round: which live group holds them. It is also
+    /// their index item for that group (`GSI2`, `group_sk`), so pairing a
+    /// member writes one item, not two.
+    fn place_item(&self, round: RoundId, user: &UserId, group: u32) -> Item {
+        let mut item = self.index_item(
+            round,
+            self.place_key(user),
+            who_pk(&self.pseudonyms.user(user)),
+            format!("{}#PLACE", round_pk(round)),
+            group,
+        );
+        item.insert("group".to_string(), n(group));
+        item
+    }
+
+    /// An item in `round`'s partition that `GSI2` lists under `who`,
+    /// pointing at group `group`, expiring with the round.
+    fn index_item(
+        &self,
+        round: RoundId,
+        sk: String,
+        who: String,
+        gsi_sk: String,
+        group: u32,
+    ) -> Item {
+        HashMap::from([
+            ("PK".to_string(), s(round_pk(round))),
+            ("SK".to_string(), s(sk)),
+            ("GSI2PK".to_string(), s(who)),
+            ("GSI2SK".to_string(), s(gsi_sk)),
+            ("group_sk".to_string(), s(group_sk(group))),
+            (
+                "expires_at".to_string(),
+                n(self.retention.round_expiry(round).timestamp()),
+            ),
+        ])
     }
 
     /// The keys of every index item of `user`.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{DynamoStore, Item, build_err, doc, from_item, n, round_pk, s, store_err};
+use super::{DynamoStore, Item, build_err, doc, from_item, group_sk, n, round_pk, s, store_err};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
@@ -14,19 +14,6 @@ use mentor_domain::model::{Group, Round};
 use mentor_domain::ports::{GroupWrite, Rounds, place_moves};
 use mentor_domain::privacy::Retention;
 use mentor_domain::{RoundId, UserId};
-
-/// A member's place in a round: which live group holds them.
-fn place_item(round: RoundId, key: &str, group: u32, retention: Retention) -> Item {
-    HashMap::from([
-        ("PK".to_string(), s(round_pk(round))),
-        ("SK".to_string(), s(key)),
-        ("group".to_string(), n(group)),
-        (
-            "expires_at".to_string(),
-            n(retention.round_expiry(round).timestamp()),
-        ),
-    ])
-}
 
 fn round_item(r: &Round, retention: Retention) -> Result<Item> {
     Ok(HashMap::from([
@@ -71,29 +58,24 @@ impl Rounds for DynamoStore {
         let numbers: Vec<u32> = groups.iter().map(|g| g.number).collect();
         let mut requests = Vec::with_capacity(groups.len() * 3);
         let mut held = Vec::new();
-        for g in groups {
-            // The index first: a group is never stored unfindable by its members.
-            for item in self.lookup_items(g) {
-                let put = PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map_err(build_err)?;
-                requests.push(WriteRequest::builder().put_request(put).build());
-            }
+        let put = |item: Item| -> Result<WriteRequest> {
             let put = PutRequest::builder()
-                .set_item(Some(self.group_item(g)?))
+                .set_item(Some(item))
                 .build()
                 .map_err(build_err)?;
-            requests.push(WriteRequest::builder().put_request(put).build());
-            for u in g.holders() {
-                let key = self.place_key(&u);
-                let put = PutRequest::builder()
-                    .set_item(Some(place_item(round, &key, g.number, self.retention)))
-                    .build()
-                    .map_err(build_err)?;
-                requests.push(WriteRequest::builder().put_request(put).build());
-                held.push(key);
+            Ok(WriteRequest::builder().put_request(put).build())
+        };
+        for g in groups {
+            // The index first (places are index items too): a group is never
+            // stored unfindable by its members.
+            for item in self.lookup_items(None, g) {
+                requests.push(put(item)?);
             }
+            for u in g.holders() {
+                requests.push(put(self.place_item(round, &u, g.number))?);
+                held.push(self.place_key(&u));
+            }
+            requests.push(put(self.group_item(g)?)?);
         }
         // Places a crashed attempt wrote for groups now rewritten without them.
         for item in self.query_pk(round_pk(round), Some("PLACE#")).await? {
@@ -139,7 +121,7 @@ impl Rounds for DynamoStore {
             );
             // The member → group index, in the same transaction: a write that
             // loses the race leaves no index item (a deleted member's can't return).
-            for lookup in self.lookup_items(&w.next) {
+            for lookup in self.lookup_items(w.prev.as_ref(), &w.next) {
                 let p = Put::builder()
                     .table_name(&self.table)
                     .set_item(Some(lookup))
@@ -157,7 +139,7 @@ impl Rounds for DynamoStore {
                 (_, Some(to)) => {
                     let mut put = Put::builder()
                         .table_name(&self.table)
-                        .set_item(Some(place_item(round, &key, to, self.retention)));
+                        .set_item(Some(self.place_item(round, &m.user, to)));
                     put = match m.from {
                         None => put.condition_expression("attribute_not_exists(PK)"),
                         Some(from) => put
@@ -219,6 +201,13 @@ impl Rounds for DynamoStore {
             .iter()
             .map(from_item)
             .collect()
+    }
+
+    async fn group(&self, id: RoundId, number: u32) -> Result<Option<Group>> {
+        match self.get_item(round_pk(id), &group_sk(number)).await? {
+            Some(item) => from_item(&item).map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>> {

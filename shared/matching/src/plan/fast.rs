@@ -43,6 +43,126 @@ pub(super) fn pair_hash(seed: u64, ha: u64, hb: u64) -> u64 {
     splitmix64(seed ^ splitmix64(ha.wrapping_add(hb)) ^ (ha ^ hb).rotate_left(17))
 }
 
+/// Interests, offers and wants of every member as bitsets over the topics
+/// anyone named: the words per set, and the sets (3 per member).
+fn topic_bits(members: &[&Candidate]) -> (usize, Vec<u64>) {
+    let mut topics: HashMap<&str, usize> = HashMap::new();
+    for c in members {
+        for t in c.interests.iter().chain(&c.offers).chain(&c.wants) {
+            let next = topics.len();
+            topics.entry(t.as_str()).or_insert(next);
+        }
+    }
+    let words = topics.len().div_ceil(64).max(1);
+    let mut bits = vec![0u64; members.len() * 3 * words];
+    for (i, c) in members.iter().enumerate() {
+        for (slot, list) in [&c.interests, &c.offers, &c.wants].into_iter().enumerate() {
+            for t in list {
+                let id = topics[t.as_str()];
+                bits[(i * 3 + slot) * words + id / 64] |= 1 << (id % 64);
+            }
+        }
+    }
+    (words, bits)
+}
+
+/// Per member: (other, rounds ago) of each past meeting with someone here.
+fn met_lists(
+    n: usize,
+    index: &HashMap<&MemberId, u32>,
+    history: &[PastPair],
+) -> Vec<Vec<(u32, u32)>> {
+    let mut met = vec![Vec::new(); n];
+    for p in history {
+        if let (Some(&a), Some(&b)) = (index.get(&p.a), index.get(&p.b)) {
+            if a != b {
+                met[a as usize].push((b, p.rounds_ago.max(1)));
+                met[b as usize].push((a, p.rounds_ago.max(1)));
+            }
+        }
+    }
+    met
+}
+
+/// Per member: the others named with them in `pairs` (both directions).
+fn neighbours(
+    n: usize,
+    index: &HashMap<&MemberId, u32>,
+    pairs: &[(MemberId, MemberId)],
+) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); n];
+    for (x, y) in pairs {
+        if let (Some(&a), Some(&b)) = (index.get(x), index.get(y)) {
+            out[a as usize].push(b);
+            out[b as usize].push(a);
+        }
+    }
+    out
+}
+
+/// Index of a member's (experience, mode, frequency) into the category table.
+fn category(c: &Candidate) -> usize {
+    let m = Mode::ALL.iter().position(|x| *x == c.mode).unwrap_or(0);
+    let f = Frequency::ALL
+        .iter()
+        .position(|x| *x == c.frequency)
+        .unwrap_or(0);
+    (c.experience.rank() as usize * Mode::ALL.len() + m) * Frequency::ALL.len() + f
+}
+
+/// The experience, mode and frequency part of every pair's score, by the
+/// two members' categories.
+fn category_table(w: &Weights) -> Vec<i64> {
+    let cats = 4 * Mode::ALL.len() * Frequency::ALL.len();
+    let mut cat_table = vec![0i64; cats * cats];
+    for a in Experience::ALL {
+        for am in Mode::ALL {
+            for af in Frequency::ALL {
+                for b in Experience::ALL {
+                    for bm in Mode::ALL {
+                        for bf in Frequency::ALL {
+                            let (x, y) = (probe(*a, *am, *af), probe(*b, *bm, *bf));
+                            let mut s =
+                                w.experience_per_level * i64::from(a.rank().abs_diff(b.rank()));
+                            if am == bm {
+                                s += w.same_mode;
+                            } else if *am == Mode::Mixed || *bm == Mode::Mixed {
+                                s += w.compatible_mode;
+                            }
+                            if af == bf {
+                                s += w.same_frequency;
+                            }
+                            cat_table[category(&x) * cats + category(&y)] = s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    cat_table
+}
+
+/// The daytime-overlap part of the score by the members' distinct time
+/// zone offsets: each member's offset index, the table, and its side.
+fn timezone_table(members: &[&Candidate], w: &Weights) -> (Vec<u16>, Vec<i64>, usize) {
+    let mut offsets: Vec<i32> = members.iter().map(|c| c.tz_offset_minutes).collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let tz_count = offsets.len();
+    let mut tz_table = vec![0i64; tz_count * tz_count];
+    for (x, &a) in offsets.iter().enumerate() {
+        for (y, &b) in offsets.iter().enumerate() {
+            tz_table[x * tz_count + y] =
+                w.daytime_per_hour * i64::from(daytime_overlap_minutes(a, b, w) / 60);
+        }
+    }
+    let tz = members
+        .iter()
+        .map(|c| offsets.binary_search(&c.tz_offset_minutes).unwrap_or(0) as u16)
+        .collect();
+    (tz, tz_table, tz_count)
+}
+
 /// Profiles as bitsets and small integers, for scoring millions of pairs.
 pub(super) struct Fast<'a> {
     pub(super) members: Vec<&'a Candidate>,
@@ -84,104 +204,20 @@ impl<'a> Fast<'a> {
         config: &'a MatchConfig,
         seed: u64,
     ) -> Self {
-        let n = members.len();
         let index: HashMap<&MemberId, u32> = members
             .iter()
             .enumerate()
             .map(|(i, c)| (&c.id, i as u32))
             .collect();
-        let mut topics: HashMap<&str, usize> = HashMap::new();
-        for c in &members {
-            for t in c.interests.iter().chain(&c.offers).chain(&c.wants) {
-                let next = topics.len();
-                topics.entry(t.as_str()).or_insert(next);
-            }
-        }
-        let words = topics.len().div_ceil(64).max(1);
-        let mut bits = vec![0u64; n * 3 * words];
-        for (i, c) in members.iter().enumerate() {
-            for (slot, list) in [&c.interests, &c.offers, &c.wants].into_iter().enumerate() {
-                for t in list {
-                    let id = topics[t.as_str()];
-                    bits[(i * 3 + slot) * words + id / 64] |= 1 << (id % 64);
-                }
-            }
-        }
-        let mut met = vec![Vec::new(); n];
-        for p in history {
-            if let (Some(&a), Some(&b)) = (index.get(&p.a), index.get(&p.b)) {
-                if a != b {
-                    met[a as usize].push((b, p.rounds_ago.max(1)));
-                    met[b as usize].push((a, p.rounds_ago.max(1)));
-                }
-            }
-        }
-        let mut excluded = vec![Vec::new(); n];
-        for (x, y) in exclusions {
-            if let (Some(&a), Some(&b)) = (index.get(x), index.get(y)) {
-                excluded[a as usize].push(b);
-                excluded[b as usize].push(a);
-            }
-        }
-        let mut happy = vec![Vec::new(); n];
-        for (x, y) in happy_again {
-            if let (Some(&a), Some(&b)) = (index.get(x), index.get(y)) {
-                happy[a as usize].push(b);
-                happy[b as usize].push(a);
-            }
-        }
+        let (words, bits) = topic_bits(&members);
+        let n = members.len();
+        let met = met_lists(n, &index, history);
+        let excluded = neighbours(n, &index, exclusions);
+        let happy = neighbours(n, &index, happy_again);
         let hash = members.iter().map(|c| id_hash(&c.id)).collect();
-        let w = &config.weights;
-        let cat_of = |c: &Candidate| {
-            let m = Mode::ALL.iter().position(|x| *x == c.mode).unwrap_or(0);
-            let f = Frequency::ALL
-                .iter()
-                .position(|x| *x == c.frequency)
-                .unwrap_or(0);
-            (c.experience.rank() as usize * Mode::ALL.len() + m) * Frequency::ALL.len() + f
-        };
-        let cats = 4 * Mode::ALL.len() * Frequency::ALL.len();
-        let mut cat_table = vec![0i64; cats * cats];
-        for a in Experience::ALL {
-            for am in Mode::ALL {
-                for af in Frequency::ALL {
-                    for b in Experience::ALL {
-                        for bm in Mode::ALL {
-                            for bf in Frequency::ALL {
-                                let (x, y) = (probe(*a, *am, *af), probe(*b, *bm, *bf));
-                                let mut s =
-                                    w.experience_per_level * i64::from(a.rank().abs_diff(b.rank()));
-                                if am == bm {
-                                    s += w.same_mode;
-                                } else if *am == Mode::Mixed || *bm == Mode::Mixed {
-                                    s += w.compatible_mode;
-                                }
-                                if af == bf {
-                                    s += w.same_frequency;
-                                }
-                                cat_table[cat_of(&x) * cats + cat_of(&y)] = s;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let mut offsets: Vec<i32> = members.iter().map(|c| c.tz_offset_minutes).collect();
-        offsets.sort_unstable();
-        offsets.dedup();
-        let tz_count = offsets.len();
-        let mut tz_table = vec![0i64; tz_count * tz_count];
-        for (x, &a) in offsets.iter().enumerate() {
-            for (y, &b) in offsets.iter().enumerate() {
-                tz_table[x * tz_count + y] =
-                    w.daytime_per_hour * i64::from(daytime_overlap_minutes(a, b, w) / 60);
-            }
-        }
-        let cat = members.iter().map(|c| cat_of(c) as u16).collect();
-        let tz = members
-            .iter()
-            .map(|c| offsets.binary_search(&c.tz_offset_minutes).unwrap_or(0) as u16)
-            .collect();
+        let cat_table = category_table(&config.weights);
+        let (tz, tz_table, tz_count) = timezone_table(&members, &config.weights);
+        let cat = members.iter().map(|c| category(c) as u16).collect();
         Fast {
             cat,
             tz,

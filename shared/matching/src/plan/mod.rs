@@ -4,7 +4,7 @@
 
 use crate::blossom::solve_unique;
 use crate::model::{Candidate, MemberId, PastPair};
-use crate::score::{MatchConfig, PairRules, PairScore, PairStatus, Reason, score_pair};
+use crate::score::{MatchConfig, PairRules, PairScore, PairStatus, Reason, Weights, score_pair};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -112,53 +112,50 @@ pub fn plan_round_with_happy_again(
     let mut sorted: Vec<&Candidate> = members.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     sorted.dedup_by(|a, b| a.id == b.id);
+    if let Some(plan) = too_few_to_match(&sorted) {
+        return plan;
+    }
     let n = sorted.len();
-    if n == 0 {
-        return RoundPlan {
-            groups: Vec::new(),
-            unmatched: Vec::new(),
-        };
-    }
-    if n == 1 {
-        return RoundPlan {
-            groups: Vec::new(),
-            unmatched: vec![Unmatched {
-                member: sorted[0].id.clone(),
-                reason: UnmatchedReason::OnlyEligibleMember,
-            }],
-        };
-    }
     let rules = PairRules::new(history, exclusions, config).with_happy_again(happy_again);
     let fast = Fast::new(sorted, history, exclusions, happy_again, config, seed);
-    let mut k = config.candidates_per_member.filter(|&k| k < n - 1);
+    let k = config.candidates_per_member.filter(|&k| k < n - 1);
+    let mate = maximum_matching(&fast, k);
+    let mut groups = matched_pairs(&fast, &mate, &rules, &config.weights);
+    let unmatched = add_thirds(&fast, &mate, &mut groups, &rules, &config.weights);
+    into_plan(&fast, groups, unmatched)
+}
 
-    let mut mate;
+/// Nobody, or one member alone: no matching to run.
+fn too_few_to_match(sorted: &[&Candidate]) -> Option<RoundPlan> {
+    match sorted {
+        [] => Some(RoundPlan {
+            groups: Vec::new(),
+            unmatched: Vec::new(),
+        }),
+        [only] => Some(RoundPlan {
+            groups: Vec::new(),
+            unmatched: vec![Unmatched {
+                member: only.id.clone(),
+                reason: UnmatchedReason::OnlyEligibleMember,
+            }],
+        }),
+        _ => None,
+    }
+}
+
+/// The maximum-cardinality maximum-weight matching on the candidate graph
+/// (each member's best `k`, or all edges with `None`), widened until
+/// nobody who has an allowed partner is left over: each member's mate.
+fn maximum_matching(fast: &Fast, mut k: Option<usize>) -> Vec<Option<u32>> {
+    let n = fast.len();
     let mut widenings = 0;
     loop {
-        let mut full_rows: Vec<u32> = Vec::new();
-        let left = loop {
-            let edges = candidate_edges(&fast, k, &full_rows);
-            mate = solve_unique(n, &solver_weights(&edges, n), true);
-            let left: Vec<u32> = (0..n as u32)
-                .filter(|&v| mate[v as usize].is_none())
-                .collect();
-            // Sparsification must not cost anyone their partner: give the
-            // members left over all their allowed edges and solve again.
-            let fresh: Vec<u32> = left
-                .iter()
-                .copied()
-                .filter(|v| !full_rows.contains(v))
-                .collect();
-            if k.is_none() || left.len() <= n % 2 || fresh.is_empty() {
-                break left;
-            }
-            full_rows.extend(fresh);
-        };
+        let (mate, left) = matching_with_full_rows_for_leftovers(fast, k);
         // Still someone left over who has an allowed partner: the augmenting
         // path may need an edge the sparse graph dropped between two matched
         // members. Widen k (and, for rounds small enough, use the full graph,
         // which is exact by definition) and solve again.
-        let Some(k_now) = k else { break };
+        let Some(k_now) = k else { return mate };
         let helpable = left.len() > n % 2 && {
             let (mut mark, mut keys, mut row) = (vec![0u32; n], Vec::new(), Vec::new());
             left.iter().any(|&v| {
@@ -167,70 +164,93 @@ pub fn plan_round_with_happy_again(
             })
         };
         if !helpable {
-            break;
+            return mate;
         }
         k = if widenings < MAX_WIDENINGS && k_now.saturating_mul(4) < n - 1 {
             Some(k_now * 4)
         } else if n <= FULL_GRAPH_FALLBACK_MAX {
             None
         } else {
-            break;
+            return mate;
         };
         widenings += 1;
     }
+}
 
-    let weights = &config.weights;
-    let mut groups: Vec<(Vec<u32>, i64, Vec<Reason>)> = Vec::new();
-    let mut group_of = vec![usize::MAX; n];
-    for v in 0..n {
-        if let Some(u) = mate[v] {
+/// One sparse solve, repeated while it leaves out members whose rows were
+/// cut: sparsification must not cost anyone their partner, so the members
+/// left over get all their allowed edges and it is solved again. The
+/// mates, and who is still left over.
+fn matching_with_full_rows_for_leftovers(
+    fast: &Fast,
+    k: Option<usize>,
+) -> (Vec<Option<u32>>, Vec<u32>) {
+    let n = fast.len();
+    let mut full_rows: Vec<u32> = Vec::new();
+    loop {
+        let edges = candidate_edges(fast, k, &full_rows);
+        let mate = solve_unique(n, &solver_weights(&edges, n), true);
+        let left: Vec<u32> = (0..n as u32)
+            .filter(|&v| mate[v as usize].is_none())
+            .collect();
+        let fresh: Vec<u32> = left
+            .iter()
+            .copied()
+            .filter(|v| !full_rows.contains(v))
+            .collect();
+        if k.is_none() || left.len() <= n % 2 || fresh.is_empty() {
+            return (mate, left);
+        }
+        full_rows.extend(fresh);
+    }
+}
+
+/// A group being built: member indices, score, reasons.
+type Draft = (Vec<u32>, i64, Vec<Reason>);
+
+/// The matched pairs, explained, in the order of their lower index.
+fn matched_pairs(
+    fast: &Fast,
+    mate: &[Option<u32>],
+    rules: &PairRules,
+    weights: &Weights,
+) -> Vec<Draft> {
+    let mut groups = Vec::new();
+    for (v, m) in mate.iter().enumerate() {
+        if let Some(u) = *m {
             let u = u as usize;
             if v < u {
-                let s = explain(fast.members[v], fast.members[u], &rules, weights);
-                group_of[v] = groups.len();
-                group_of[u] = groups.len();
+                let s = explain(fast.members[v], fast.members[u], rules, weights);
                 groups.push((vec![v as u32, u as u32], s.score, s.reasons));
             }
         }
     }
+    groups
+}
 
-    // Members the matching could not pair join the pair they fit best.
+/// Members the matching could not pair join the pair they fit best (new
+/// pairs before repeats, then score, then the seeded hash); those who fit
+/// none are returned with why.
+fn add_thirds(
+    fast: &Fast,
+    mate: &[Option<u32>],
+    groups: &mut [Draft],
+    rules: &PairRules,
+    weights: &Weights,
+) -> Vec<Unmatched> {
     let mut unmatched = Vec::new();
-    let mut mark = vec![0u32; n];
-    let mut keys = Vec::new();
-    let mut row = Vec::new();
-    for x in 0..n {
-        if mate[x].is_some() {
-            continue;
-        }
+    let (mut mark, mut keys, mut row) = (vec![0u32; fast.len()], Vec::new(), Vec::new());
+    for x in (0..fast.len()).filter(|&x| mate[x].is_none()) {
         fast.row(x, &mut mark, &mut keys, &mut row);
-        let by_j: HashMap<u32, RowEntry> = row.iter().map(|e| (e.j, *e)).collect();
-        let mut best: Option<((i32, i64, u64), usize)> = None;
-        for (g, (m, _, _)) in groups.iter().enumerate() {
-            if m.len() != 2 {
-                continue;
-            }
-            if let (Some(ea), Some(eb)) = (by_j.get(&m[0]), by_j.get(&m[1])) {
-                let key = (
-                    -(i32::from(ea.last_resort) + i32::from(eb.last_resort)),
-                    ea.score + eb.score,
-                    ea.hash ^ eb.hash,
-                );
-                if best.is_none_or(|(bk, _)| key > bk) {
-                    best = Some((key, g));
-                }
-            }
-        }
-        match best {
-            Some((_, g)) => {
+        match best_pair_for(&row, groups) {
+            Some(g) => {
                 let (m, score, reasons) = &mut groups[g];
                 for &y in m.iter() {
-                    let s = explain(fast.members[y as usize], fast.members[x], &rules, weights);
+                    let s = explain(fast.members[y as usize], fast.members[x], rules, weights);
                     *score += s.score;
                     reasons.extend(s.reasons);
                 }
                 m.push(x as u32);
-                group_of[x] = g;
             }
             None => unmatched.push(Unmatched {
                 member: fast.members[x].id.clone(),
@@ -242,6 +262,34 @@ pub fn plan_round_with_happy_again(
             }),
         }
     }
+    unmatched
+}
+
+/// The pair (index into `groups`) a leftover member with candidate `row`
+/// fits best, if any pair allows them with both its members.
+fn best_pair_for(row: &[RowEntry], groups: &[Draft]) -> Option<usize> {
+    let by_j: HashMap<u32, RowEntry> = row.iter().map(|e| (e.j, *e)).collect();
+    let mut best: Option<((i32, i64, u64), usize)> = None;
+    for (g, (m, _, _)) in groups.iter().enumerate() {
+        if m.len() != 2 {
+            continue;
+        }
+        if let (Some(ea), Some(eb)) = (by_j.get(&m[0]), by_j.get(&m[1])) {
+            let key = (
+                -(i32::from(ea.last_resort) + i32::from(eb.last_resort)),
+                ea.score + eb.score,
+                ea.hash ^ eb.hash,
+            );
+            if best.is_none_or(|(bk, _)| key > bk) {
+                best = Some((key, g));
+            }
+        }
+    }
+    best.map(|(_, g)| g)
+}
+
+/// The drafts with member ids, sorted by members: the plan.
+fn into_plan(fast: &Fast, groups: Vec<Draft>, unmatched: Vec<Unmatched>) -> RoundPlan {
     let mut groups: Vec<Group> = groups
         .into_iter()
         .map(|(m, score, reasons)| Group {

@@ -96,6 +96,19 @@ impl Bot {
         user: &UserId,
         round: RoundId,
     ) -> Result<Option<Group>> {
+        match self.best_pair_for_third(user, round).await? {
+            Some((number, fit)) => self.add_third(user, round, number, fit).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The live pair (its number) that `user` fits best as a third, with
+    /// the fit, when it is good enough: no repeat, a decent score.
+    async fn best_pair_for_third(
+        &self,
+        user: &UserId,
+        round: RoundId,
+    ) -> Result<Option<(u32, mentor_matching::GroupFit)>> {
         let now = self.now();
         let Some(profile) = self.deps.members.get(user).await?.and_then(|m| m.profile) else {
             return Ok(None);
@@ -129,19 +142,28 @@ impl Bot {
             &pairing::exclusions(&members),
             &self.cfg.matching,
         );
-        let Some(fit) = fit.filter(|f| {
-            f.score >= LATE_TRIO_MIN_SCORE
-                && !f
-                    .reasons
-                    .iter()
-                    .any(|r| matches!(r, mentor_matching::Reason::MetBefore { .. }))
-        }) else {
-            return Ok(None);
-        };
-        let number = pairs[fit.index].number;
-        // Joining takes the late joiner's place in the round and re-enters
-        // the group into the outbox, both in the group's conditional write;
-        // a pair that changed meanwhile (now a trio, dissolved) is left alone.
+        Ok(fit
+            .filter(|f| {
+                f.score >= LATE_TRIO_MIN_SCORE
+                    && !f
+                        .reasons
+                        .iter()
+                        .any(|r| matches!(r, mentor_matching::Reason::MetBefore { .. }))
+            })
+            .map(|f| (pairs[f.index].number, f)))
+    }
+
+    /// Adds `user` to pair `number` and announces the trio. Joining takes
+    /// the late joiner's place in the round and re-enters the group into
+    /// the outbox, both in the group's conditional write; a pair that
+    /// changed meanwhile (now a trio, dissolved) is left alone.
+    async fn add_third(
+        &self,
+        user: &UserId,
+        round: RoundId,
+        number: u32,
+        fit: mentor_matching::GroupFit,
+    ) -> Result<Option<Group>> {
         let Some(current) = self.group(round, number).await? else {
             return Ok(None);
         };
@@ -153,8 +175,8 @@ impl Bot {
         joined.members.push(user.clone());
         joined.joined_late = Some(user.clone());
         joined.score += fit.score;
-        joined.reasons.extend(fit.reasons.iter().cloned());
-        joined.to_announce = Some(now);
+        joined.reasons.extend(fit.reasons);
+        joined.to_announce = Some(self.now());
         let write = GroupWrite::update(current, joined.clone());
         if !self.deps.rounds.write_groups(&[write]).await? {
             return Ok(None);

@@ -43,7 +43,9 @@ impl Bot {
         if group.dissolved && group.to_announce.is_some() {
             return self.announce_dissolved(&group).await;
         }
-        if !group.is_live() {
+        // Out of the outbox: everyone was told (this is a repeated delivery
+        // or a re-drive). One read, no claims written.
+        if !group.is_live() || group.to_announce.is_none() {
             return Ok(());
         }
         // Someone who left the group mid-round is not told about it again.

@@ -75,13 +75,7 @@ impl Bot {
     }
 
     pub(crate) async fn group(&self, round: RoundId, number: u32) -> Result<Option<Group>> {
-        Ok(self
-            .deps
-            .rounds
-            .groups(round)
-            .await?
-            .into_iter()
-            .find(|g| g.number == number))
+        self.deps.rounds.group(round, number).await
     }
 
     /// Whether `user` is waiting: active, signed up, in the channel and in no live group of `round`.
