@@ -19,6 +19,7 @@ use mentor_domain::surface::{Block, Message};
 use mentor_domain::usecases::{Click, ClickedMessage, Deps, Origin, ProfileOutcome};
 use mentor_domain::{Bot, ChannelId, ProgrammeConfig, RoundId, UserId};
 
+mod feedback;
 mod inbox;
 mod people;
 mod tally;
@@ -46,6 +47,11 @@ pub struct Outcome {
     pub member_months: usize,
     pub messages: usize,
     pub updated_in_place: usize,
+    /// Full rounds' pairs, how many met, the ratings and notes (as
+    /// `/mentoring stats` counts them; `round` unused).
+    pub feedback: mentor_domain::feedback::RoundOutcome,
+    /// Members asked for a rating (the last check-ins they read).
+    pub rating_asked: usize,
 }
 
 impl Outcome {
@@ -59,6 +65,12 @@ impl Outcome {
         self.member_months += o.member_months;
         self.messages += o.messages;
         self.updated_in_place += o.updated_in_place;
+        self.feedback.pairs += o.feedback.pairs;
+        self.feedback.met += o.feedback.met;
+        self.feedback.ratings += o.feedback.ratings;
+        self.feedback.rating_sum += o.feedback.rating_sum;
+        self.feedback.notes += o.feedback.notes;
+        self.rating_asked += o.rating_asked;
     }
 
     /// New bot messages per member in a typical (full, paired) month.
@@ -186,6 +198,8 @@ struct Community {
     clicks_carry_message: bool,
     /// Stands in for the `ts` Slack gives each posted message.
     posted: u64,
+    /// Rating questions members read (the last check-ins).
+    rating_asked: usize,
 }
 
 /// One community launched on `launch.date`, paired for `months` rounds.
@@ -261,6 +275,7 @@ impl Community {
             inbox: inbox::Inbox::default(),
             clicks_carry_message: true,
             posted: 0,
+            rating_asked: 0,
         }
     }
 
@@ -334,6 +349,10 @@ impl Community {
             if let Some(action) = self.answer(msg) {
                 let on = self.clicked(ch, msg, &action);
                 self.click_on(&user, action, on).await?;
+            }
+            if let Some(rating) = self.rate(msg) {
+                let on = self.clicked(ch, msg, &rating);
+                self.click_on(&user, rating, on).await?;
             }
         }
         Ok(())
@@ -489,6 +508,13 @@ pub async fn run(members: usize, months: u32, seed: u64) -> Result<(), String> {
         "messages per member per month={:.1} (new bot messages in a full paired month) answered_in_place={:.1}",
         o.messages_per_member_month(),
         o.updates_per_member_month()
+    );
+    println!(
+        "feedback: pairs={}{} (full rounds; {} of {} asked rated)",
+        o.feedback.pairs,
+        feedback::fields(&o.feedback),
+        o.feedback.ratings,
+        o.rating_asked
     );
     println!(
         "members={} rounds={} repeats={} unnotified={} duplicate_dms={}",

@@ -19,6 +19,7 @@ impl Community {
     ) -> Result<Outcome, String> {
         let mut out = Outcome {
             members: self.all.len(),
+            rating_asked: self.rating_asked,
             ..Outcome::default()
         };
         out.told_unasked_not_confirmed = self
@@ -37,6 +38,9 @@ impl Community {
             self.tally_round(round, &mut seen, &mut out, print).await?;
             if round != first && round != last {
                 self.count_messages(round, &mut out).await?;
+            }
+            if round != last {
+                self.count_feedback(round, &mut out).await?;
             }
             if round == last {
                 return Ok(out);
@@ -81,8 +85,9 @@ impl Community {
         let paired = r.as_ref().is_some_and(|r| r.state == RoundState::Paired);
         if print {
             let s = r.map(|r| r.stats).unwrap_or_default();
+            let feedback = super::feedback::fields(&self.round_outcome(round, &groups).await?);
             println!(
-                "round={round} eligible={} paired={} trios={} unmatched={} late_or_manual={} repeats={repeats} avg_score={avg:.1}",
+                "round={round} eligible={} paired={} trios={} unmatched={} late_or_manual={} repeats={repeats} avg_score={avg:.1}{feedback}",
                 s.eligible,
                 groups.iter().map(|g| g.members.len()).sum::<usize>(),
                 s.trios,

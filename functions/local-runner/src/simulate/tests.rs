@@ -80,3 +80,21 @@ async fn answering_clicks_in_place_cuts_the_messages_a_member_gets_each_month() 
     eprintln!("messages per member per month: before {b:.2}, after {a:.2}");
     assert!(a < b - 1.0, "before {b:.2}, after {a:.2}");
 }
+
+#[tokio::test]
+async fn members_rate_their_rounds_and_the_met_rate_and_average_rating_are_counted() {
+    let o = simulate(40, 4, 11, false).await.unwrap();
+    assert_clean(&o, 16);
+    let f = &o.feedback;
+    assert!(f.pairs > 50, "{o:?}");
+    // Half the check-in answers are "met": most pairs say so at one of two check-ins.
+    let met = f.met_percent().unwrap();
+    assert!((40..=100).contains(&met), "{o:?}");
+    // 70 % of those asked rate, once each (double deliveries don't count twice).
+    assert!(f.ratings <= o.rating_asked, "{o:?}");
+    let share = f.ratings * 100 / o.rating_asked.max(1);
+    assert!((55..=80).contains(&share), "{share}% of {o:?}");
+    // Stars drawn evenly from 5,5,5,4,4,4,3,3,2,1: an average near 3.6.
+    let avg = f.average_rating().unwrap();
+    assert!((3.2..=4.0).contains(&avg), "{avg} {o:?}");
+}
