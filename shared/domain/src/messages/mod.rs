@@ -16,6 +16,7 @@ pub mod history;
 pub mod in_place;
 pub mod moderator;
 pub mod moderator_confirm;
+pub mod moderator_replies;
 pub mod momentum;
 pub mod never_pair;
 pub mod pair_now;

@@ -1,26 +1,18 @@
 //! Moderator buttons: the App Home section and the Re-pair alerts.
 
 use super::SlashReply;
-use crate::action::{Action, ModeratorAction};
+use crate::action::ModeratorAction;
 use crate::error::Result;
 use crate::ids::{RoundId, UserId};
 use crate::messages;
-use crate::surface::{Block, Button};
+use crate::surface::Block;
 use crate::usecases::Bot;
 
 impl Bot {
     /// Moderator section of the App Home.
     pub(crate) async fn moderator_home_blocks(&self) -> Result<Vec<Block>> {
-        let mut blocks = vec![Block::Header("Moderator tools".into())];
-        blocks.extend(self.stats_message(false).await?.blocks);
-        blocks.push(Block::Buttons(vec![
-            Button::new(
-                Action::Moderator(ModeratorAction::Preview),
-                "Preview next pairing",
-            ),
-            Button::new(Action::Moderator(ModeratorAction::Run), "Run the round now").danger(),
-        ]));
-        Ok(blocks)
+        let stats = self.stats_message(false).await?.blocks;
+        Ok(messages::moderator_replies::home_tools(stats))
     }
 
     /// Moderator buttons (App Home, partner-left DM).

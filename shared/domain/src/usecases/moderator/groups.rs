@@ -155,11 +155,6 @@ impl Bot {
     pub(super) async fn not_paired_yet(&self) -> Result<Option<SlashReply>> {
         let round = self.live_round();
         let paired = self.is_paired(round).await?;
-        Ok((!paired).then(|| {
-            SlashReply::text(format!(
-                "{} hasn't been paired yet. `/mentoring run` pairs it now; then `pair` and `repair` adjust it.",
-                round.label()
-            ))
-        }))
+        Ok((!paired).then(|| messages::moderator_replies::not_paired_yet(round).into()))
     }
 }

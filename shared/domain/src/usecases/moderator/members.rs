@@ -22,6 +22,6 @@ impl Bot {
             &format!("{} members", members.len()),
         )
         .await;
-        Ok(SlashReply::text("I've sent you the export by DM."))
+        Ok(messages::moderator_replies::export_sent().into())
     }
 }

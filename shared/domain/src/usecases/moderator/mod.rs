@@ -37,6 +37,12 @@ impl SlashReply {
     }
 }
 
+impl From<Message> for SlashReply {
+    fn from(message: Message) -> Self {
+        Self { message }
+    }
+}
+
 /// A moderator command that changes state or DMs people: the slash command
 /// answers at once and the scheduler does it, replying by `response_url`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -58,7 +64,7 @@ enum SlashPlan {
 }
 
 /// Extracts user ids from `<@U123>` / `<@U123|name>` / `U123` tokens.
-fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, String> {
+fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, Message> {
     args.iter()
         .map(|a| {
             let inner = a
@@ -69,7 +75,7 @@ fn mentioned_users(args: &[&str]) -> std::result::Result<Vec<UserId>, String> {
             if UserId::is_valid(inner) {
                 Ok(UserId::new(inner))
             } else {
-                Err(format!("`{a}` isn't a person: mention them like @name."))
+                Err(crate::messages::moderator_replies::not_a_person(a))
             }
         })
         .collect()

@@ -37,12 +37,7 @@ impl Bot {
             &format!("group {}", g.number),
         )
         .await;
-        Ok(SlashReply::text(format!(
-            "Paired {} and {} for {}. They'll get their DMs in a moment.",
-            a.mention(),
-            b.mention(),
-            g.round.label()
-        )))
+        Ok(messages::moderator_replies::paired_by_hand(a, b, g.round).into())
     }
 
     pub(super) async fn exclude(
@@ -52,14 +47,11 @@ impl Bot {
         b: &UserId,
     ) -> Result<SlashReply> {
         if a == b {
-            return Ok(SlashReply::text("Pick two different people."));
+            return Ok(messages::moderator_replies::pick_two_people().into());
         }
         for u in [a, b] {
             if self.deps.members.get(u).await?.is_none() {
-                return Ok(SlashReply::text(format!(
-                    "{} isn't in the programme.",
-                    u.mention()
-                )));
+                return Ok(SlashReply::text(messages::moderator::not_in_programme(u)));
             }
         }
         for (x, y) in [(a, b), (b, a)] {
@@ -72,10 +64,6 @@ impl Bot {
         }
         self.audit(moderator, "exclude", &[a.clone(), b.clone()], "never pair")
             .await;
-        Ok(SlashReply::text(format!(
-            "{} and {} will never be paired together.",
-            a.mention(),
-            b.mention()
-        )))
+        Ok(messages::moderator_replies::never_together(a, b).into())
     }
 }

@@ -17,12 +17,10 @@ impl Bot {
                 .group_of(user, self.live_round())
                 .await?
                 .is_none()
-                .then(|| {
-                    SlashReply::text(format!("{} has no partner this round.", user.mention()))
-                })),
+                .then(|| messages::moderator_replies::no_partner_this_round(user).into())),
             ModCommand::Remove { user } => self.not_in_programme(&[user]).await,
             ModCommand::Exclude { a, b } if a == b => {
-                Ok(Some(SlashReply::text("Pick two different people.")))
+                Ok(Some(messages::moderator_replies::pick_two_people().into()))
             }
             ModCommand::Exclude { a, b } => self.not_in_programme(&[a, b]).await,
             ModCommand::Export => Ok(None),
@@ -42,7 +40,7 @@ impl Bot {
 
     pub(super) async fn pair_refusal(&self, a: &UserId, b: &UserId) -> Result<Option<SlashReply>> {
         if a == b {
-            return Ok(Some(SlashReply::text("Pick two different people.")));
+            return Ok(Some(messages::moderator_replies::pick_two_people().into()));
         }
         for u in [a, b] {
             if let Pairable::No(why) = self.pairable(u).await? {

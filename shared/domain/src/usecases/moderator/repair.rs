@@ -24,10 +24,7 @@ impl Bot {
                 "nobody available",
             )
             .await;
-            return Ok(SlashReply::text(format!(
-                "Nobody is free to pair with {} right now. They'll be paired in the next round, or use `/mentoring pair` when someone joins.",
-                user.mention()
-            )));
+            return Ok(messages::moderator_replies::nobody_free(user).into());
         };
         // The old group is dissolved in the same write that stores the new one.
         let old = self.group_of(user, round).await?;
@@ -50,11 +47,7 @@ impl Bot {
             &format!("group {}", g.number),
         )
         .await;
-        Ok(SlashReply::text(format!(
-            "Re-paired {} with {}. Both get their DMs in a moment.",
-            user.mention(),
-            partner.mention()
-        )))
+        Ok(messages::moderator_replies::repaired(user, &partner).into())
     }
 
     /// The best waiting partner for `user` in `round`, by the engine's score.

@@ -28,10 +28,7 @@ impl Bot {
                 response_url: response_url.map(str::to_string),
             }])
             .await?;
-        Ok(SlashReply::text(format!(
-            "Working out a preview of {}: it will appear here in a moment.",
-            round.label()
-        )))
+        Ok(messages::moderator_replies::preview_coming(round).into())
     }
 
     /// The scheduler computes a preview a moderator asked for and sends it back.
@@ -87,10 +84,7 @@ impl Bot {
             .await?;
         self.audit(moderator, "run", &[], &format!("requested {round}"))
             .await;
-        Ok(SlashReply::text(format!(
-            "Pairing {} now. I'll report back here when it's done.",
-            round.label()
-        )))
+        Ok(messages::moderator_replies::pairing_now(round).into())
     }
 
     /// The scheduler runs a round a moderator asked for and reports back.
@@ -103,15 +97,10 @@ impl Bot {
         let outcome = self.run_round(round).await?;
         let msg = match &outcome {
             RunOutcome::Paired(r) => messages::moderator::run_done(r),
-            RunOutcome::AlreadyPaired(r) => Message::plain(format!(
-                "{} was already paired ({} groups); nothing was changed.",
-                r.id.label(),
-                r.stats.groups
-            )),
-            RunOutcome::InProgress => Message::plain(format!(
-                "A pairing run for {} is already in progress.",
-                round.label()
-            )),
+            RunOutcome::AlreadyPaired(r) => {
+                messages::moderator_replies::was_already_paired(r.id, r.stats.groups)
+            }
+            RunOutcome::InProgress => messages::moderator_replies::run_in_progress(round),
         };
         let key = OnceKey::RunReply {
             round,

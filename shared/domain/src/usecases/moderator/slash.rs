@@ -113,13 +113,11 @@ impl Bot {
         let users = match verb.as_str() {
             "pair" | "repair" | "unpair" | "remove" | "exclude" => match mentioned_users(&args) {
                 Ok(u) => u,
-                Err(e) => return Ok(SlashPlan::Reply(SlashReply::text(e))),
+                Err(e) => return Ok(SlashPlan::Reply(e.into())),
             },
             _ => Vec::new(),
         };
-        let usage = |usage: &str| {
-            SlashPlan::Reply(SlashReply::text(format!("Usage: `/mentoring {usage}`")))
-        };
+        let usage = |form: &str| SlashPlan::Reply(messages::moderator_replies::usage(form).into());
         let later = |c: ModCommand| Ok(SlashPlan::Later(c));
         match (verb.as_str(), users.as_slice()) {
             ("help", _) => Ok(SlashPlan::Reply(SlashReply {
