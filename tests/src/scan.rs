@@ -190,6 +190,141 @@ pub fn functions(code: &str) -> Vec<FnSpan> {
     found
 }
 
+/// A string literal found by [`string_literals`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrLit {
+    /// 1-based line of the opening quote.
+    pub line: usize,
+    /// The content, escapes reduced to the escaped character.
+    pub text: String,
+    /// The calls, macros and struct literals the literal sits in, innermost
+    /// first, as written before their bracket (`Message::plain`,
+    /// `tracing::warn!`, `vec!`; empty for a bare block or tuple).
+    pub within: Vec<String>,
+}
+
+/// Every string literal in `code` (comments skipped), with what encloses it.
+pub fn string_literals(code: &str) -> Vec<StrLit> {
+    let c: Vec<char> = code.chars().collect();
+    let ident = |ch: char| ch.is_alphanumeric() || ch == '_';
+    let name_before = |i: usize| -> String {
+        let mut j = i;
+        while j > 0 && c[j - 1] == ' ' {
+            j -= 1;
+        }
+        let end = j;
+        while j > 0 && (ident(c[j - 1]) || matches!(c[j - 1], ':' | '!')) {
+            j -= 1;
+        }
+        c[j..end].iter().collect()
+    };
+    let mut out = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let (mut i, mut line) = (0, 1);
+    while i < c.len() {
+        match c[i] {
+            '\n' => {
+                line += 1;
+                i += 1;
+            }
+            '/' if c.get(i + 1) == Some(&'/') => {
+                while i < c.len() && c[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '/' if c.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i < c.len() && !(c[i] == '*' && c.get(i + 1) == Some(&'/')) {
+                    line += usize::from(c[i] == '\n');
+                    i += 1;
+                }
+                i += 2;
+            }
+            'r' if matches!(c.get(i + 1), Some('"') | Some('#'))
+                && (i == 0 || !ident(c[i - 1])) =>
+            {
+                let hashes = c[i + 1..].iter().take_while(|&&x| x == '#').count();
+                let open = i + 1 + hashes;
+                if c.get(open) != Some(&'"') {
+                    i += 1;
+                    continue;
+                }
+                let close: Vec<char> = std::iter::once('"')
+                    .chain(std::iter::repeat_n('#', hashes))
+                    .collect();
+                let (start, mut j) = (line, open + 1);
+                while j < c.len() && !c[j..].starts_with(&close) {
+                    line += usize::from(c[j] == '\n');
+                    j += 1;
+                }
+                let text = c[open + 1..j.min(c.len())].iter().collect();
+                let within = stack.iter().rev().cloned().collect();
+                out.push(StrLit {
+                    line: start,
+                    text,
+                    within,
+                });
+                i = j + close.len();
+            }
+            '"' => {
+                let start = line;
+                let mut text = String::new();
+                i += 1;
+                while i < c.len() && c[i] != '"' {
+                    if c[i] == '\\' && c.get(i + 1) == Some(&'\n') {
+                        // A line continuation: the newline and the indent go.
+                        i += 1;
+                        while i < c.len() && c[i].is_whitespace() {
+                            line += usize::from(c[i] == '\n');
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    if c[i] == '\\' {
+                        i += 1;
+                    }
+                    if let Some(&ch) = c.get(i) {
+                        line += usize::from(ch == '\n');
+                        text.push(ch);
+                    }
+                    i += 1;
+                }
+                let within = stack.iter().rev().cloned().collect();
+                out.push(StrLit {
+                    line: start,
+                    text,
+                    within,
+                });
+                i += 1;
+            }
+            '\'' => {
+                // A char literal ('x', '\n', '"') or a lifetime ('a).
+                let end = if c.get(i + 1) == Some(&'\\') {
+                    c[i + 2..]
+                        .iter()
+                        .position(|&x| x == '\'')
+                        .map(|p| i + 2 + p)
+                } else if c.get(i + 2) == Some(&'\'') {
+                    Some(i + 2)
+                } else {
+                    None
+                };
+                i = end.map_or(i + 1, |e| e + 1);
+            }
+            '(' | '[' | '{' => {
+                stack.push(name_before(i));
+                i += 1;
+            }
+            ')' | ']' | '}' => {
+                stack.pop();
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +356,17 @@ mod tests {
         let f = functions(code);
         let names: Vec<_> = f.iter().map(|s| (s.name.as_str(), s.lines)).collect();
         assert_eq!(names, vec![("outer", 4), ("inner", 1)]);
+    }
+
+    #[test]
+    fn string_literals_know_what_encloses_them() {
+        let code = "fn f() {\n    // \"not this\"\n    tracing::warn!(n = 1, \"Quiet \\\"log\\\"\");\n    let m = Message::plain(format!(\"Hello {}\", '\"'));\n    let r = r#\"raw \"x\"\"#;\n    let s = \"one \\\n        two\";\n}\n";
+        let found = string_literals(code);
+        let texts: Vec<&str> = found.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["Quiet \"log\"", "Hello {}", "raw \"x\"", "one two"]);
+        assert_eq!(found[0].within, ["tracing::warn!", ""]);
+        assert_eq!(found[1].within, ["format!", "Message::plain", ""]);
+        assert_eq!(found[1].line, 4);
+        assert_eq!(found[3].line, 6);
     }
 }

@@ -1,6 +1,8 @@
 //! The measurable rules of the layout (issue 9), checked on the sources:
-//! exactly-once keys only from `OnceKey`, button ids only from `Action`, and
-//! the AWS and Slack adapter crates depending on the domain, not on each other.
+//! exactly-once keys only from `OnceKey`, button ids only from `Action`,
+//! every user-facing text in the domain's `messages/`, file and function
+//! sizes, and the AWS and Slack adapter crates depending on the domain, not
+//! on each other.
 
 use std::path::{Path, PathBuf};
 
@@ -234,5 +236,116 @@ fn no_function_is_over_80_lines() {
     assert!(
         offenders.is_empty(),
         "split these into named steps: {offenders:#?}"
+    );
+}
+
+/// Where a literal is not shown to anyone: logs, panics, error values.
+const NOT_SHOWN: &[&str] = &[
+    "tracing::",
+    "info!",
+    "warn!",
+    "error!",
+    "debug!",
+    "trace!",
+    "panic!",
+    "unreachable!",
+    "assert",
+    "expect",
+    "Error::",
+    "eprintln!",
+    "write!",
+    "write_str",
+];
+/// Constructors whose text a member or moderator reads.
+const SHOWN: &[&str] = &[
+    "Message::plain",
+    "Message",
+    "SlashReply::text",
+    "Block::Section",
+    "Block::Header",
+    "Block::Context",
+    "Button::new",
+    "no_change",
+];
+
+/// A literal someone would read: a sentence ("Pick two different people."),
+/// or any words handed straight to a message, block or button constructor.
+fn user_facing(lit: &integration_tests::scan::StrLit) -> bool {
+    let words = lit.text.contains(' ') && lit.text.chars().any(char::is_alphabetic);
+    let sentence = lit.text.starts_with(|c: char| c.is_ascii_uppercase())
+        && lit.text.chars().any(|c| c.is_lowercase());
+    let hidden = lit
+        .within
+        .iter()
+        .any(|w| NOT_SHOWN.iter().any(|n| w.contains(n)));
+    let shown = lit.within.iter().any(|w| {
+        SHOWN
+            .iter()
+            .any(|s| w == s || w.ends_with(&format!("::{s}")))
+    });
+    words && !hidden && (sentence || shown)
+}
+
+/// Where words are allowed: the texts themselves, and places whose strings
+/// nobody in Slack reads.
+const TEXTS_ALLOWED: &[&str] = &[
+    "shared/domain/src/messages/",
+    // The operator's configuration errors and the default topic list.
+    "shared/domain/src/config.rs",
+    // Block Kit limit findings, for tests.
+    "shared/domain/src/surface/limits",
+    // DynamoDB expressions and AWS event names.
+    "shared/aws/",
+    // The developer tool's terminal output (simulation, benches).
+    "functions/local-runner/",
+];
+
+#[test]
+fn use_cases_and_handlers_hold_no_user_facing_text() {
+    let mut offenders = Vec::new();
+    for (file, text) in crate_sources() {
+        if TEXTS_ALLOWED.iter().any(|a| file.starts_with(a)) || file.ends_with("tests.rs") {
+            continue;
+        }
+        let code = match text.find("#[cfg(test)]") {
+            Some(i) => &text[..i],
+            None => &text,
+        };
+        for lit in integration_tests::scan::string_literals(code) {
+            if user_facing(&lit) {
+                offenders.push(format!("{file}:{} {:?}", lit.line, lit.text));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "move these texts into shared/domain/src/messages/: {offenders:#?}"
+    );
+}
+
+#[test]
+fn the_text_rule_catches_sentences_and_words_handed_to_messages_but_not_logs_or_keys() {
+    let code = r#"
+        fn f() {
+            tracing::warn!(round = %r, "Publish failed; left to the outbox");
+            let e = Error::Conflict(format!("Round {id} changed"));
+            let k = format!("group {}", n);
+            let a = SlashReply::text("Pick two different people.");
+            let b = self.dm(user, &messages::no_change("opted out"));
+            let c = Message::plain(format!("you're {what} now"));
+        }
+    "#;
+    let caught: Vec<String> = integration_tests::scan::string_literals(code)
+        .into_iter()
+        .filter(user_facing)
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        caught,
+        [
+            "Pick two different people.",
+            "opted out",
+            "you're {what} now"
+        ]
     );
 }

@@ -591,3 +591,22 @@ async fn picking_someone_in_the_app_home_blocks_them_with_the_same_confirmation(
     let home = home_of(&h, "U0ANA").await;
     assert!(action_ids(&home).contains(&"unblock.U0BEN".to_string()));
 }
+
+#[tokio::test]
+async fn a_goal_form_left_open_until_its_round_ended_is_refused_on_its_field_and_changes_nothing() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
+        .await;
+    // The form for December 2026 is submitted in January.
+    h.set_time("2027-01-03T10:00:00Z");
+    let (status, body) = h
+        .send_interaction(&goal_submission("U0ANA", "2026-12", "Learn SQL", 1))
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(
+        body.contains("\"goal\"") && body.contains("December 2026 is over."),
+        "{body}"
+    );
+    assert!(member(&h, "U0ANA").await.goal.is_none());
+}

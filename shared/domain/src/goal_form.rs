@@ -4,6 +4,7 @@
 //! logged.
 
 use crate::ids::RoundId;
+use crate::messages::forms as text;
 use crate::profile_form::{FieldErrors, FieldValue, FormValues};
 use crate::surface::{Block, InputElement, Modal};
 
@@ -17,15 +18,12 @@ pub const MAX_CHARS: usize = 150;
 pub fn input(round: RoundId, initial: Option<&str>) -> Block {
     Block::Input {
         block_id: GOAL.into(),
-        label: format!("Your goal for {} (optional)", round.label()),
-        hint: Some(format!(
-            "One line, up to {MAX_CHARS} characters. Only your partner sees it, in the pairing \
-             message; I'll ask how it went at the last check-in."
-        )),
+        label: text::goal_label(round),
+        hint: Some(text::goal_hint(MAX_CHARS)),
         optional: true,
         element: InputElement::Text {
             initial: initial.map(str::to_string),
-            placeholder: "e.g. give my first conference talk".into(),
+            placeholder: text::GOAL_PLACEHOLDER.into(),
         },
     }
 }
@@ -34,15 +32,11 @@ pub fn input(round: RoundId, initial: Option<&str>) -> Block {
 pub fn modal(round: RoundId, initial: Option<&str>) -> Modal {
     Modal {
         callback_id: CALLBACK_ID.into(),
-        title: "Goal of the month".into(),
-        submit: "Save".into(),
+        title: text::GOAL_TITLE.into(),
+        submit: text::SAVE.into(),
         private_metadata: round.to_string(),
         blocks: vec![
-            Block::Section(format!(
-                "What would make {} a good month of peer mentoring for you? Leave it empty to \
-                 have no goal.",
-                round.label()
-            )),
+            Block::Section(text::goal_question(round)),
             input(round, initial),
         ],
     }
@@ -62,10 +56,7 @@ pub fn parse(values: &FormValues) -> Result<Option<String>, FieldErrors> {
     let n = line.chars().count();
     if n > MAX_CHARS {
         let mut errors = FieldErrors::new();
-        errors.insert(
-            GOAL.into(),
-            format!("Please keep it to one line of {MAX_CHARS} characters (this one has {n})."),
-        );
+        errors.insert(GOAL.into(), text::goal_too_long(MAX_CHARS, n));
         return Err(errors);
     }
     Ok(Some(line))

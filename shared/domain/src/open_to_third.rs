@@ -2,6 +2,7 @@
 //! joined mid-month by someone waiting ("Find me a partner now", late
 //! joiners). A field of the profile modal, stored on the member (default yes).
 
+use crate::messages::forms as text;
 use crate::profile_form::{FieldValue, FormValues};
 use crate::surface::{Block, Choice, InputElement};
 
@@ -18,16 +19,13 @@ pub fn field(current: bool) -> Block {
     };
     Block::Input {
         block_id: KEY.into(),
-        label: "Open to a third person joining your pair?".into(),
-        hint: Some(
-            "Someone who joins mid-month may be added to a pair whose members both said yes."
-                .into(),
-        ),
+        label: text::OPEN_TO_THIRD.label.into(),
+        hint: text::OPEN_TO_THIRD.hint.map(str::to_string),
         optional: true,
         element: InputElement::Select {
             options: vec![
-                choice(YES, "Yes, a trio is fine"),
-                choice(NO, "No, just the two of us"),
+                choice(YES, text::OPEN_TO_THIRD_YES),
+                choice(NO, text::OPEN_TO_THIRD_NO),
             ],
             initial: Some(if current { YES } else { NO }.into()),
         },

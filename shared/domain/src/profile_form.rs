@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::config::ProgrammeConfig;
+use crate::messages::forms as text;
 use crate::model::Profile;
 use crate::surface::{Block, Choice, InputElement, Modal};
 use mentor_matching::{Experience, Frequency, Mode};
@@ -73,40 +74,36 @@ pub fn modal(cfg: &ProgrammeConfig, current: Option<&Profile>, slack_tz: Option<
     blocks.extend(choice_inputs(current));
     Modal {
         callback_id: CALLBACK_ID.into(),
-        title: "Mentoring profile".into(),
-        submit: "Save".into(),
+        title: text::PROFILE_TITLE.into(),
+        submit: text::SAVE.into(),
         private_metadata: if current.is_some() { "edit" } else { "new" }.into(),
         blocks,
     }
 }
 
 fn intro() -> Block {
-    Block::Section(
-        "Tell us a little about yourself so we can find you a good partner. \
-         You can change these answers any time with `profile`."
-            .into(),
-    )
+    Block::Section(text::PROFILE_INTRO.into())
 }
 
 fn timezone_input(tz: Option<String>) -> Block {
     Block::Input {
         block_id: TIMEZONE.into(),
-        label: "Your time zone".into(),
-        hint: Some("An IANA name such as Europe/Lisbon or America/Chicago.".into()),
+        label: text::TIMEZONE.label.into(),
+        hint: text::TIMEZONE.hint.map(str::to_string),
         optional: false,
         element: InputElement::Text {
             initial: tz,
-            placeholder: "Europe/Lisbon".into(),
+            placeholder: text::TIMEZONE_PLACEHOLDER.into(),
         },
     }
 }
 
 /// Interests, offers and wants: up to five of the programme's topics each.
 fn topic_inputs(cfg: &ProgrammeConfig, current: Option<&Profile>) -> [Block; 3] {
-    let multi = |key: &str, label: &str, hint: &str, initial: Option<&Vec<String>>| Block::Input {
+    let multi = |key: &str, field: &text::TopicsText, initial: Option<&Vec<String>>| Block::Input {
         block_id: key.into(),
-        label: label.into(),
-        hint: Some(hint.into()),
+        label: field.label.into(),
+        hint: Some(field.hint.into()),
         optional: false,
         element: InputElement::MultiSelect {
             options: topic_choices(cfg),
@@ -120,53 +117,40 @@ fn topic_inputs(cfg: &ProgrammeConfig, current: Option<&Profile>) -> [Block; 3] 
         },
     };
     [
-        multi(
-            INTERESTS,
-            "Topics you care about",
-            "Pick up to five.",
-            current.map(|p| &p.interests),
-        ),
-        multi(
-            OFFERS,
-            "What you can offer",
-            "Where you could help someone else.",
-            current.map(|p| &p.offers),
-        ),
-        multi(
-            WANTS,
-            "What you want to grow in",
-            "Where a partner could help you.",
-            current.map(|p| &p.wants),
-        ),
+        multi(INTERESTS, &text::INTERESTS, current.map(|p| &p.interests)),
+        multi(OFFERS, &text::OFFERS, current.map(|p| &p.offers)),
+        multi(WANTS, &text::WANTS, current.map(|p| &p.wants)),
     ]
 }
 
 /// Experience, mode and frequency: one choice each.
 fn choice_inputs(current: Option<&Profile>) -> [Block; 3] {
-    let single =
-        |key: &str, label: &str, options: Vec<Choice>, initial: Option<String>| Block::Input {
-            block_id: key.into(),
-            label: label.into(),
-            hint: None,
-            optional: false,
-            element: InputElement::Select { options, initial },
-        };
+    let single = |key: &str,
+                  field: &text::FieldText,
+                  options: Vec<Choice>,
+                  initial: Option<String>| Block::Input {
+        block_id: key.into(),
+        label: field.label.into(),
+        hint: field.hint.map(str::to_string),
+        optional: false,
+        element: InputElement::Select { options, initial },
+    };
     [
         single(
             EXPERIENCE,
-            "Your experience",
+            &text::EXPERIENCE,
             choices(Experience::ALL, |e| e.label()),
             current.map(|p| enum_value(&p.experience)),
         ),
         single(
             MODE,
-            "How you like to meet",
+            &text::MODE,
             choices(Mode::ALL, |m| m.label()),
             current.map(|p| enum_value(&p.mode)),
         ),
         single(
             FREQUENCY,
-            "How often",
+            &text::FREQUENCY,
             choices(Frequency::ALL, |f| f.label()),
             current.map(|p| enum_value(&p.frequency)),
         ),
@@ -195,38 +179,35 @@ pub fn validate(cfg: &ProgrammeConfig, values: &FormValues) -> Result<Profile, F
     let mut errors = FieldErrors::new();
     let timezone = match text(values, TIMEZONE) {
         None => {
-            errors.insert(TIMEZONE.into(), "Please enter your time zone.".into());
+            errors.insert(TIMEZONE.into(), text::timezone_missing());
             String::new()
         }
         Some(tz) => match tz.parse::<chrono_tz::Tz>() {
             Ok(parsed) => parsed.name().to_string(),
             Err(_) => {
-                errors.insert(
-                    TIMEZONE.into(),
-                    format!("\"{tz}\" isn't a time zone we know. Try a name like Europe/Lisbon."),
-                );
+                errors.insert(TIMEZONE.into(), text::timezone_unknown(&tz));
                 String::new()
             }
         },
     };
-    let mut topics = |key: &str, what: &str| {
+    let mut topics = |key: &str, field: &text::TopicsText| {
         let picked = many(values, key);
         if picked.is_empty() {
-            errors.insert(key.into(), format!("Please pick at least one {what}."));
+            errors.insert(key.into(), text::pick_at_least_one(field));
         } else if picked.len() > 5 {
-            errors.insert(key.into(), "Please pick at most five.".into());
+            errors.insert(key.into(), text::pick_at_most_five());
         } else if let Some(bad) = picked.iter().find(|t| !cfg.topics.contains(t)) {
-            errors.insert(key.into(), format!("\"{bad}\" is not one of the topics."));
+            errors.insert(key.into(), text::not_a_topic(bad));
         }
         picked
     };
-    let interests = topics(INTERESTS, "topic");
-    let offers = topics(OFFERS, "thing you can offer");
-    let wants = topics(WANTS, "thing you want to grow in");
+    let interests = topics(INTERESTS, &text::INTERESTS);
+    let offers = topics(OFFERS, &text::OFFERS);
+    let wants = topics(WANTS, &text::WANTS);
     let mut pick = |key: &str| -> Option<String> {
         let v = text(values, key);
         if v.is_none() {
-            errors.insert(key.into(), "Please choose one.".into());
+            errors.insert(key.into(), text::choose_one());
         }
         v
     };
@@ -239,9 +220,7 @@ pub fn validate(cfg: &ProgrammeConfig, values: &FormValues) -> Result<Profile, F
         (FREQUENCY, frequency.is_some()),
     ] {
         if !ok {
-            errors
-                .entry(key.into())
-                .or_insert_with(|| "That isn't one of the choices.".into());
+            errors.entry(key.into()).or_insert_with(text::not_a_choice);
         }
     }
     match (experience, mode, frequency) {

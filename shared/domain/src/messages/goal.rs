@@ -40,6 +40,11 @@ pub fn cleared(round: RoundId) -> Message {
     ))
 }
 
+/// Under the goal form's field when its round ended while it was open.
+pub fn over(round: RoundId) -> String {
+    format!("{} is over.", round.label())
+}
+
 pub fn too_late(round: RoundId) -> Message {
     Message::plain(format!(
         "{} is over, so that goal can't be changed any more.",

@@ -94,6 +94,60 @@ pub fn opted_in(cfg: &ProgrammeConfig, now: DateTime<Utc>) -> Message {
     ))
 }
 
-pub fn no_change(what: &str) -> Message {
+/// Where a member already is when they ask to go there again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Already {
+    In,
+    TakingPart,
+    Paused,
+    OptedOut,
+    NotTakingPart,
+    /// Not taking part, from a button whose round they left: says how back.
+    NotTakingPartSayOptIn,
+}
+
+impl Already {
+    pub const ALL: [Already; 6] = [
+        Already::In,
+        Already::TakingPart,
+        Already::Paused,
+        Already::OptedOut,
+        Already::NotTakingPart,
+        Already::NotTakingPartSayOptIn,
+    ];
+}
+
+pub fn no_change(already: Already) -> Message {
+    let what = match already {
+        Already::In => "in",
+        Already::TakingPart => "taking part",
+        Already::Paused => "paused",
+        Already::OptedOut => "opted out",
+        Already::NotTakingPart => "not taking part",
+        Already::NotTakingPartSayOptIn => "not taking part (say `opt in` to come back)",
+    };
     Message::plain(format!("You're already {what}. Nothing changed."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asking_for_where_you_already_are_says_so_and_that_nothing_changed() {
+        assert_eq!(
+            no_change(Already::Paused).readable(),
+            "You're already paused. Nothing changed."
+        );
+        assert!(
+            no_change(Already::NotTakingPartSayOptIn)
+                .readable()
+                .contains("say `opt in` to come back")
+        );
+        for a in Already::ALL {
+            let m = no_change(a);
+            assert!(m.readable().ends_with("Nothing changed."), "{m:?}");
+            assert_eq!(crate::surface::check_block_kit_limits(&m), Ok(()));
+        }
+    }
 }

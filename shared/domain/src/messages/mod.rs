@@ -11,6 +11,7 @@ use crate::surface::Button;
 
 pub mod agenda;
 pub mod feedback;
+pub mod forms;
 pub mod goal;
 pub mod history;
 pub mod in_place;

@@ -91,10 +91,7 @@ impl Bot {
         };
         if round < self.current_round() {
             let mut errors = FieldErrors::new();
-            errors.insert(
-                goal_form::GOAL.into(),
-                format!("{} is over.", round.label()),
-            );
+            errors.insert(goal_form::GOAL.into(), crate::messages::goal::over(round));
             return Ok(StoredGoal::Rejected(errors));
         }
         self.update_member(user, |m| match &line {

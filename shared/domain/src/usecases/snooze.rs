@@ -62,7 +62,9 @@ impl Bot {
     async fn snooze_to(&self, user: &UserId, day: NaiveDate) -> Result<()> {
         let status = self.deps.members.get(user).await?.map(|m| m.status);
         if !matches!(status, Some(MemberStatus::Active | MemberStatus::Paused)) {
-            return self.dm(user, &messages::no_change("not taking part")).await;
+            return self
+                .dm(user, &messages::no_change(messages::Already::NotTakingPart))
+                .await;
         }
         let stored = self
             .update_member(user, |m| {

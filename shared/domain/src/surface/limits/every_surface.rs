@@ -224,7 +224,9 @@ fn every_member_message_fits_slacks_limits() {
         ok("opted_out", &messages::opted_out(had));
     }
     ok("opted_in", &messages::opted_in(&cfg, now()));
-    ok("no_change", &messages::no_change("You're already paused."));
+    for already in messages::Already::ALL {
+        ok("no_change", &messages::no_change(already));
+    }
     ok(
         "delete_confirm_request",
         &messages::delete_confirm_request(),

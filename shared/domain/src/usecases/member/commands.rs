@@ -49,7 +49,8 @@ impl Bot {
             Command::PauseUntil(snooze) => self.pause_until(user, snooze).await,
             Command::Resume => self.resume(user).await,
             Command::OptOut if member.status == MemberStatus::OptedOut => {
-                self.dm(user, &messages::no_change("opted out")).await
+                self.dm(user, &messages::no_change(messages::Already::OptedOut))
+                    .await
             }
             Command::OptOut => self.dm(user, &messages::opt_out_confirm_request()).await,
             Command::OptIn => self.opt_in(user).await,

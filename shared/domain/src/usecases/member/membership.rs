@@ -23,8 +23,14 @@ impl Bot {
                 self.dm(user, &messages::paused(&self.cfg, self.now()))
                     .await
             }
-            Some(MemberStatus::Paused) => self.dm(user, &messages::no_change("paused")).await,
-            _ => self.dm(user, &messages::no_change("not taking part")).await,
+            Some(MemberStatus::Paused) => {
+                self.dm(user, &messages::no_change(messages::Already::Paused))
+                    .await
+            }
+            _ => {
+                self.dm(user, &messages::no_change(messages::Already::NotTakingPart))
+                    .await
+            }
         }
     }
 
@@ -54,14 +60,20 @@ impl Bot {
             Some(MemberStatus::OptedOut)
             | Some(MemberStatus::Unreachable)
             | Some(MemberStatus::Left) => self.opt_in(user).await,
-            _ => self.dm(user, &messages::no_change("taking part")).await,
+            _ => {
+                self.dm(user, &messages::no_change(messages::Already::TakingPart))
+                    .await
+            }
         }
     }
 
     pub(super) async fn opt_out(&self, user: &UserId) -> Result<()> {
         let before = self.deps.members.get(user).await?.map(|m| m.status);
         match before {
-            Some(MemberStatus::OptedOut) => self.dm(user, &messages::no_change("opted out")).await,
+            Some(MemberStatus::OptedOut) => {
+                self.dm(user, &messages::no_change(messages::Already::OptedOut))
+                    .await
+            }
             Some(_) => {
                 self.update_member(user, |m| {
                     m.status = MemberStatus::OptedOut;
@@ -92,7 +104,10 @@ impl Bot {
                 self.dm(user, &messages::resumed(&self.cfg, self.now()))
                     .await
             }
-            Some(MemberStatus::Active) => self.dm(user, &messages::no_change("in")).await,
+            Some(MemberStatus::Active) => {
+                self.dm(user, &messages::no_change(messages::Already::In))
+                    .await
+            }
             Some(MemberStatus::Onboarding) | None => {
                 self.dm(user, &messages::not_signed_up(&self.cfg, self.now()))
                     .await

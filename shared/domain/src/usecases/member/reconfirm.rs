@@ -55,7 +55,7 @@ impl Bot {
                 return self
                     .dm(
                         user,
-                        &messages::no_change("not taking part (say `opt in` to come back)"),
+                        &messages::no_change(messages::Already::NotTakingPartSayOptIn),
                     )
                     .await;
             }
