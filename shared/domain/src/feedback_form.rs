@@ -3,6 +3,7 @@
 //! the member's own item and never logged.
 
 use crate::ids::RoundId;
+use crate::messages::forms as text;
 use crate::profile_form::{FieldErrors, FieldValue, FormValues};
 use crate::surface::{Block, InputElement, Modal};
 
@@ -16,27 +17,19 @@ pub const MAX_CHARS: usize = 1000;
 pub fn modal(round: RoundId, initial: Option<&str>) -> Modal {
     Modal {
         callback_id: CALLBACK_ID.into(),
-        title: "Note to the moderators".into(),
-        submit: "Send".into(),
+        title: text::NOTE_TITLE.into(),
+        submit: text::SEND.into(),
         private_metadata: round.to_string(),
         blocks: vec![
-            Block::Section(format!(
-                "Anything the moderators should know about your pairing in {}? What worked, \
-                 what didn't, anything that made you uncomfortable.",
-                round.label()
-            )),
+            Block::Section(text::note_question(round)),
             Block::Input {
                 block_id: NOTE.into(),
-                label: "Your note (optional)".into(),
-                hint: Some(format!(
-                    "Up to {MAX_CHARS} characters. Only the moderators read it, never your \
-                     partner; `delete my data` deletes it. Send it empty to take it back."
-                )),
+                label: text::NOTE_LABEL.into(),
+                hint: Some(text::note_hint(MAX_CHARS)),
                 optional: true,
                 element: InputElement::Paragraph {
                     initial: initial.map(str::to_string),
-                    placeholder: "e.g. We met twice; my partner's tips on writing helped a lot."
-                        .into(),
+                    placeholder: text::NOTE_PLACEHOLDER.into(),
                     max_chars: MAX_CHARS as u32,
                 },
             },
@@ -57,10 +50,7 @@ pub fn parse(values: &FormValues) -> Result<Option<String>, FieldErrors> {
     let n = raw.chars().count();
     if n > MAX_CHARS {
         let mut errors = FieldErrors::new();
-        errors.insert(
-            NOTE.into(),
-            format!("Please keep it to {MAX_CHARS} characters (this one has {n})."),
-        );
+        errors.insert(NOTE.into(), text::note_too_long(MAX_CHARS, n));
         return Err(errors);
     }
     Ok(Some(raw.to_string()))

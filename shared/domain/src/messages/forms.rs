@@ -117,6 +117,31 @@ pub fn goal_too_long(max_chars: usize, n: usize) -> String {
     format!("Please keep it to one line of {max_chars} characters (this one has {n}).")
 }
 
+pub const NOTE_TITLE: &str = "Note to the moderators";
+pub const SEND: &str = "Send";
+pub const NOTE_LABEL: &str = "Your note (optional)";
+pub const NOTE_PLACEHOLDER: &str = "e.g. We met twice; my partner's tips on writing helped a lot.";
+
+/// The note modal's question.
+pub fn note_question(round: RoundId) -> String {
+    format!(
+        "Anything the moderators should know about your pairing in {}? What worked, \
+         what didn't, anything that made you uncomfortable.",
+        round.label()
+    )
+}
+
+pub fn note_hint(max_chars: usize) -> String {
+    format!(
+        "Up to {max_chars} characters. Only the moderators read it, never your \
+         partner; `delete my data` deletes it. Send it empty to take it back."
+    )
+}
+
+pub fn note_too_long(max_chars: usize, n: usize) -> String {
+    format!("Please keep it to {max_chars} characters (this one has {n}).")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +180,16 @@ mod tests {
         assert_eq!(goal_label(r), "Your goal for January 2027 (optional)");
         assert!(goal_question(r).starts_with("What would make January 2027 a good month"));
         assert!(goal_hint(150).starts_with("One line, up to 150 characters."));
+    }
+
+    #[test]
+    fn the_note_texts_say_who_reads_it_and_name_the_round() {
+        let r = RoundId::new(2027, 1).unwrap();
+        assert!(note_question(r).contains("your pairing in January 2027?"));
+        assert!(note_hint(1000).contains("Only the moderators read it, never your partner"));
+        assert_eq!(
+            note_too_long(1000, 1001),
+            "Please keep it to 1000 characters (this one has 1001)."
+        );
     }
 }
