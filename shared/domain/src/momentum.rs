@@ -1,6 +1,6 @@
 //! Momentum: one nudge in a new pair's group DM a few days after pairing,
 //! unless the pair already said they have scheduled or met. Pure rules; the
-//! tick and the bus handler live in `usecases/momentum.rs`.
+//! tick and the bus handler live in `usecases/rounds/momentum.rs`.
 
 use std::collections::BTreeMap;
 

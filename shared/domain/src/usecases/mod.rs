@@ -1,22 +1,10 @@
 //! Use cases: what the bot does in answer to Slack, the scheduler and moderators.
 //! They reach the world only through the ports in [`Deps`].
 
-mod accept;
-#[cfg(test)]
-mod alert_tests;
-mod feedback;
-mod goal;
-mod history;
-mod in_place;
+mod intake;
 mod member;
 mod moderator;
-mod momentum;
-mod names;
-mod never_pair;
-mod pair_now;
-mod privacy;
 mod rounds;
-mod snooze;
 
 use std::sync::Arc;
 
@@ -31,10 +19,10 @@ use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Ro
 use crate::surface::Message;
 
 pub use crate::action::Action;
-pub use feedback::StoredNote;
-pub use goal::StoredGoal;
-pub use in_place::ClickedMessage;
-pub use member::{ActionOutcome, Click, Origin, ProfileOutcome, StoredProfile};
+pub use intake::ClickedMessage;
+pub use member::{
+    ActionOutcome, Click, Origin, ProfileOutcome, StoredGoal, StoredNote, StoredProfile,
+};
 pub use moderator::{ModCommand, SlashReply};
 pub use rounds::TickReport;
 

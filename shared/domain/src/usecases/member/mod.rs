@@ -1,5 +1,6 @@
 //! The member journey: onboarding, profile, self-service commands, App Home
-//! and channel membership.
+//! and channel membership, and what members choose for themselves: pausing
+//! until a date, a partner now, blocks, goals, feedback, their data.
 
 use crate::action::Action;
 use crate::ids::{ChannelId, UserId};
@@ -8,11 +9,21 @@ use crate::profile_form::FieldErrors;
 mod channel;
 mod clicks;
 mod commands;
+mod feedback;
+mod goal;
+mod history;
 mod home;
 mod membership;
+mod never_pair;
+mod pair_now;
+mod privacy;
 mod profile;
 mod reconfirm;
+mod snooze;
 mod unresponsive;
+
+pub use feedback::StoredNote;
+pub use goal::StoredGoal;
 
 /// Where a member spoke to the bot.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -7,12 +7,15 @@ use crate::ids::{RoundId, UserId};
 use crate::model::AuditEntry;
 use crate::surface::Message;
 
+#[cfg(test)]
+mod alert_tests;
 mod buttons;
 mod confirm;
 mod departures;
 mod groups;
 mod late_joiners;
 mod members;
+mod names;
 mod pair;
 mod refusals;
 mod repair;

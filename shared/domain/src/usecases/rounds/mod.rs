@@ -7,6 +7,7 @@ use crate::model::Round;
 
 mod bus;
 mod checkins;
+mod momentum;
 mod notify;
 mod outage;
 mod reconfirm;

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Bot;
 use crate::calendar;
 use crate::error::Result;
 use crate::ids::{RoundId, UserId};
@@ -15,6 +14,7 @@ use crate::model::{Confirmation, MemberStatus};
 use crate::once_key::OnceKey;
 use crate::ports::BusEvent;
 use crate::snooze::{self, Snooze};
+use crate::usecases::Bot;
 
 impl Bot {
     /// Today in the community's time zone.

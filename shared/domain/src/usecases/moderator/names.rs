@@ -4,8 +4,8 @@
 //! `my data`, refreshed whenever they save their profile. Inline answers
 //! (the slash command's reply) read the cache only, never call Slack.
 
-use super::Bot;
 use crate::ids::UserId;
+use crate::usecases::Bot;
 
 impl Bot {
     /// The cached name only (no Slack call: for inline answers).

@@ -3,10 +3,10 @@
 //! the engine reads it as a hard rule (see [`crate::pairing::exclusions`]),
 //! and the other person is never told.
 
-use super::Bot;
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::messages::never_pair as text;
+use crate::usecases::Bot;
 
 impl Bot {
     /// `block @x`: adds `who` to the member's list (private, takes effect

@@ -4,7 +4,6 @@
 //! notes live only on the member's own item (see `crate::feedback`); the
 //! note and the rating are never logged.
 
-use super::Bot;
 use crate::error::{Error, Result};
 use crate::feedback::{Feedback, Rating, RoundOutcome};
 use crate::feedback_form;
@@ -14,6 +13,7 @@ use crate::model::Member;
 use crate::once_key::OnceKey;
 use crate::profile_form::{FieldErrors, FormValues};
 use crate::surface::{Block, Message};
+use crate::usecases::Bot;
 
 /// How many rounds `/mentoring stats` looks back over (the live one included).
 pub const STATS_ROUNDS: usize = 6;

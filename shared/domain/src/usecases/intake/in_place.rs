@@ -15,11 +15,11 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Action, Bot, Click};
 use crate::error::Result;
 use crate::ids::{ChannelId, UserId};
 use crate::messages;
 use crate::surface::{Block, Message};
+use crate::usecases::{Action, Bot, Click};
 
 /// The message a button was clicked on, from the interaction payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

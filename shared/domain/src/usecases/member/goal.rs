@@ -3,7 +3,6 @@
 //! last check-in. The text lives only on the member's own item (deleted
 //! with it) and is never logged.
 
-use super::Bot;
 use crate::error::Result;
 use crate::goal_form;
 use crate::ids::{RoundId, UserId};
@@ -12,6 +11,7 @@ use crate::model::{Goal, GoalOutcome};
 use crate::once_key::OnceKey;
 use crate::profile_form::{FieldErrors, FormValues};
 use crate::surface::{Message, Modal};
+use crate::usecases::Bot;
 
 /// What became of a submitted goal form.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,11 +3,11 @@
 //! the click's 3 s, and finds the member's items through the per-member
 //! group index, never by scanning the table.
 
-use super::Bot;
 use crate::error::{Error, Result};
 use crate::ids::{RoundId, UserId};
 use crate::messages;
 use crate::ports::BusEvent;
+use crate::usecases::Bot;
 
 /// Attempts at a version-conditional rewrite before giving up (the bus retries).
 const REWRITE_ATTEMPTS: usize = 8;

@@ -4,11 +4,11 @@
 
 use chrono::Duration;
 
-use super::{Action, Bot, Click};
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::once_key::OnceKey;
 use crate::ports::{BusEvent, Claim, Job};
+use crate::usecases::{Action, Bot, Click};
 
 impl Bot {
     /// Claims `key` for `ttl` and publishes `job` for the scheduler. True when
@@ -49,7 +49,7 @@ impl Bot {
         let key = OnceKey::Event {
             event_id: event_id.to_string(),
         };
-        self.accept(&key, Duration::days(super::MARKER_DAYS), job)
+        self.accept(&key, Duration::days(crate::usecases::MARKER_DAYS), job)
             .await
     }
 

@@ -4,12 +4,12 @@
 //! told. Groups are written with the members' places as conditions, so two
 //! waiting members clicking at once end up in one group, never two.
 
-use super::Bot;
 use crate::error::Result;
 use crate::ids::{RoundId, UserId};
 use crate::messages::{self, pair_now};
 use crate::model::{Confirmation, GroupOrigin, Member, MemberStatus};
 use crate::once_key::OnceKey;
+use crate::usecases::Bot;
 
 /// How often to look again when the partner found was taken meanwhile.
 const ATTEMPTS: usize = 3;

@@ -2,7 +2,6 @@
 //! the bus handler posts it in the group DM once (skipping pairs who already
 //! said they scheduled or met); the buttons record the answer on the group.
 
-use super::Bot;
 use crate::action::MomentumAnswer;
 use crate::error::Result;
 use crate::first_slot::{self, DAYTIME};
@@ -13,6 +12,7 @@ use crate::model::Member;
 use crate::momentum::{already_going, nudge_due};
 use crate::once_key::OnceKey;
 use crate::ports::BusEvent;
+use crate::usecases::Bot;
 
 impl Bot {
     /// The tick: publishes the nudge of every live group of `round` whose

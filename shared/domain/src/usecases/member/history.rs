@@ -1,12 +1,12 @@
 //! The member's own App Home sections (pairing history, "never pair me
 //! with") and the "happy to be paired again" mark.
 
-use super::Bot;
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::messages;
 use crate::model::Member;
 use crate::surface::{Block, Home};
+use crate::usecases::Bot;
 
 impl Bot {
     /// Adds the member's history and never-pair list to their App Home,
