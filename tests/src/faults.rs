@@ -210,7 +210,20 @@ impl<S: Rounds + 'static> Rounds for FaultyStore<S> {
         self.inner.put_groups(groups).await
     }
     async fn write_groups(&self, writes: &[GroupWrite]) -> Result<bool> {
-        self.faults.store_gate("rounds.write_groups").await?;
+        // A write that records a sent announcement message is the group's
+        // equivalent of `ledger.complete`: named apart for the fault matrix.
+        let records_a_send = writes.iter().any(|w| {
+            w.prev.as_ref().is_some_and(|p| {
+                let (before, after) = (&p.announcement, &w.next.announcement);
+                after.intros.len() > before.intros.len() || after.told.len() > before.told.len()
+            })
+        });
+        let name = if records_a_send {
+            "rounds.record_announced"
+        } else {
+            "rounds.write_groups"
+        };
+        self.faults.store_gate(name).await?;
         self.inner.write_groups(writes).await
     }
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>> {

@@ -290,6 +290,9 @@ where
             if g.to_announce.is_some() {
                 problems.push(format!("group {} still waits in the outbox", g.number));
             }
+            if g.announcement.claim.is_some() {
+                problems.push(format!("group {}'s announcement left in flight", g.number));
+            }
             if !g.is_live() {
                 continue;
             }

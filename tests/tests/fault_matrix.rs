@@ -163,12 +163,16 @@ async fn measure(scenario: Scenario) -> (usize, usize) {
 }
 
 /// True for the one window where delivery is at least once: the task is
-/// killed after Slack accepted a message and before its claim was marked
-/// done. Slack has no idempotency key, so the claim's taker-over sends it
-/// again; the matrix allows that duplicate (and only that) there.
+/// killed after Slack accepted a message and before it was recorded (its
+/// claim marked done, or its step recorded on the group). Slack has no
+/// idempotency key, so the claim's taker-over sends it again; the matrix
+/// allows that duplicate (and only that) there.
 fn in_the_at_least_once_window(fault: Fault, fired_at: Option<&str>, problem: &str) -> bool {
     fault == Fault::Stop
-        && fired_at == Some("ledger.complete")
+        && matches!(
+            fired_at,
+            Some("ledger.complete" | "rounds.record_announced")
+        )
         && (problem.ends_with("announced 2 times") || problem.ends_with("got 2 pairing DMs"))
 }
 

@@ -7,6 +7,7 @@
 //! cases run in unit tests and the local demo.
 
 pub mod action;
+pub mod announcement;
 pub mod calendar;
 pub mod commands;
 pub mod config;

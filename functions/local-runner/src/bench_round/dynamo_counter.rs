@@ -15,6 +15,9 @@ use mentor_domain::memory::FixedClock;
 /// charges each call's simulated latency to the clock.
 pub(super) struct DynamoCounter {
     pub(super) writes: AtomicU64,
+    /// Write capacity units as billed: 1 KB each, twice in a transaction
+    /// (updates and deletes counted as one unit: our updated items are small).
+    pub(super) write_units: AtomicU64,
     pub(super) transact_items: AtomicU64,
     pub(super) reads: AtomicU64,
     /// Read capacity in half units (eventually consistent reads, 4 KB each).
@@ -30,6 +33,7 @@ impl DynamoCounter {
     pub(super) fn new(clock: Arc<FixedClock>, latency: Duration) -> Self {
         Self {
             writes: AtomicU64::new(0),
+            write_units: AtomicU64::new(0),
             transact_items: AtomicU64::new(0),
             reads: AtomicU64::new(0),
             read_half_units: AtomicU64::new(0),
@@ -44,6 +48,7 @@ impl DynamoCounter {
     pub(super) fn reset(&self) {
         for c in [
             &self.writes,
+            &self.write_units,
             &self.transact_items,
             &self.reads,
             &self.read_half_units,
@@ -58,7 +63,18 @@ impl DynamoCounter {
         self.kinds.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn count(&self, key: Option<&Item>, how: &str) {
+    /// Counts one item write; `item` is the whole item for a put, else its key.
+    fn count(&self, item: Option<&Item>, how: &str, put: bool) {
+        let mut units = if put {
+            item.map(item_bytes).unwrap_or(0).div_ceil(1024).max(1) as u64
+        } else {
+            1
+        };
+        if how == "transact" {
+            units *= 2;
+        }
+        self.write_units.fetch_add(units, Ordering::Relaxed);
+        let key = item;
         let kind = key.map(kind_of).unwrap_or("?");
         *self
             .lock_kinds()
@@ -121,34 +137,31 @@ impl CountingInterceptor {
         let input = context.input();
         let c = &self.0;
         if let Some(p) = input.downcast_ref::<op::put_item::PutItemInput>() {
-            c.count(p.item(), "put");
+            c.count(p.item(), "put", true);
         } else if let Some(u) = input.downcast_ref::<op::update_item::UpdateItemInput>() {
-            c.count(u.key(), "update");
+            c.count(u.key(), "update", false);
         } else if let Some(d) = input.downcast_ref::<op::delete_item::DeleteItemInput>() {
-            c.count(d.key(), "delete");
+            c.count(d.key(), "delete", false);
         } else if let Some(b) = input.downcast_ref::<op::batch_write_item::BatchWriteItemInput>() {
             for w in b
                 .request_items()
                 .into_iter()
                 .flat_map(|m| m.values().flatten())
             {
-                let key = w
-                    .put_request()
-                    .map(|p| p.item())
-                    .or_else(|| w.delete_request().map(|d| d.key()));
-                c.count(key, "batch");
+                let put = w.put_request().map(|p| p.item());
+                let key = put.or_else(|| w.delete_request().map(|d| d.key()));
+                c.count(key, "batch", put.is_some());
             }
         } else if let Some(t) =
             input.downcast_ref::<op::transact_write_items::TransactWriteItemsInput>()
         {
             for i in t.transact_items() {
-                let key = i
-                    .put()
-                    .map(|p| p.item())
+                let put = i.put().map(|p| p.item());
+                let key = put
                     .or_else(|| i.update().map(|u| u.key()))
                     .or_else(|| i.delete().map(|d| d.key()))
                     .or_else(|| i.condition_check().map(|cc| cc.key()));
-                c.count(key, "transact");
+                c.count(key, "transact", put.is_some());
                 c.transact_items.fetch_add(1, Ordering::Relaxed);
             }
         } else {

@@ -1,17 +1,21 @@
 //! The `Rounds` port: rounds, groups, places and the member → group index,
-//! written in transactions.
+//! written in transactions (a lone group write as a conditional put).
 
 use std::collections::HashMap;
 
-use super::{DynamoStore, Item, build_err, doc, from_item, group_sk, n, round_pk, s, store_err};
+use super::{
+    DynamoStore, Item, build_err, doc, from_item, group_sk, is_condition_failed, n, round_pk, s,
+    store_err,
+};
 use async_trait::async_trait;
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     Delete, DeleteRequest, Put, PutRequest, TransactWriteItem, WriteRequest,
 };
 use mentor_domain::error::{Error, Result};
 use mentor_domain::model::{Group, Round};
-use mentor_domain::ports::{GroupWrite, Rounds, place_moves};
+use mentor_domain::ports::{GroupWrite, PlaceMove, Rounds, place_moves};
 use mentor_domain::privacy::Retention;
 use mentor_domain::{RoundId, UserId};
 
@@ -104,95 +108,33 @@ impl Rounds for DynamoStore {
             return Ok(true);
         };
         let mut items = Vec::new();
+        let mut lookups = Vec::new();
         for w in writes {
-            let mut put = Put::builder()
+            items.push(self.group_write(w)?);
+            lookups.extend(self.lookup_items(w.prev.as_ref(), &w.next));
+        }
+        let moves = place_moves(writes);
+        if let ([w], true, true) = (writes, moves.is_empty(), lookups.is_empty()) {
+            // One group and nothing else (a check-in answer, an announcement
+            // step): a conditional put bills half of a one-item transaction.
+            return self.put_group_alone(w).await;
+        }
+        // The member → group index, in the same transaction: a write that
+        // loses the race leaves no index item (a deleted member's can't return).
+        for lookup in lookups {
+            let p = Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(self.group_item(&w.next)?));
-            put = match &w.prev {
-                None => put.condition_expression("attribute_not_exists(PK)"),
-                Some(p) => put
-                    .condition_expression("version = :prev")
-                    .expression_attribute_values(":prev", n(p.version)),
-            };
-            items.push(
-                TransactWriteItem::builder()
-                    .put(put.build().map_err(build_err)?)
-                    .build(),
-            );
-            // The member → group index, in the same transaction: a write that
-            // loses the race leaves no index item (a deleted member's can't return).
-            for lookup in self.lookup_items(w.prev.as_ref(), &w.next) {
-                let p = Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(lookup))
-                    .build()
-                    .map_err(build_err)?;
-                items.push(TransactWriteItem::builder().put(p).build());
+                .set_item(Some(lookup))
+                .build()
+                .map_err(build_err)?;
+            items.push(TransactWriteItem::builder().put(p).build());
+        }
+        for m in &moves {
+            if let Some(item) = self.place_move(round, m)? {
+                items.push(item);
             }
         }
-        for m in place_moves(writes) {
-            let key = self.place_key(&m.user);
-            // Leaving or moving: only from the place held (or none, for groups
-            // stored before places existed). Joining: only without a place.
-            let from_cond = "attribute_not_exists(PK) OR #g = :from";
-            let item = match (m.from, m.to) {
-                (_, Some(to)) => {
-                    let mut put = Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(self.place_item(round, &m.user, to)));
-                    put = match m.from {
-                        None => put.condition_expression("attribute_not_exists(PK)"),
-                        Some(from) => put
-                            .condition_expression(from_cond)
-                            .expression_attribute_names("#g", "group")
-                            .expression_attribute_values(":from", n(from)),
-                    };
-                    TransactWriteItem::builder()
-                        .put(put.build().map_err(build_err)?)
-                        .build()
-                }
-                (Some(from), None) => {
-                    let del = Delete::builder()
-                        .table_name(&self.table)
-                        .key("PK", s(round_pk(round)))
-                        .key("SK", s(key))
-                        .condition_expression(from_cond)
-                        .expression_attribute_names("#g", "group")
-                        .expression_attribute_values(":from", n(from))
-                        .build()
-                        .map_err(build_err)?;
-                    TransactWriteItem::builder().delete(del).build()
-                }
-                (None, None) => continue,
-            };
-            items.push(item);
-        }
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) => match e.as_service_error() {
-                // A condition failed or a concurrent transaction touched the
-                // same items: the caller re-reads and retries.
-                Some(TransactWriteItemsError::TransactionCanceledException(c))
-                    if c.cancellation_reasons().iter().all(|r| {
-                        matches!(
-                            r.code(),
-                            None | Some("None")
-                                | Some("ConditionalCheckFailed")
-                                | Some("TransactionConflict")
-                        )
-                    }) =>
-                {
-                    Ok(false)
-                }
-                _ => Err(store_err(e)),
-            },
-        }
+        self.transact(items).await
     }
 
     async fn groups(&self, id: RoundId) -> Result<Vec<Group>> {
@@ -234,5 +176,120 @@ impl Rounds for DynamoStore {
             }
         }
         Ok(out)
+    }
+}
+
+/// The pieces of [`Rounds::write_groups`].
+impl DynamoStore {
+    /// The group's put, only over the version the writer read (or none).
+    fn group_write(&self, w: &GroupWrite) -> Result<TransactWriteItem> {
+        let mut put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(self.group_item(&w.next)?));
+        put = match &w.prev {
+            None => put.condition_expression("attribute_not_exists(PK)"),
+            Some(p) => put
+                .condition_expression("version = :prev")
+                .expression_attribute_values(":prev", n(p.version)),
+        };
+        Ok(TransactWriteItem::builder()
+            .put(put.build().map_err(build_err)?)
+            .build())
+    }
+
+    /// [`DynamoStore::group_write`] on its own, outside a transaction.
+    async fn put_group_alone(&self, w: &GroupWrite) -> Result<bool> {
+        let mut req = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(self.group_item(&w.next)?));
+        req = match &w.prev {
+            None => req.condition_expression("attribute_not_exists(PK)"),
+            Some(p) => req
+                .condition_expression("version = :prev")
+                .expression_attribute_values(":prev", n(p.version)),
+        };
+        match req.send().await {
+            Ok(_) => Ok(true),
+            // As in a transaction: a concurrent one holding the item is a
+            // conflict to re-read and retry, not a failure.
+            Err(e)
+                if is_condition_failed(&e)
+                    || e.as_service_error()
+                        .and_then(|se| se.code())
+                        .is_some_and(|c| c == "TransactionConflictException") =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(store_err(e)),
+        }
+    }
+
+    /// A member's place moving: leaving or moving only from the place held
+    /// (or none, for groups stored before places existed); joining only
+    /// without a place.
+    fn place_move(&self, round: RoundId, m: &PlaceMove) -> Result<Option<TransactWriteItem>> {
+        let from_cond = "attribute_not_exists(PK) OR #g = :from";
+        let item = match (m.from, m.to) {
+            (_, Some(to)) => {
+                let mut put = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(self.place_item(round, &m.user, to)));
+                put = match m.from {
+                    None => put.condition_expression("attribute_not_exists(PK)"),
+                    Some(from) => put
+                        .condition_expression(from_cond)
+                        .expression_attribute_names("#g", "group")
+                        .expression_attribute_values(":from", n(from)),
+                };
+                TransactWriteItem::builder()
+                    .put(put.build().map_err(build_err)?)
+                    .build()
+            }
+            (Some(from), None) => {
+                let del = Delete::builder()
+                    .table_name(&self.table)
+                    .key("PK", s(round_pk(round)))
+                    .key("SK", s(self.place_key(&m.user)))
+                    .condition_expression(from_cond)
+                    .expression_attribute_names("#g", "group")
+                    .expression_attribute_values(":from", n(from))
+                    .build()
+                    .map_err(build_err)?;
+                TransactWriteItem::builder().delete(del).build()
+            }
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(item))
+    }
+
+    /// Writes `items` all or nothing; false when a condition failed or a
+    /// concurrent transaction touched the same items (re-read, retry).
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<bool> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(c))
+                    if c.cancellation_reasons().iter().all(|r| {
+                        matches!(
+                            r.code(),
+                            None | Some("None")
+                                | Some("ConditionalCheckFailed")
+                                | Some("TransactionConflict")
+                        )
+                    }) =>
+                {
+                    Ok(false)
+                }
+                _ => Err(store_err(e)),
+            },
+        }
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::swap;
+use crate::announcement::Announcement;
 use crate::ids::{RoundId, UserId};
 use mentor_matching::Reason;
 
@@ -94,6 +95,11 @@ pub struct Group {
     /// The momentum nudge: whether it went out and what members answered.
     #[serde(default)]
     pub momentum: crate::momentum::Momentum,
+    /// How far its announcement got (intro, pairing DMs) and who is
+    /// sending it. Groups stored before this field kept that progress in
+    /// once-markers, which their announcement still checks.
+    #[serde(default = "Announcement::stored_before_progress")]
+    pub announcement: Announcement,
 }
 
 impl Group {
@@ -125,6 +131,7 @@ impl Group {
             alerts_handled: BTreeMap::new(),
             formed_at: None,
             momentum: Default::default(),
+            announcement: Announcement::default(),
         }
     }
 
@@ -166,6 +173,7 @@ impl Group {
             swap(by, user, replacement);
         }
         self.momentum.anonymise(user, replacement);
+        self.announcement.anonymise(user, replacement);
     }
 
     /// The stored reasons that still hold: those naming someone who has left
@@ -194,6 +202,7 @@ impl Group {
             || self.checkins.values().any(|a| a.contains_key(user))
             || self.unresponsive_reported.contains_key(user)
             || self.momentum.answers.contains_key(user)
+            || self.announcement.mentions(user)
             || self.reasons.iter().any(|r| match r {
                 Reason::CanHelp { from, to, .. } => *from == me || *to == me,
                 Reason::ExperienceMix { senior, junior, .. } => *senior == me || *junior == me,

@@ -67,14 +67,22 @@ impl Bot {
         user: &UserId,
         message: &crate::surface::Message,
     ) -> Result<bool> {
-        self.once_or_retry(key, || async {
-            match self.dm(user, message).await {
-                Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
-                    self.mark_unreachable(user, &f.code).await
-                }
-                other => other,
+        self.once_or_retry(key, || self.dm_or_mark_unreachable(user, message))
+            .await
+    }
+
+    /// Sends one DM; a permanent "can't reach" marks the member unreachable
+    /// instead of failing (retrying would not help).
+    pub(crate) async fn dm_or_mark_unreachable(
+        &self,
+        user: &UserId,
+        message: &crate::surface::Message,
+    ) -> Result<()> {
+        match self.dm(user, message).await {
+            Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
+                self.mark_unreachable(user, &f.code).await
             }
-        })
-        .await
+            other => other,
+        }
     }
 }

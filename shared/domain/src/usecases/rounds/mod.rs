@@ -1,10 +1,13 @@
 //! Monthly rounds: the tick, reconfirmation, the pairing run, notification
 //! fan-out and consumption, and check-ins. Every send is guarded by a
-//! once-only marker, and the round item is a small state machine, so a
-//! duplicate tick, a Lambda retry or a crash halfway never pairs twice or DMs twice.
+//! once-only marker (a group's announcement by its progress on the group
+//! item, see `announce.rs`), and the round item is a small state machine, so
+//! a duplicate tick, a Lambda retry or a crash halfway never pairs twice or
+//! DMs twice.
 
 use crate::model::Round;
 
+mod announce;
 mod bus;
 mod checkins;
 mod momentum;

@@ -1,8 +1,10 @@
 //! Telling people: new groups, the unpaired, dissolved groups and the
 //! moderators' summary.
 
+use super::announce::Held;
+use crate::announcement::Step;
 use crate::error::{Error, Result};
-use crate::ids::{RoundId, UserId};
+use crate::ids::{ChannelId, RoundId, UserId};
 use crate::messages;
 use crate::model::{Group, Member};
 use crate::once_key::OnceKey;
@@ -36,7 +38,7 @@ impl Bot {
     }
 
     pub(super) async fn notify_group(&self, round: RoundId, number: u32) -> Result<()> {
-        let Some(mut group) = self.group(round, number).await? else {
+        let Some(group) = self.group(round, number).await? else {
             tracing::warn!(round = %round, group = number, "notification for a missing group");
             return Ok(());
         };
@@ -44,83 +46,134 @@ impl Bot {
             return self.announce_dissolved(&group).await;
         }
         // Out of the outbox: everyone was told (this is a repeated delivery
-        // or a re-drive). One read, no claims written.
+        // or a re-drive). One read, nothing written.
         if !group.is_live() || group.to_announce.is_none() {
             return Ok(());
         }
+        let Some(mut held) = self.claim_announcement(group).await? else {
+            return Ok(());
+        };
+        self.announce(&mut held).await
+    }
+
+    /// Sends what the group's announcement still lacks, recording each
+    /// message as it goes. A send that fails releases the claim (the
+    /// delivery is retried); a message sent but not recorded keeps it (a
+    /// retry would repeat the message; the claim goes stale instead).
+    async fn announce(&self, held: &mut Held) -> Result<()> {
+        let mut group = held.group.clone();
         // Someone who left the group mid-round is not told about it again.
         let departed = group.departed.clone();
         group.members.retain(|m| !departed.contains(m));
-        let members: Vec<Member> = {
-            let mut v = Vec::new();
-            for id in &group.members {
-                if let Some(m) = self.deps.members.get(id).await? {
-                    v.push(m);
-                }
-            }
-            v
-        };
-        // The group DM first, so the personal DMs can point at it.
-        let intro = messages::rounds::group_intro(&self.cfg, &group);
-        // Keyed by size too: a late joiner turning the pair into a trio gets a
-        // new group DM with all three.
-        let key = OnceKey::NotifyGroup {
-            round,
-            group: number,
-            size: group.members.len(),
-        };
-        let opened = std::sync::Mutex::new(None);
-        self.once_or_retry(&key, || async {
-                match self.group_dm(&group.members, &intro).await {
-                    Ok(channel) => {
-                        *opened.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
-                        Ok(())
-                    }
-                    Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
-                        tracing::warn!(round = %round, group = number, code = %f.code, "group DM failed");
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                }
+        let members = self.members_of(&group).await?;
+        let steps: Vec<Step> = group
+            .announcement
+            .remaining(&group.members)
+            .into_iter()
+            .filter(|s| match s {
+                Step::Tell(u) => members.iter().any(|m| m.id == *u),
+                Step::Intro(_) => true,
             })
-            .await?;
-        // Link the personal DMs to the group DM. Only a retry, whose group DM
-        // went out before, asks Slack for it again (conversations.open returns
-        // the same one every time; it is Tier 3, about 50 a minute).
-        let opened = opened.into_inner().unwrap_or_else(|e| e.into_inner());
-        let group_dm = match opened {
-            Some(channel) => Some(channel),
-            None => self.deps.slack.open_dm(&group.members).await.ok(),
-        };
-        for me in &members {
-            let partners: Vec<&Member> = members.iter().filter(|m| m.id != me.id).collect();
-            let msg = messages::rounds::pairing_dm(
-                &self.cfg,
-                &group,
-                me,
-                &partners,
-                group_dm.as_ref(),
-                self.now(),
-            );
-            let key = OnceKey::Notify {
-                round,
-                group: number,
-                user: me.id.clone(),
-            };
-            self.dm_once(&key, &me.id, &msg).await?;
+            .collect();
+        if steps.is_empty() {
+            return self.record_announced(held, None, true).await.map(|_| ());
         }
-        // Everyone is told: take the group out of the outbox, unless it
-        // changed meanwhile (a late joiner made it a trio) and waits again.
-        let announced = group.to_announce;
-        if announced.is_some() {
-            self.update_group(round, number, |g| {
-                if g.to_announce == announced {
-                    g.to_announce = None;
+        let mut group_dm = None;
+        for (i, step) in steps.iter().enumerate() {
+            let sent = match step {
+                Step::Intro(size) => self.send_intro(&group, *size).await.map(|c| group_dm = c),
+                Step::Tell(user) => {
+                    if group_dm.is_none() {
+                        // The intro went out before: conversations.open
+                        // returns the same group DM every time.
+                        group_dm = self.deps.slack.open_dm(&group.members).await.ok();
+                    }
+                    self.send_pairing_dm(&group, &members, user, group_dm.as_ref())
+                        .await
                 }
-            })
-            .await?;
+            };
+            if let Err(e) = sent {
+                self.release_announcement(held).await;
+                return Err(e);
+            }
+            if !self
+                .record_announced(held, Some(step), i + 1 == steps.len())
+                .await?
+            {
+                tracing::warn!(round = %group.round, group = group.number, "announcement taken over");
+                return Ok(());
+            }
         }
         Ok(())
+    }
+
+    /// The member items of the group's members (a deleted member has none).
+    async fn members_of(&self, group: &Group) -> Result<Vec<Member>> {
+        let mut v = Vec::new();
+        for id in &group.members {
+            if let Some(m) = self.deps.members.get(id).await? {
+                v.push(m);
+            }
+        }
+        Ok(v)
+    }
+
+    /// The group DM's intro, to all `size` members; the channel, when this
+    /// call opened it. A group DM Slack refuses for good is not retried.
+    async fn send_intro(&self, group: &Group, size: usize) -> Result<Option<ChannelId>> {
+        let (round, number) = (group.round, group.number);
+        let intro = messages::rounds::group_intro(&self.cfg, group);
+        let opened = std::sync::Mutex::new(None);
+        let send = || async {
+            match self.group_dm(&group.members, &intro).await {
+                Ok(channel) => {
+                    *opened.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+                    Ok(())
+                }
+                Err(Error::Slack(f)) if f.permanent && f.means_unreachable() => {
+                    tracing::warn!(round = %round, group = number, code = %f.code, "group DM failed");
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        };
+        if group.announcement.markers {
+            // Stored by a version that kept progress in once-markers only.
+            let key = OnceKey::NotifyGroup {
+                round,
+                group: number,
+                size,
+            };
+            self.once_or_retry(&key, send).await?;
+        } else {
+            send().await?;
+        }
+        Ok(opened.into_inner().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// One member's pairing DM: who their partners are and why.
+    async fn send_pairing_dm(
+        &self,
+        group: &Group,
+        members: &[Member],
+        user: &UserId,
+        group_dm: Option<&ChannelId>,
+    ) -> Result<()> {
+        let Some(me) = members.iter().find(|m| m.id == *user) else {
+            return Ok(());
+        };
+        let partners: Vec<&Member> = members.iter().filter(|m| m.id != me.id).collect();
+        let msg =
+            messages::rounds::pairing_dm(&self.cfg, group, me, &partners, group_dm, self.now());
+        if group.announcement.markers {
+            let key = OnceKey::Notify {
+                round: group.round,
+                group: group.number,
+                user: me.id.clone(),
+            };
+            return self.dm_once(&key, &me.id, &msg).await.map(|_| ());
+        }
+        self.dm_or_mark_unreachable(&me.id, &msg).await
     }
 
     pub(super) async fn notify_unpaired(&self, round: RoundId, user: &UserId) -> Result<()> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 
 use crate::memory::{FixedClock, MemoryBus, MemoryStore, RecordingMessenger};
-use crate::ports::Rounds;
+use crate::ports::{Clock, Rounds};
 use crate::profile_form::{FieldValue, FormValues};
 use crate::usecases::{Deps, Origin, ProfileOutcome};
 use crate::{Bot, ProgrammeConfig, RoundId, UserId};
@@ -139,4 +139,111 @@ async fn a_second_tick_in_the_same_hour_pairs_nobody_again() {
     for i in 0..4 {
         assert_eq!(w.pairing_dms(&user(i)), 1, "member {i}");
     }
+}
+
+/// Pairs members 0 and 1 for December and stops before anyone is told.
+async fn paired_but_untold() -> (World, crate::model::Group) {
+    let w = world();
+    for i in 0..2 {
+        w.sign_up(i).await;
+    }
+    w.clock
+        .set(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
+    w.bot.tick().await.unwrap();
+    let groups = w.store.groups(december()).await.unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    (w, groups[0].clone())
+}
+
+#[tokio::test]
+async fn a_group_stored_before_progress_was_kept_on_it_is_not_announced_twice() {
+    use crate::once_key::OnceKey;
+    use crate::ports::{Claim, Ledger};
+    // given a pair stored by the previous version (no progress on the group)
+    // whose intro and first pairing DM went out under once-markers
+    let (w, group) = paired_but_untold().await;
+    let mut doc = serde_json::to_value(&group).unwrap();
+    doc.as_object_mut().unwrap().remove("announcement");
+    let legacy: crate::model::Group = serde_json::from_value(doc).unwrap();
+    assert!(legacy.announcement.markers);
+    w.store.put_groups(&[legacy]).await.unwrap();
+    let (round, number) = (december(), group.number);
+    let sent = [
+        OnceKey::NotifyGroup {
+            round,
+            group: number,
+            size: 2,
+        },
+        OnceKey::Notify {
+            round,
+            group: number,
+            user: group.members[0].clone(),
+        },
+    ];
+    for key in sent {
+        let key = key.render();
+        let Claim::New(token) = w
+            .store
+            .claim(&key, w.clock.now(), chrono::Duration::days(62))
+            .await
+            .unwrap()
+        else {
+            panic!("fresh marker");
+        };
+        assert!(w.store.complete(&key, &token).await.unwrap());
+    }
+    // when the new version delivers its notification
+    w.settle().await;
+    // then only the second member is told, and the group leaves the outbox
+    assert_eq!(w.pairing_dms(&group.members[0]), 0);
+    assert_eq!(w.pairing_dms(&group.members[1]), 1);
+    assert!(w.slack.group_dms_with(&group.members[0]).is_empty());
+    let stored = w.store.group(round, number).await.unwrap().unwrap();
+    assert_eq!(stored.to_announce, None);
+    assert_eq!(stored.announcement.claim, None);
+}
+
+#[tokio::test]
+async fn a_second_delivery_while_a_group_is_being_announced_is_retried_and_a_dead_announcers_claim_is_taken_over()
+ {
+    use crate::announcement::AnnounceClaim;
+    use crate::ports::{BusEvent, GroupWrite};
+    // given a pair whose announcement another worker claimed a minute ago
+    let (w, group) = paired_but_untold().await;
+    let mut claimed = group.clone();
+    claimed.version += 1;
+    claimed.announcement.claim = Some(AnnounceClaim {
+        version: claimed.version,
+        since: w.clock.now() - chrono::Duration::minutes(1),
+    });
+    assert!(
+        w.store
+            .write_groups(&[GroupWrite::update(group.clone(), claimed)])
+            .await
+            .unwrap()
+    );
+    let event = BusEvent::NotifyGroup {
+        round: december(),
+        group: group.number,
+    };
+    // when the notification is delivered again: an error, so it is retried
+    assert!(w.bot.on_bus_event(&event).await.is_err());
+    assert_eq!(w.pairing_dms(&group.members[0]), 0);
+    // and when the retry comes after the claim went stale, the claim is taken over
+    w.clock.advance(chrono::Duration::minutes(2));
+    w.bot.on_bus_event(&event).await.unwrap();
+    for m in &group.members {
+        assert_eq!(w.pairing_dms(m), 1, "{m}");
+    }
+    assert_eq!(w.slack.group_dms_with(&group.members[0]).len(), 1);
+    let stored = w
+        .store
+        .group(december(), group.number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (stored.to_announce, stored.announcement.claim),
+        (None, None)
+    );
 }
