@@ -371,3 +371,57 @@ async fn feedback_round_trips_through_dynamodb_on_the_member_item() {
     let ana = listed.iter().find(|x| x.id.as_str() == "U0ANA").unwrap();
     assert_eq!(ana.feedback, m.feedback);
 }
+
+#[tokio::test]
+async fn the_next_rounds_summary_tells_moderators_how_the_last_round_went_without_the_notes() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    paired_through_december(&h).await;
+    let ben = message_with(&h, "U0BEN", "checkin_met").await;
+    h.send_interaction(&click(
+        "U0BEN",
+        "checkin_met",
+        &value_of(&ben, "checkin_met"),
+        "ben-met",
+    ))
+    .await;
+    h.send_interaction(&click("U0BEN", "rate.5", &value_of(&ben, "rate.5"), "b5"))
+        .await;
+    h.send_interaction(&click("U0ANA", "rate.3", &value_of(&ben, "rate.3"), "a3"))
+        .await;
+    h.send_interaction(&note_submission(
+        "U0ANA",
+        DEC,
+        "Private: scheduling was hard",
+        1,
+    ))
+    .await;
+    // Both stay in for January.
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    for user in ["U0ANA", "U0BEN"] {
+        h.send_interaction(&click(
+            user,
+            "reconfirm_yes",
+            "2027-01",
+            &format!("rc-{user}"),
+        ))
+        .await;
+    }
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    let summary = h
+        .dms_to(MODERATOR)
+        .await
+        .iter()
+        .map(readable)
+        .find(|t| t.contains("January 2027 is paired"))
+        .expect("the moderators' summary");
+    assert!(
+        summary.contains(
+            "*How December 2026 went:* 1 pair, 1 met (100%), average rating 4.0 from 2 ratings, 1 private note. `/mentoring stats` shows the notes."
+        ),
+        "{summary}"
+    );
+    assert!(!summary.contains("scheduling was hard"), "{summary}");
+}

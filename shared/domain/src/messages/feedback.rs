@@ -140,35 +140,48 @@ pub fn my_data_blocks(feedback: &BTreeMap<RoundId, Feedback>) -> Vec<Block> {
     blocks
 }
 
+/// "12 pairs, 9 met (75%), average rating 4.2 from 15 ratings, 3 private notes".
+fn outcome_text(o: &RoundOutcome) -> String {
+    let met = o
+        .met_percent()
+        .map_or("no pairs".to_string(), |p| format!("{} met ({p}%)", o.met));
+    let rating = match o.average_rating() {
+        Some(avg) => format!(
+            "average rating {avg:.1} from {} rating{}",
+            o.ratings,
+            plural(o.ratings)
+        ),
+        None => "no ratings yet".into(),
+    };
+    let notes = match o.notes {
+        0 => String::new(),
+        n => format!(", {n} private note{}", plural(n)),
+    };
+    format!(
+        "{} pair{}, {met}, {rating}{notes}",
+        o.pairs,
+        plural(o.pairs)
+    )
+}
+
+/// How the round before went, in the moderators' summary of a new round.
+pub fn summary_block(o: &RoundOutcome) -> Block {
+    let round = o.round.map(|r| r.label()).unwrap_or_default();
+    let read = if o.notes > 0 {
+        " `/mentoring stats` shows the notes."
+    } else {
+        ""
+    };
+    Block::Section(format!("*How {round} went:* {}.{read}", outcome_text(o)))
+}
+
 /// One line per round for `/mentoring stats`, newest first.
 pub fn outcome_lines(outcomes: &[RoundOutcome]) -> Option<Block> {
     let lines: Vec<String> = outcomes
         .iter()
         .filter(|o| !o.is_empty())
         .filter_map(|o| Some((o.round?, o)))
-        .map(|(round, o)| {
-            let met = o
-                .met_percent()
-                .map_or("no pairs".to_string(), |p| format!("{} met ({p}%)", o.met));
-            let rating = match o.average_rating() {
-                Some(avg) => format!(
-                    "average rating {avg:.1} from {} rating{}",
-                    o.ratings,
-                    plural(o.ratings)
-                ),
-                None => "no ratings yet".into(),
-            };
-            let notes = match o.notes {
-                0 => String::new(),
-                n => format!(", {n} private note{}", plural(n)),
-            };
-            format!(
-                "• {}: {} pair{}, {met}, {rating}{notes}",
-                round.label(),
-                o.pairs,
-                plural(o.pairs)
-            )
-        })
+        .map(|(round, o)| format!("• {}: {}", round.label(), outcome_text(o)))
         .collect();
     (!lines.is_empty()).then(|| {
         Block::Section(format!(
@@ -299,7 +312,7 @@ mod tests {
             round: Some(round().prev()),
             ..Default::default()
         };
-        let block = outcome_lines(&[o, empty]).unwrap();
+        let block = outcome_lines(&[o.clone(), empty]).unwrap();
         let text = msg(vec![block]).readable();
         assert!(
             text.contains("December 2026: 4 pairs, 3 met (75%), average rating 4.3 from 3 ratings, 1 private note"),
@@ -307,6 +320,13 @@ mod tests {
         );
         assert!(!text.contains("November"), "{text}");
         assert!(outcome_lines(&[]).is_none());
+        let summary = msg(vec![summary_block(&o)]);
+        check_block_kit_limits(&summary).unwrap();
+        assert!(
+            summary.readable().contains("*How December 2026 went:* 4 pairs, 3 met (75%), average rating 4.3 from 3 ratings, 1 private note. `/mentoring stats` shows the notes."),
+            "{}",
+            summary.readable()
+        );
     }
 
     #[test]

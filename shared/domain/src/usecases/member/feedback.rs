@@ -231,6 +231,29 @@ impl Bot {
         Ok(blocks)
     }
 
+    /// The moderators' summary of a new round also says how the round
+    /// before went (figures only: the notes stay in `/mentoring stats`).
+    pub(crate) async fn with_last_round_outcome(
+        &self,
+        round: RoundId,
+        mut msg: Message,
+    ) -> Result<Message> {
+        let last = round.prev();
+        if self.deps.rounds.get(last).await?.is_none() {
+            return Ok(msg);
+        }
+        let groups = self.deps.rounds.groups(last).await?;
+        if groups.is_empty() {
+            return Ok(msg);
+        }
+        let members = self.deps.members.list().await?;
+        let feedback = members.iter().filter_map(|m| m.feedback.get(&last));
+        let line = text::summary_block(&RoundOutcome::of(last, &groups, feedback));
+        let at = msg.blocks.len().saturating_sub(1);
+        msg.blocks.insert(at, line);
+        Ok(msg)
+    }
+
     /// Whether `user` was in a group of `round` (their index of groups).
     async fn was_paired_in(&self, user: &UserId, round: RoundId) -> Result<bool> {
         Ok(self

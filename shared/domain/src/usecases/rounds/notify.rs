@@ -219,6 +219,7 @@ impl Bot {
             return Ok(());
         };
         let msg = messages::moderator::round_summary(&r);
+        let msg = self.with_last_round_outcome(round, msg).await?;
         for m in self.cfg.moderators.clone() {
             let key = OnceKey::Summary {
                 round,
