@@ -616,6 +616,43 @@ pub fn action_ids(msg: &Value) -> Vec<String> {
     out
 }
 
+/// The value of button `action` in `msg`.
+pub fn value_of(msg: &Value, action: &str) -> String {
+    msg["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["action_id"] == action)
+        .and_then(|e| e["value"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("no {action} in {msg}"))
+}
+
+/// The newest DM to `user` with a button `action`.
+pub async fn message_with(h: &Harness, user: &str, action: &str) -> Value {
+    h.dms_to(user)
+        .await
+        .into_iter()
+        .rev()
+        .find(|m| action_ids(m).iter().any(|a| a == action))
+        .unwrap_or_else(|| panic!("{user} got no {action} button"))
+}
+
+/// The value of button `action` in the newest DM to `user` that has it.
+pub async fn button_value(h: &Harness, user: &str, action: &str) -> String {
+    value_of(&message_with(h, user, action).await, action)
+}
+
+/// `user`'s member item as stored (panics when there is none).
+pub async fn member(h: &Harness, user: &str) -> mentor_domain::model::Member {
+    use mentor_domain::ports::Members;
+    h.store
+        .get(&mentor_domain::UserId::new(user))
+        .await
+        .expect("the store answers")
+        .expect("member stored")
+}
+
 /// An `event_callback` envelope.
 pub fn event(event_id: &str, event: Value) -> Value {
     json!({

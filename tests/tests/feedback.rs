@@ -22,28 +22,6 @@ async fn paired_through_december(h: &Harness) {
     h.tick().await;
 }
 
-/// The newest DM to `user` with a button `action`.
-async fn message_with(h: &Harness, user: &str, action: &str) -> Value {
-    h.dms_to(user)
-        .await
-        .into_iter()
-        .rev()
-        .find(|m| action_ids(m).iter().any(|a| a == action))
-        .unwrap_or_else(|| panic!("{user} got no {action} button"))
-}
-
-/// The value of button `action` in `msg`.
-fn value_of(msg: &Value, action: &str) -> String {
-    msg["blocks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .find(|e| e["action_id"] == action)
-        .and_then(|e| e["value"].as_str().map(str::to_string))
-        .unwrap_or_else(|| panic!("no {action} in {msg}"))
-}
-
 async fn member(h: &Harness, user: &str) -> Option<mentor_domain::model::Member> {
     use mentor_domain::ports::Members;
     h.store

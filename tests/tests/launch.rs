@@ -64,13 +64,6 @@ fn pairs_within(groups: &[BTreeSet<String>]) -> BTreeSet<(String, String)> {
     out
 }
 
-async fn member(h: &Harness, u: &str) -> mentor_domain::model::Member {
-    Members::get(&*h.store, &u.into())
-        .await
-        .expect("store")
-        .expect("member")
-}
-
 async fn dm_texts(h: &Harness, u: &str) -> Vec<String> {
     h.dms_to(u).await.iter().map(readable).collect()
 }
@@ -358,18 +351,6 @@ async fn opting_in_after_leaving_the_channel_asks_to_rejoin_it() {
         member(&h, A).await.status,
         mentor_domain::model::MemberStatus::Left
     );
-}
-
-/// The value of the `action` button in the newest DM to `u` that has it.
-async fn button_value(h: &Harness, u: &str, action: &str) -> String {
-    let dms = h.dms_to(u).await;
-    dms.iter()
-        .rev()
-        .flat_map(|m| m["blocks"].as_array().cloned().unwrap_or_default())
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .find(|e| e["action_id"] == action)
-        .and_then(|e| e["value"].as_str().map(str::to_string))
-        .unwrap_or_else(|| panic!("{u} has no {action} button"))
 }
 
 #[tokio::test]

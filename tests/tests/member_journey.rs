@@ -26,14 +26,6 @@ async fn signed_up(h: &Harness, user: &str) {
     assert!(body.is_empty(), "no errors: {body}");
 }
 
-async fn member(h: &Harness, user: &str) -> mentor_domain::model::Member {
-    h.store
-        .get(&UserId::new(user))
-        .await
-        .unwrap()
-        .expect("member stored")
-}
-
 fn last_text(msgs: &[Value]) -> String {
     msgs.last().map(readable).unwrap_or_default()
 }

@@ -78,15 +78,6 @@ async fn without_complementary_skills_the_agenda_falls_back_to_a_shared_interest
     assert!(!ana.contains("→"), "{ana}");
 }
 
-async fn member(h: &Harness, user: &str) -> mentor_domain::model::Member {
-    use mentor_domain::ports::Members;
-    h.store
-        .get(&mentor_domain::UserId::new(user))
-        .await
-        .unwrap()
-        .expect("member stored")
-}
-
 async fn partner_of(h: &Harness, round: &str, user: &str) -> Option<String> {
     use mentor_domain::ports::Rounds;
     h.store
@@ -219,19 +210,6 @@ async fn home_of(h: &Harness, user: &str) -> Value {
         .find(|c| c["user_id"] == user)
         .map(|c| c["view"].clone())
         .unwrap_or_else(|| panic!("no App Home for {user}"))
-}
-
-/// The value of `action` in the newest DM to `user` that has it.
-async fn button_value(h: &Harness, user: &str, action: &str) -> String {
-    h.dms_to(user)
-        .await
-        .iter()
-        .rev()
-        .flat_map(|m| m["blocks"].as_array().cloned().unwrap_or_default())
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .find(|e| e["action_id"] == action)
-        .and_then(|e| e["value"].as_str().map(str::to_string))
-        .unwrap_or_else(|| panic!("{user} got no {action} button"))
 }
 
 #[tokio::test]

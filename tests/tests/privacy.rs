@@ -63,24 +63,6 @@ fn partner_in(g: &Group, user: &str) -> String {
         .expect("a partner")
 }
 
-/// The value of button `action` in the newest DM to `user` that has it.
-async fn button_value(h: &Harness, user: &str, action: &str) -> String {
-    let dms = h.dms_to(user).await;
-    let msg = dms
-        .iter()
-        .rev()
-        .find(|m| action_ids(m).contains(&action.to_string()))
-        .unwrap_or_else(|| panic!("{user} got no {action} button"));
-    msg["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
-        .find(|e| e["action_id"] == action)
-        .and_then(|e| e["value"].as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 async fn texts_to(h: &Harness, user: &str) -> Vec<String> {
     h.dms_to(user).await.iter().map(readable).collect()
 }

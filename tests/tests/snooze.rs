@@ -4,18 +4,9 @@
 //! mock Slack.
 
 use integration_tests::*;
-use mentor_domain::model::{Confirmation, Member, MemberStatus};
-use mentor_domain::ports::Members;
-use mentor_domain::{RoundId, UserId};
+use mentor_domain::RoundId;
+use mentor_domain::model::{Confirmation, MemberStatus};
 use serde_json::{Value, json};
-
-async fn member(h: &Harness, user: &str) -> Member {
-    h.store
-        .get(&UserId::new(user))
-        .await
-        .unwrap()
-        .expect("member stored")
-}
 
 fn round(s: &str) -> RoundId {
     s.parse().unwrap()

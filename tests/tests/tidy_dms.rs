@@ -3,24 +3,15 @@
 //! the click) to show the choice, without its buttons and with the answer,
 //! instead of a new DM each time.
 
-use integration_tests::{Harness, action_ids, click, click_on, moto_or_skip, readable};
-use serde_json::Value;
+use integration_tests::{
+    Harness, action_ids, click, click_on, message_with, moto_or_skip, readable,
+};
 
 async fn ana_and_ben(h: &Harness) {
     h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
         .await;
     h.sign_up("U0BEN", &["Writing"], &["Accessibility"], "seven_plus")
         .await;
-}
-
-/// The newest DM to `user` with a button `action`.
-async fn message_with(h: &Harness, user: &str, action: &str) -> Value {
-    h.dms_to(user)
-        .await
-        .into_iter()
-        .rev()
-        .find(|m| action_ids(m).iter().any(|a| a == action))
-        .unwrap_or_else(|| panic!("{user} got no {action} button"))
 }
 
 #[tokio::test]
