@@ -89,31 +89,18 @@ pub fn blank_literals(code: &str) -> String {
                 out.push('"');
                 i += 1;
             }
-            '\'' => {
-                // A char literal ('x', '\n', '\u{7b}') or a lifetime ('a).
-                let end = if c.get(i + 1) == Some(&'\\') {
-                    c[i + 2..]
-                        .iter()
-                        .position(|&x| x == '\'')
-                        .map(|p| i + 2 + p)
-                } else if c.get(i + 2) == Some(&'\'') {
-                    Some(i + 2)
-                } else {
-                    None
-                };
-                match end {
-                    Some(e) => {
-                        out.push('\'');
-                        out.extend(std::iter::repeat_n(' ', e - i - 1));
-                        out.push('\'');
-                        i = e + 1;
-                    }
-                    None => {
-                        out.push('\'');
-                        i += 1;
-                    }
+            '\'' => match char_literal_end(&c, i) {
+                Some(e) => {
+                    out.push('\'');
+                    out.extend(std::iter::repeat_n(' ', e - i - 1));
+                    out.push('\'');
+                    i = e + 1;
                 }
-            }
+                None => {
+                    out.push('\'');
+                    i += 1;
+                }
+            },
             ch => {
                 out.push(ch);
                 i += 1;
@@ -121,6 +108,21 @@ pub fn blank_literals(code: &str) -> String {
         }
     }
     out
+}
+
+/// Where the char literal opening at `i` closes ('x', '\n', '\u{7b}');
+/// `None` for a lifetime ('a).
+fn char_literal_end(c: &[char], i: usize) -> Option<usize> {
+    if c.get(i + 1) == Some(&'\\') {
+        c[i + 2..]
+            .iter()
+            .position(|&x| x == '\'')
+            .map(|p| i + 2 + p)
+    } else if c.get(i + 2) == Some(&'\'') {
+        Some(i + 2)
+    } else {
+        None
+    }
 }
 
 /// Every function with a body in `code`, with its length in lines.
@@ -297,20 +299,7 @@ pub fn string_literals(code: &str) -> Vec<StrLit> {
                 });
                 i += 1;
             }
-            '\'' => {
-                // A char literal ('x', '\n', '"') or a lifetime ('a).
-                let end = if c.get(i + 1) == Some(&'\\') {
-                    c[i + 2..]
-                        .iter()
-                        .position(|&x| x == '\'')
-                        .map(|p| i + 2 + p)
-                } else if c.get(i + 2) == Some(&'\'') {
-                    Some(i + 2)
-                } else {
-                    None
-                };
-                i = end.map_or(i + 1, |e| e + 1);
-            }
+            '\'' => i = char_literal_end(&c, i).map_or(i + 1, |e| e + 1),
             '(' | '[' | '{' => {
                 stack.push(name_before(i));
                 i += 1;

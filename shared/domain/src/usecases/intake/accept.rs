@@ -65,6 +65,12 @@ impl Bot {
             user: user.clone(),
             first_time,
         };
+        self.accept_submission(view_key, job).await
+    }
+
+    /// Hands over the follow-up of a submitted form (its confirmation DM)
+    /// once per submitted view: Slack may deliver a submission twice.
+    pub(crate) async fn accept_submission(&self, view_key: &str, job: Job) -> Result<()> {
         let key = OnceKey::View {
             submission: view_key.to_string(),
         };

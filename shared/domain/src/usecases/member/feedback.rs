@@ -10,7 +10,6 @@ use crate::feedback_form;
 use crate::ids::{RoundId, UserId};
 use crate::messages::feedback as text;
 use crate::model::Member;
-use crate::once_key::OnceKey;
 use crate::profile_form::{FieldErrors, FormValues};
 use crate::surface::{Block, Message};
 use crate::usecases::Bot;
@@ -164,12 +163,7 @@ impl Bot {
             user: user.clone(),
             round,
         };
-        let key = OnceKey::View {
-            submission: view_key.to_string(),
-        };
-        self.accept(&key, chrono::Duration::days(1), job)
-            .await
-            .map(|_| ())
+        self.accept_submission(view_key, job).await
     }
 
     /// The note's confirmation DM (reads the stored note: the bus never carries it).

@@ -8,7 +8,6 @@ use crate::goal_form;
 use crate::ids::{RoundId, UserId};
 use crate::messages::goal as text;
 use crate::model::{Goal, GoalOutcome};
-use crate::once_key::OnceKey;
 use crate::profile_form::{FieldErrors, FormValues};
 use crate::surface::{Message, Modal};
 use crate::usecases::Bot;
@@ -121,23 +120,12 @@ impl Bot {
             user: user.clone(),
             round,
         };
-        let key = OnceKey::View {
-            submission: view_key.to_string(),
-        };
-        self.accept(&key, chrono::Duration::days(1), job)
-            .await
-            .map(|_| ())
+        self.accept_submission(view_key, job).await
     }
 
     /// The confirmation DM (reads the stored goal: the bus never carries it).
     pub(crate) async fn goal_saved_follow_up(&self, user: &UserId, round: RoundId) -> Result<()> {
-        let goal = self
-            .deps
-            .members
-            .get(user)
-            .await?
-            .and_then(|m| m.goal_for(round).cloned());
-        let msg = match &goal {
+        let msg = match &self.goal_of(user, round).await? {
             Some(g) => text::saved(g),
             None => text::cleared(round),
         };
@@ -151,13 +139,7 @@ impl Bot {
         round: RoundId,
         outcome: GoalOutcome,
     ) -> Result<()> {
-        let has_goal = self
-            .deps
-            .members
-            .get(user)
-            .await?
-            .is_some_and(|m| m.goal_for(round).is_some());
-        if !has_goal {
+        if self.goal_of(user, round).await?.is_none() {
             return self.dm(user, &text::no_goal_to_rate()).await;
         }
         self.update_member(user, |m| {
@@ -180,18 +162,22 @@ impl Bot {
         if Some(&day) != self.cfg.checkin_days.iter().max() {
             return Ok(msg);
         }
-        let goal = self
-            .deps
-            .members
-            .get(user)
-            .await?
-            .and_then(|m| m.goal_for(round).cloned());
-        if let Some(g) = goal {
+        if let Some(g) = self.goal_of(user, round).await? {
             let at = msg.blocks.len().saturating_sub(1);
             for (i, b) in text::checkin_blocks(&g).into_iter().enumerate() {
                 msg.blocks.insert(at + i, b);
             }
         }
         Ok(msg)
+    }
+
+    /// `user`'s stored goal for `round`, if they set one.
+    async fn goal_of(&self, user: &UserId, round: RoundId) -> Result<Option<Goal>> {
+        Ok(self
+            .deps
+            .members
+            .get(user)
+            .await?
+            .and_then(|m| m.goal_for(round).cloned()))
     }
 }
