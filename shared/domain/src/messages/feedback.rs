@@ -111,6 +111,18 @@ pub fn note_cleared(round: RoundId) -> Message {
     ))
 }
 
+/// The member's own rating of a month in their App Home history (the note
+/// itself only in `my data`: the App Home is a lasting view).
+pub fn history_line(f: &Feedback) -> String {
+    let rating = f.rating.map_or("No rating".to_string(), |r| {
+        format!("Your rating: {}", stars(r))
+    });
+    match f.note {
+        Some(_) => format!("{rating}, and a private note to the moderators"),
+        None => rating,
+    }
+}
+
 /// The member's own feedback in `my data`: one block per round (a note
 /// may be long), none when there is no feedback.
 pub fn my_data_blocks(feedback: &BTreeMap<RoundId, Feedback>) -> Vec<Block> {

@@ -63,6 +63,9 @@ fn month_text(me: &Member, g: &Group) -> String {
             .unwrap_or_default();
         lines.push(format!("Your goal: “{}”{how}", goal.text));
     }
+    if let Some(f) = me.feedback.get(&g.round) {
+        lines.push(super::feedback::history_line(f));
+    }
     lines.join("\n")
 }
 
@@ -185,6 +188,30 @@ mod tests {
             text.last().unwrap().contains("2 earlier month(s)"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn a_rated_month_shows_the_members_own_rating_and_that_a_note_went_to_the_moderators() {
+        let mut me = me();
+        let at = chrono::Utc.with_ymd_and_hms(2027, 8, 22, 9, 0, 0).unwrap();
+        me.feedback.insert(
+            crate::ids::RoundId::new(2027, 8).unwrap(),
+            crate::feedback::Feedback {
+                rating: crate::feedback::Rating::new(4),
+                note: Some("secret words".into()),
+                at,
+            },
+        );
+        let text = format!(
+            "{:?}",
+            home_blocks(&me, &[month(8, "U0BEN"), month(7, "U0CY")])
+        );
+        assert!(
+            text.contains("Your rating: ⭐⭐⭐⭐, and a private note to the moderators"),
+            "{text}"
+        );
+        assert!(!text.contains("secret words"), "{text}");
+        assert_eq!(text.matches("Your rating").count(), 1, "{text}");
     }
 
     #[test]
