@@ -56,13 +56,14 @@ fn kind(c: &Command) -> &'static str {
         Command::PartnerResponding => "partner responding",
         Command::Block(_) => "block",
         Command::Unblock(_) => "unblock",
+        Command::NameInHighlights(_) => "name me",
         Command::Hello => "hello",
         Command::Unknown => "unknown",
     }
 }
 
 /// Every command a member can give (all but `Unknown`).
-const EVERY: [&str; 16] = [
+const EVERY: [&str; 17] = [
     "help",
     "status",
     "profile",
@@ -78,6 +79,7 @@ const EVERY: [&str; 16] = [
     "partner responding",
     "block",
     "unblock",
+    "name me",
     "hello",
 ];
 

@@ -165,6 +165,21 @@ impl Vars<'_> {
         }
     }
 
+    fn round_highlights(&self) -> Result<bool, ConfigError> {
+        match self
+            .get("ROUND_HIGHLIGHTS")
+            .map(|v| v.to_lowercase())
+            .as_deref()
+        {
+            None | Some("off" | "no" | "false" | "0" | "") => Ok(false),
+            Some("on" | "yes" | "true" | "1") => Ok(true),
+            Some(v) => Err(ConfigError::Invalid {
+                name: "ROUND_HIGHLIGHTS",
+                why: format!("{v:?} is not on or off"),
+            }),
+        }
+    }
+
     /// The programme: channel, moderators, calendar, matching, retention.
     fn programme(&self) -> Result<ProgrammeConfig, ConfigError> {
         let timezone = self.timezone()?;
@@ -173,6 +188,7 @@ impl Vars<'_> {
         let topics = self.topics();
         let matching = self.matching()?;
         let momentum_day = self.momentum_day()?;
+        let round_highlights = self.round_highlights()?;
         let programme = ProgrammeConfig {
             channel: ChannelId::new(self.required("PROGRAMME_CHANNEL_ID")?),
             channel_name: self
@@ -196,6 +212,7 @@ impl Vars<'_> {
                 mentor_domain::privacy::DEFAULT_RETENTION_MONTHS,
             )?),
             momentum_day,
+            round_highlights,
         };
         programme.validate().map_err(|why| ConfigError::Invalid {
             name: "programme settings",
@@ -357,6 +374,21 @@ mod tests {
                 .to_string()
                 .contains("RETENTION_MONTHS")
         );
+    }
+
+    #[test]
+    fn round_highlights_are_off_unless_turned_on() {
+        let on = |extra: &[(&'static str, &'static str)]| {
+            let mut v = minimal();
+            v.extend_from_slice(extra);
+            from_vars(&vars(&v)).map(|s| s.programme.round_highlights)
+        };
+        assert!(!on(&[]).unwrap());
+        assert!(on(&[("ROUND_HIGHLIGHTS", "on")]).unwrap());
+        assert!(on(&[("ROUND_HIGHLIGHTS", "Yes")]).unwrap());
+        assert!(!on(&[("ROUND_HIGHLIGHTS", "off")]).unwrap());
+        let err = on(&[("ROUND_HIGHLIGHTS", "sometimes")]).unwrap_err();
+        assert!(err.to_string().contains("ROUND_HIGHLIGHTS"), "{err}");
     }
 
     #[test]

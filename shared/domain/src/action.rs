@@ -140,6 +140,11 @@ pub enum Action {
     OpenFeedbackNote {
         round: RoundId,
     },
+    /// The App Home's round highlights choice: be named in the post
+    /// (`on`) or not.
+    NameInHighlights {
+        on: bool,
+    },
     /// Not a button of ours (or a value we did not write): ignored.
     Unknown {
         action_id: String,
@@ -188,6 +193,8 @@ const GOAL_NOT_THIS_TIME: &str = "goal_not_this_time";
 /// `rate.4`: one id per rating, so the five buttons differ.
 const RATE: &str = "rate";
 const OPEN_FEEDBACK_NOTE: &str = "open_feedback_note";
+const HIGHLIGHTS_NAME_ME: &str = "highlights_name_me";
+const HIGHLIGHTS_DONT_NAME_ME: &str = "highlights_dont_name_me";
 
 impl Action {
     /// The button's `action_id` and `value`. Buttons that can appear
@@ -206,6 +213,7 @@ impl Action {
             DeleteCancel => plain(DELETE_CANCEL),
             MyData => plain(MY_DATA),
             KeepMeIn => plain(KEEP_ME_IN),
+            NameInHighlights { on } => plain(highlights_id(*on)),
             Reconfirm { answer, round } => {
                 (Cow::Borrowed(reconfirm_id(*answer)), round.to_string())
             }
@@ -354,6 +362,8 @@ impl Action {
             DELETE_CANCEL => DeleteCancel,
             MY_DATA => MyData,
             KEEP_ME_IN => KeepMeIn,
+            HIGHLIGHTS_NAME_ME => NameInHighlights { on: true },
+            HIGHLIGHTS_DONT_NAME_ME => NameInHighlights { on: false },
             OPEN_GROUP_DM => OpenGroupDm,
             RESOURCES => Resources,
             MOD_PREVIEW => Moderator(ModeratorAction::Preview),
@@ -391,6 +401,14 @@ fn goal_id(outcome: GoalOutcome) -> &'static str {
         GoalOutcome::Reached => GOAL_REACHED,
         GoalOutcome::Partly => GOAL_PARTLY,
         GoalOutcome::NotThisTime => GOAL_NOT_THIS_TIME,
+    }
+}
+
+fn highlights_id(on: bool) -> &'static str {
+    if on {
+        HIGHLIGHTS_NAME_ME
+    } else {
+        HIGHLIGHTS_DONT_NAME_ME
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::ids::UserId;
 
+mod highlights;
 mod never_pair;
 
 /// A member command.
@@ -31,6 +32,8 @@ pub enum Command {
     Block(Option<UserId>),
     /// `unblock @x`: `None` when nobody was named.
     Unblock(Option<UserId>),
+    /// "name me in highlights" (`true`) / "don't name me" (`false`).
+    NameInHighlights(bool),
     /// Mention or DM without a recognisable command ("hi", "hello").
     Hello,
     Unknown,
@@ -38,11 +41,13 @@ pub enum Command {
 
 impl Command {
     /// Parses a DM or mention text. The phases run in order and the first
-    /// that recognises the text wins: "my data" before a question, a
-    /// question (help) before any action, dated pauses before `pause`.
+    /// that recognises the text wins: "my data" and "(do not) name me"
+    /// before a question, a question (help) before any action, dated
+    /// pauses before `pause`.
     pub fn parse(text: &str) -> Command {
         let said = Said::new(text);
         said.my_data()
+            .or_else(|| highlights::parse(&said.words))
             .or_else(|| said.question())
             .or_else(|| never_pair::parse(text, &said.words))
             .or_else(|| crate::snooze::parse(text).map(Command::PauseUntil))

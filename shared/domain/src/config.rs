@@ -33,6 +33,10 @@ pub struct ProgrammeConfig {
     /// Days after pairing the momentum nudge goes to each pair's group DM
     /// (`MOMENTUM_DAY`); `None` turns it off.
     pub momentum_day: Option<u32>,
+    /// After each round is paired, one short post in the programme channel
+    /// (`ROUND_HIGHLIGHTS`, default off): how many pairs and newcomers, how
+    /// to join, and the names of those who chose to be named.
+    pub round_highlights: bool,
 }
 
 pub const DEFAULT_TOPICS: &[&str] = &[
@@ -72,6 +76,7 @@ impl ProgrammeConfig {
             matching: MatchConfig::default(),
             retention: crate::privacy::Retention::default(),
             momentum_day: Some(2),
+            round_highlights: false,
         }
     }
 

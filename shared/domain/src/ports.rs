@@ -279,6 +279,9 @@ pub enum BusEvent {
     },
     /// The momentum nudge in one group's group DM.
     Momentum { round: RoundId, group: u32 },
+    /// The round's highlights post in the programme channel (when the
+    /// community turned them on).
+    Highlights { round: RoundId },
 }
 
 /// What a member or moderator asked for, parsed and typed by the HTTP
@@ -346,6 +349,7 @@ impl BusEvent {
             BusEvent::Accepted { .. } => "accepted",
             BusEvent::SnoozeEnded { .. } => "snooze-ended",
             BusEvent::Momentum { .. } => "momentum",
+            BusEvent::Highlights { .. } => "round-highlights",
         }
     }
 }

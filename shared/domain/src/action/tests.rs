@@ -76,6 +76,7 @@ fn action() -> impl Strategy<Value = Action> {
             group,
             rating: crate::feedback::Rating::new(n).unwrap(),
         }),
+        any::<bool>().prop_map(|on| NameInHighlights { on }),
         proptest::option::of(0i32..3_000_000).prop_map(|days| PauseUntil {
             date: days.and_then(|d| chrono::NaiveDate::from_num_days_from_ce_opt(d + 1))
         }),

@@ -13,6 +13,7 @@ pub mod agenda;
 pub mod feedback;
 pub mod forms;
 pub mod goal;
+pub mod highlights;
 pub mod history;
 pub mod in_place;
 pub mod moderator;

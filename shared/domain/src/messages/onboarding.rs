@@ -31,6 +31,7 @@ pub fn help(cfg: &ProgrammeConfig, is_moderator: bool) -> Message {
     blocks.push(Block::Section(format!(
         "*Things you can say to me* (here or by mentioning me):\n{COMMANDS}"
     )));
+    blocks.extend(super::highlights::help_line(cfg));
     if is_moderator {
         blocks.push(Block::Context(
             "You're a moderator: `/mentoring help` lists the moderator commands.".into(),
@@ -106,7 +107,8 @@ pub fn answered_in_dm(command: &Command) -> Message {
         | Command::OptIn
         | Command::Skip
         | Command::PartnerUnresponsive
-        | Command::PartnerResponding => "Done: I've sent you the details by DM. 👍",
+        | Command::PartnerResponding
+        | Command::NameInHighlights(_) => "Done: I've sent you the details by DM. 👍",
     })
 }
 

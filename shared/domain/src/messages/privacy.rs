@@ -49,6 +49,7 @@ pub fn my_data(member: &Member, groups: &[Group], retention_months: u32) -> Mess
     }
     status.push_str(&super::never_pair::my_data_lines(member));
     status.push_str(&super::snooze::my_data_lines(member));
+    status.push_str(&super::highlights::my_data_line(member));
     blocks.push(Block::Section(status));
     let confirmations: Vec<String> = member
         .confirmations

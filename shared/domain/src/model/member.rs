@@ -129,6 +129,10 @@ pub struct Member {
     /// the old). Only moderators read it; deleted with the member item.
     #[serde(default)]
     pub feedback: BTreeMap<RoundId, crate::feedback::Feedback>,
+    /// Profile choice: named in the round highlights post in the programme
+    /// channel (when the community has them). Default no.
+    #[serde(default)]
+    pub named_in_highlights: bool,
 }
 
 /// A one-line goal for one round (free text, only on the member's own item).
@@ -191,6 +195,7 @@ impl Member {
             open_to_third: true,
             name: None,
             feedback: BTreeMap::new(),
+            named_in_highlights: false,
         }
     }
 

@@ -125,6 +125,8 @@ pub enum OnceKey {
     },
     /// "Someone is on the waiting list" to the moderators, per member and round.
     WaitingList { round: RoundId, user: UserId },
+    /// The round's highlights post in the programme channel.
+    Highlights { round: RoundId },
 }
 
 /// A string that is not a key this module renders.
@@ -147,7 +149,8 @@ impl OnceKey {
             | Remind { .. }
             | Checkin { .. }
             | Summary { .. }
-            | Momentum { .. } => self.render_round(),
+            | Momentum { .. }
+            | Highlights { .. } => self.render_round(),
             Alert { .. }
             | AlertWithdrawn { .. }
             | RunReply { .. }
@@ -212,6 +215,7 @@ impl OnceKey {
             }
             Summary { round, moderator } => f(&["SUMMARY", &round.to_string(), &uid(moderator)]),
             Momentum { round, group } => f(&["MOMENTUM", &round.to_string(), &group.to_string()]),
+            Highlights { round } => f(&["HIGHLIGHTS", &round.to_string()]),
             _ => String::new(),
         }
     }
@@ -329,9 +333,8 @@ fn uid(u: &UserId) -> String {
 fn parse_parts(p: &[&str]) -> Option<OnceKey> {
     match p.first().copied()? {
         "EVENT" | "VIEW" | "ACTION" | "SLASH" | "WORK" => parse_request(p),
-        "NOTIFY" | "UNPAIRED" | "RECONFIRM" | "REMIND" | "CHECKIN" | "SUMMARY" | "MOMENTUM" => {
-            parse_round(p)
-        }
+        "NOTIFY" | "UNPAIRED" | "RECONFIRM" | "REMIND" | "CHECKIN" | "SUMMARY" | "MOMENTUM"
+        | "HIGHLIGHTS" => parse_round(p),
         "ALERT" | "ALERT-WITHDRAWN" | "RUNREPLY" | "UNPAIRED-BY-MOD" | "REMOVED-BY-MOD"
         | "PARTNER-LEFT" | "PARTNER-LEFT-MODS" | "WAITING" | "LATE" => parse_moderation(p),
         "INVITE" | "DELETED" | "SLACK-BACK" | "SNOOZE-SWEEP" | "SNOOZE-ENDED" => parse_member(p),
@@ -414,6 +417,7 @@ fn parse_round(p: &[&str]) -> Option<OnceKey> {
             round: round(r)?,
             group: num(g)?,
         },
+        ["HIGHLIGHTS", r] => Highlights { round: round(r)? },
         _ => return None,
     })
 }

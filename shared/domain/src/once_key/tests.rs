@@ -95,6 +95,7 @@ fn key() -> impl Strategy<Value = OnceKey> {
         day().prop_map(|day| SnoozeSweep { day }),
         (user(), day()).prop_map(|(user, until)| SnoozeEnded { user, until }),
         (round(), user()).prop_map(|(round, user)| WaitingList { round, user }),
+        round().prop_map(|round| Highlights { round }),
     ]
 }
 

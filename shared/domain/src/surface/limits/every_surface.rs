@@ -532,6 +532,10 @@ fn the_app_home_fits_slacks_limits_in_its_fullest_state() {
         .collect();
     let mut mine = history::home_blocks(&me, &months);
     mine.extend(never_pair::home_blocks(&me.blocked));
+    let mut with_highlights = cfg.clone();
+    with_highlights.round_highlights = true;
+    mine.push(Block::Divider);
+    mine.extend(messages::highlights::home_blocks(&with_highlights, true));
     never_pair::insert_into_home(&mut full, mine);
     ok("home (member and moderator)", &full);
     ok("home (newcomer)", &messages::home(&cfg, None, None));

@@ -158,6 +158,7 @@ impl Bot {
                 group,
                 rating,
             } => self.rate_round(user, *round, *group, *rating).await,
+            Action::NameInHighlights { on } => self.set_named_in_highlights(user, *on).await,
             // Answered in `on_action` without a click marker.
             Action::OpenProfile
             | Action::OpenGoal { .. }

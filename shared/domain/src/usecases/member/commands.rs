@@ -65,6 +65,7 @@ impl Bot {
             Command::MyData => self.send_my_data(user).await,
             Command::Block(who) => self.block(user, who.as_ref()).await,
             Command::Unblock(who) => self.unblock(user, who.as_ref()).await,
+            Command::NameInHighlights(on) => self.set_named_in_highlights(user, on).await,
         }
     }
 

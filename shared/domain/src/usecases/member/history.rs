@@ -21,6 +21,11 @@ impl Bot {
         extra.extend(messages::history::home_blocks(member, &groups));
         extra.push(Block::Divider);
         extra.extend(messages::never_pair::home_blocks(&member.blocked));
+        let highlights = messages::highlights::home_blocks(&self.cfg, member.named_in_highlights);
+        if !highlights.is_empty() {
+            extra.push(Block::Divider);
+            extra.extend(highlights);
+        }
         messages::never_pair::insert_into_home(home, extra);
         Ok(())
     }

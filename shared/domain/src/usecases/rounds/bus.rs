@@ -56,6 +56,7 @@ impl Bot {
             BusEvent::Accepted { key, job } => self.run_accepted(key, job).await,
             BusEvent::SnoozeEnded { user, until } => self.snooze_ended(user, *until).await,
             BusEvent::Momentum { round, group } => self.send_momentum(*round, *group).await,
+            BusEvent::Highlights { round } => self.post_highlights(*round).await,
         }
     }
 

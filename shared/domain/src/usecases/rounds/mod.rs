@@ -10,6 +10,7 @@ use crate::model::Round;
 mod announce;
 mod bus;
 mod checkins;
+mod highlights;
 mod momentum;
 mod notify;
 mod outage;

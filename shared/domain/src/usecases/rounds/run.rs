@@ -260,6 +260,7 @@ impl Bot {
                 }),
         );
         events.push(BusEvent::ModeratorSummary { round: id });
+        events.extend(self.highlights_event(id));
         self.deps.bus.publish(&events).await
     }
 

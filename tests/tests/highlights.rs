@@ -1,0 +1,229 @@
+//! Round highlights (issue 13 point 8): a community that turns them on gets
+//! one short post in the programme channel after each pairing (pairs,
+//! newcomers, how to join), naming only members who chose to be named (a
+//! DM command or the App Home button; default no). Exactly once per round.
+//! Signed requests, DynamoDB and EventBridge in moto, mock Slack.
+
+use integration_tests::*;
+use mentor_domain::ports::{BusEvent, Members};
+use mentor_domain::{ProgrammeConfig, RoundId, UserId};
+use serde_json::{Value, json};
+
+fn with_highlights() -> ProgrammeConfig {
+    let mut cfg = ProgrammeConfig::example();
+    cfg.round_highlights = true;
+    cfg
+}
+
+fn december() -> RoundId {
+    "2026-12".parse().unwrap()
+}
+
+/// Ana, Ben, Cat and Dan sign up in November for December's round.
+async fn four_signed_up(cfg: ProgrammeConfig) -> Harness {
+    let h = Harness::with(cfg, utc("2026-11-25T12:00:00Z")).await;
+    h.sign_up("U0ANA", &["Writing"], &["Accessibility"], "new")
+        .await;
+    h.sign_up("U0BEN", &["Accessibility"], &["Writing"], "three_to_seven")
+        .await;
+    h.sign_up("U0CAT", &["Data"], &["Backend"], "new").await;
+    h.sign_up("U0DAN", &["Backend"], &["Data"], "seven_plus")
+        .await;
+    h
+}
+
+/// Posts to the programme channel (not DMs).
+async fn channel_posts(h: &Harness) -> Vec<Value> {
+    let channel = ProgrammeConfig::example().channel;
+    h.slack_calls("chat.postMessage")
+        .await
+        .into_iter()
+        .filter(|m| m["channel"] == channel.as_str())
+        .collect()
+}
+
+async fn named(h: &Harness, user: &str) -> bool {
+    h.store
+        .get(&UserId::new(user))
+        .await
+        .unwrap()
+        .expect("member stored")
+        .named_in_highlights
+}
+
+async fn home_of(h: &Harness, user: &str) -> Value {
+    h.send_event(&event(
+        &format!(
+            "Ev-home-{user}-{}",
+            h.slack_calls("views.publish").await.len()
+        ),
+        json!({"type": "app_home_opened", "user": user, "tab": "home"}),
+    ))
+    .await;
+    h.slack_calls("views.publish")
+        .await
+        .into_iter()
+        .rev()
+        .find(|c| c["user_id"] == user)
+        .map(|c| c["view"].clone())
+        .unwrap_or_else(|| panic!("no App Home for {user}"))
+}
+
+/// A click on an App Home button (a view container, no message).
+fn home_click(user: &str, action_id: &str, n: u32) -> Value {
+    json!({
+        "type": "block_actions",
+        "user": {"id": user},
+        "trigger_id": format!("trigger-home-{n}"),
+        "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "hash": format!("hh-{n}")},
+        "actions": [{"action_id": action_id, "value": "", "action_ts": format!("9.{n}")}],
+    })
+}
+
+#[tokio::test]
+async fn after_pairing_one_post_counts_pairs_and_newcomers_and_names_only_those_who_chose_it() {
+    moto_or_skip!();
+    let h = four_signed_up(with_highlights()).await;
+    // Ana says so by DM; Ben uses the App Home button; Cat and Dan don't.
+    h.send_event(&dm("Ev-name-ana", "U0ANA", "name me in the highlights"))
+        .await;
+    let said = readable(h.dms_to("U0ANA").await.last().unwrap());
+    assert!(
+        said.contains("I'll name you in the round highlights I post in #peer-mentorship"),
+        "{said}"
+    );
+    let home = home_of(&h, "U0BEN").await;
+    assert!(
+        readable(&home).contains("Round highlights") && readable(&home).contains("not named"),
+        "{}",
+        readable(&home)
+    );
+    assert!(action_ids(&home).contains(&"highlights_name_me".to_string()));
+    let (status, _) = h
+        .send_interaction(&home_click("U0BEN", "highlights_name_me", 1))
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(named(&h, "U0ANA").await && named(&h, "U0BEN").await);
+    assert!(!named(&h, "U0CAT").await && !named(&h, "U0DAN").await);
+    let home = home_of(&h, "U0BEN").await;
+    assert!(action_ids(&home).contains(&"highlights_dont_name_me".to_string()));
+
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let posts = channel_posts(&h).await;
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    let text = readable(&posts[0]);
+    assert!(
+        text.contains("December 2026 is paired:* 2 pairs, 4 people in all, 4 of them new"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<@U0ANA>") && text.contains("<@U0BEN>"),
+        "{text}"
+    );
+    assert!(!text.contains("U0CAT") && !text.contains("U0DAN"), "{text}");
+    assert!(text.contains("Mention me here or send me a DM"), "{text}");
+    assert!(text.contains("Friday 1 January"), "{text}");
+}
+
+#[tokio::test]
+async fn a_repeated_tick_and_a_redelivered_event_never_post_the_highlights_twice() {
+    moto_or_skip!();
+    let h = four_signed_up(with_highlights()).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    h.tick().await;
+    h.set_time("2026-12-01T10:05:00Z");
+    h.tick().await;
+    // EventBridge delivers at least once; a Lambda retry re-runs the handler.
+    for _ in 0..2 {
+        h.deliver_one(&BusEvent::Highlights { round: december() })
+            .await
+            .unwrap();
+    }
+    let posts = channel_posts(&h).await;
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    // Nobody chose to be named: nobody is.
+    assert!(
+        !readable(&posts[0]).contains("<@"),
+        "{}",
+        readable(&posts[0])
+    );
+}
+
+#[tokio::test]
+async fn a_community_that_did_not_turn_highlights_on_gets_no_post_and_no_home_section() {
+    moto_or_skip!();
+    let h = four_signed_up(ProgrammeConfig::example()).await;
+    let home = home_of(&h, "U0ANA").await;
+    assert!(!readable(&home).contains("Round highlights"));
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    assert_eq!(h.pairing_dms("U0ANA", "December 2026").await, 1);
+    assert!(channel_posts(&h).await.is_empty());
+    h.deliver_one(&BusEvent::Highlights { round: december() })
+        .await
+        .unwrap();
+    assert!(channel_posts(&h).await.is_empty());
+}
+
+#[tokio::test]
+async fn dont_name_me_takes_a_member_out_of_the_next_post_and_my_data_shows_the_choice() {
+    moto_or_skip!();
+    let h = four_signed_up(with_highlights()).await;
+    h.send_event(&dm("Ev-name", "U0CAT", "name me")).await;
+    h.send_event(&dm("Ev-unname", "U0CAT", "don't name me"))
+        .await;
+    let said = readable(h.dms_to("U0CAT").await.last().unwrap());
+    assert!(said.contains("you won't be named"), "{said}");
+    assert!(!named(&h, "U0CAT").await);
+    h.send_event(&dm("Ev-data", "U0CAT", "my data")).await;
+    let data = readable(h.dms_to("U0CAT").await.last().unwrap());
+    assert!(data.contains("Named in the round highlights: no"), "{data}");
+
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let posts = channel_posts(&h).await;
+    assert_eq!(posts.len(), 1);
+    assert!(!readable(&posts[0]).contains("U0CAT"));
+}
+
+#[tokio::test]
+async fn next_month_only_late_joiners_count_as_newcomers() {
+    moto_or_skip!();
+    let h = four_signed_up(with_highlights()).await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    // Eve and Fay join after December's pairing; the four stay in.
+    h.set_time("2026-12-20T12:00:00Z");
+    h.sign_up("U0EVE", &["Public speaking"], &["Interviewing"], "new")
+        .await;
+    h.sign_up(
+        "U0FAY",
+        &["Interviewing"],
+        &["Public speaking"],
+        "seven_plus",
+    )
+    .await;
+    h.set_time("2026-12-25T09:05:00Z");
+    h.tick().await;
+    for (i, user) in ["U0ANA", "U0BEN", "U0CAT", "U0DAN"].iter().enumerate() {
+        h.send_interaction(&click(user, "reconfirm_yes", "2027-01", &format!("70.{i}")))
+            .await;
+    }
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    let january: Vec<String> = channel_posts(&h)
+        .await
+        .iter()
+        .map(readable)
+        .filter(|t| t.contains("January 2027 is paired"))
+        .collect();
+    assert_eq!(january.len(), 1, "{january:?}");
+    assert!(
+        january[0].contains("3 pairs, 6 people in all, 2 of them new to the programme"),
+        "{}",
+        january[0]
+    );
+}
