@@ -2,9 +2,12 @@
 
 use super::{DynamoStore, is_condition_failed, n, s, store_err};
 use async_trait::async_trait;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mentor_domain::error::Result;
 use mentor_domain::ports::{Claim, ClaimToken, Ledger};
+use std::collections::HashMap;
 
 /// A claim token nobody else will draw: 128 bits from the process's random
 /// hasher keys, the time and a counter (no extra crate needed for that).
@@ -23,6 +26,36 @@ fn fresh_token() -> ClaimToken {
         *h = hasher.finish();
     }
     ClaimToken(format!("{:016x}{:016x}", halves[0], halves[1]))
+}
+
+/// The condition of every write that finishes a claim (`complete`,
+/// `release`): still in progress and still ours. An absent item fails it too,
+/// so an update never creates one.
+const OURS: &str = "#owner = :token AND #st = :ip";
+
+fn ours_names() -> HashMap<String, String> {
+    [("#st", "state"), ("#owner", "owner")]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into()
+}
+
+fn ours_values(token: &ClaimToken) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (":ip".to_string(), s("in_progress")),
+        (":token".to_string(), s(token.0.clone())),
+    ])
+}
+
+/// Whether a write conditioned on [`OURS`] applied; `false` when the claim
+/// was no longer ours (taken over, finished, or gone).
+fn applied<T, E: ProvideErrorMetadata, R>(
+    res: std::result::Result<T, SdkError<E, R>>,
+) -> Result<bool> {
+    match res {
+        Ok(_) => Ok(true),
+        Err(e) if is_condition_failed(&e) => Ok(false),
+        Err(e) => Err(store_err(e)),
+    }
 }
 
 #[async_trait]
@@ -94,16 +127,12 @@ impl Ledger for DynamoStore {
             .expression_attribute_values(":since", n(since.timestamp_millis()))
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(Some(token)),
-            Err(e) if is_condition_failed(&e) => Ok(None),
-            Err(e) => Err(store_err(e)),
-        }
+        Ok(applied(res)?.then_some(token))
     }
 
     async fn complete(&self, key: &str, token: &ClaimToken) -> Result<bool> {
-        // Conditional on the owner, which also means an absent item is never
-        // created by this update.
+        let mut values = ours_values(token);
+        values.insert(":done".into(), s("done"));
         let res = self
             .client
             .update_item()
@@ -111,19 +140,12 @@ impl Ledger for DynamoStore {
             .key("PK", s(self.ledger_pk(key)))
             .key("SK", s("LEDGER"))
             .update_expression("SET #st = :done")
-            .condition_expression("#owner = :token AND #st = :ip")
-            .expression_attribute_names("#st", "state")
-            .expression_attribute_names("#owner", "owner")
-            .expression_attribute_values(":done", s("done"))
-            .expression_attribute_values(":ip", s("in_progress"))
-            .expression_attribute_values(":token", s(token.0.clone()))
+            .condition_expression(OURS)
+            .set_expression_attribute_names(Some(ours_names()))
+            .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition_failed(&e) => Ok(false),
-            Err(e) => Err(store_err(e)),
-        }
+        applied(res)
     }
 
     async fn release(&self, key: &str, token: &ClaimToken) -> Result<bool> {
@@ -133,17 +155,11 @@ impl Ledger for DynamoStore {
             .table_name(&self.table)
             .key("PK", s(self.ledger_pk(key)))
             .key("SK", s("LEDGER"))
-            .condition_expression("#owner = :token AND #st = :ip")
-            .expression_attribute_names("#st", "state")
-            .expression_attribute_names("#owner", "owner")
-            .expression_attribute_values(":ip", s("in_progress"))
-            .expression_attribute_values(":token", s(token.0.clone()))
+            .condition_expression(OURS)
+            .set_expression_attribute_names(Some(ours_names()))
+            .set_expression_attribute_values(Some(ours_values(token)))
             .send()
             .await;
-        match res {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition_failed(&e) => Ok(false),
-            Err(e) => Err(store_err(e)),
-        }
+        applied(res)
     }
 }
