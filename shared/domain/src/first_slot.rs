@@ -110,6 +110,11 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// The slot's start as a member in `zone_name` reads it.
+    fn local(s: &Slot, zone_name: &str) -> String {
+        local_label(s.start, zone(zone_name))
+    }
+
     fn slot(zones: &[&str], now: &str) -> Option<Slot> {
         let zones: Vec<Tz> = zones.iter().map(|z| zone(z)).collect();
         first_slot(&zones, at(now), DAYTIME)
@@ -120,10 +125,7 @@ mod tests {
         // Wednesday 3 March 2027, 09:00 UTC: the pairing time.
         let s = slot(&["Europe/Lisbon", "Europe/Lisbon"], "2027-03-03T09:00:00Z").unwrap();
         assert_eq!(s.start, at("2027-03-04T10:00:00Z"));
-        assert_eq!(
-            local_label(s.start, zone("Europe/Lisbon")),
-            "Thu 4 Mar, 10:00"
-        );
+        assert_eq!(local(&s, "Europe/Lisbon"), "Thu 4 Mar, 10:00");
         assert_eq!(s.shared_minutes, 8 * 60);
     }
 
@@ -141,14 +143,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.start, at("2027-02-04T15:00:00Z"));
-        assert_eq!(
-            local_label(s.start, zone("Europe/Berlin")),
-            "Thu 4 Feb, 16:00"
-        );
-        assert_eq!(
-            local_label(s.start, zone("America/New_York")),
-            "Thu 4 Feb, 10:00"
-        );
+        assert_eq!(local(&s, "Europe/Berlin"), "Thu 4 Feb, 16:00");
+        assert_eq!(local(&s, "America/New_York"), "Thu 4 Feb, 10:00");
         assert_eq!(s.shared_minutes, 120);
     }
 
@@ -160,20 +156,11 @@ mod tests {
             "2027-02-03T09:00:00Z",
         )
         .unwrap();
-        assert_eq!(
-            local_label(s.start, zone("America/Chicago")),
-            "Thu 4 Feb, 10:00"
-        );
+        assert_eq!(local(&s, "America/Chicago"), "Thu 4 Feb, 10:00");
         // Berlin (UTC+1) and Denver (UTC−7): only 16:00–17:00 UTC.
         let s = slot(&["Europe/Berlin", "America/Denver"], "2027-02-03T09:00:00Z").unwrap();
-        assert_eq!(
-            local_label(s.start, zone("America/Denver")),
-            "Thu 4 Feb, 09:00"
-        );
-        assert_eq!(
-            local_label(s.start, zone("Europe/Berlin")),
-            "Thu 4 Feb, 17:00"
-        );
+        assert_eq!(local(&s, "America/Denver"), "Thu 4 Feb, 09:00");
+        assert_eq!(local(&s, "Europe/Berlin"), "Thu 4 Feb, 17:00");
         assert_eq!(s.shared_minutes, 60);
     }
 
@@ -186,28 +173,16 @@ mod tests {
             "2027-03-08T09:00:00Z",
         )
         .unwrap();
-        assert_eq!(
-            local_label(before.start, zone("Europe/London")),
-            "Tue 9 Mar, 15:00"
-        );
-        assert_eq!(
-            local_label(before.start, zone("America/New_York")),
-            "Tue 9 Mar, 10:00"
-        );
+        assert_eq!(local(&before, "Europe/London"), "Tue 9 Mar, 15:00");
+        assert_eq!(local(&before, "America/New_York"), "Tue 9 Mar, 10:00");
         assert_eq!(before.shared_minutes, 3 * 60);
         let between = slot(
             &["Europe/London", "America/New_York"],
             "2027-03-15T09:00:00Z",
         )
         .unwrap();
-        assert_eq!(
-            local_label(between.start, zone("Europe/London")),
-            "Tue 16 Mar, 14:00"
-        );
-        assert_eq!(
-            local_label(between.start, zone("America/New_York")),
-            "Tue 16 Mar, 10:00"
-        );
+        assert_eq!(local(&between, "Europe/London"), "Tue 16 Mar, 14:00");
+        assert_eq!(local(&between, "America/New_York"), "Tue 16 Mar, 10:00");
         assert_eq!(between.shared_minutes, 4 * 60);
     }
 
@@ -215,14 +190,8 @@ mod tests {
     fn weekends_are_skipped_in_every_zone() {
         // Friday 5 March 2027, 09:00 UTC: the next working day is Monday.
         let s = slot(&["Europe/Lisbon", "Europe/Madrid"], "2027-03-05T09:00:00Z").unwrap();
-        assert_eq!(
-            local_label(s.start, zone("Europe/Lisbon")),
-            "Mon 8 Mar, 10:00"
-        );
-        assert_eq!(
-            local_label(s.start, zone("Europe/Madrid")),
-            "Mon 8 Mar, 11:00"
-        );
+        assert_eq!(local(&s, "Europe/Lisbon"), "Mon 8 Mar, 10:00");
+        assert_eq!(local(&s, "Europe/Madrid"), "Mon 8 Mar, 11:00");
     }
 
     #[test]
