@@ -616,6 +616,62 @@ pub fn action_ids(msg: &Value) -> Vec<String> {
     out
 }
 
+/// Four members of the moderator stories: A and B complement each other
+/// (Writing / Research), as do C and D (Data / Frontend).
+pub const A: &str = "U0AAA";
+pub const B: &str = "U0BBB";
+pub const C: &str = "U0CCC";
+pub const D: &str = "U0DDD";
+
+/// Signs up [`A`], [`B`], [`C`] and [`D`].
+pub async fn four_members(h: &Harness) {
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
+    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
+        .await;
+}
+
+/// Ana can help with Accessibility and wants Writing; Ben the other way round.
+pub async fn ana_and_ben(h: &Harness) {
+    h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
+        .await;
+    h.sign_up("U0BEN", &["Writing"], &["Accessibility"], "seven_plus")
+        .await;
+}
+
+const MANY_TOPICS: [&str; 8] = [
+    "Writing",
+    "Research",
+    "Accessibility",
+    "Frontend",
+    "Backend",
+    "Data",
+    "Leadership",
+    "Interviewing",
+];
+const MANY_LEVELS: [&str; 4] = ["new", "one_to_three", "three_to_seven", "seven_plus"];
+
+/// Signs up `n` members `{prefix}000`, `{prefix}001`, … with varied
+/// profiles: member i offers topic i, wants topic i + 3 (of eight), at
+/// level i mod 4.
+pub async fn sign_up_many(h: &Harness, prefix: &str, n: usize) -> Vec<String> {
+    let mut users = Vec::new();
+    for i in 0..n {
+        let u = format!("{prefix}{i:03}");
+        h.sign_up(
+            &u,
+            &[MANY_TOPICS[i % 8]],
+            &[MANY_TOPICS[(i + 3) % 8]],
+            MANY_LEVELS[i % 4],
+        )
+        .await;
+        users.push(u);
+    }
+    users
+}
+
 /// The value of button `action` in `msg`.
 pub fn value_of(msg: &Value, action: &str) -> String {
     msg["blocks"]

@@ -9,35 +9,8 @@ use integration_tests::*;
 use mentor_domain::RoundId;
 use mentor_domain::ports::{Members, Rounds};
 
-const TOPICS: [&str; 8] = [
-    "Writing",
-    "Research",
-    "Accessibility",
-    "Frontend",
-    "Backend",
-    "Data",
-    "Leadership",
-    "Interviewing",
-];
-const LEVELS: [&str; 4] = ["new", "one_to_three", "three_to_seven", "seven_plus"];
-
-fn user(i: usize) -> String {
-    format!("U0L{i:03}")
-}
-
 fn round(s: &str) -> RoundId {
     s.parse().expect("round id")
-}
-
-async fn sign_up_many(h: &Harness, n: usize) -> Vec<String> {
-    let mut users = Vec::new();
-    for i in 0..n {
-        let u = user(i);
-        h.sign_up(&u, &[TOPICS[i % 8]], &[TOPICS[(i + 3) % 8]], LEVELS[i % 4])
-            .await;
-        users.push(u);
-    }
-    users
 }
 
 async fn groups_of(h: &Harness, r: &str) -> Vec<BTreeSet<String>> {
@@ -97,7 +70,7 @@ async fn launching_on_the_25th_pairs_the_nine_who_signed_up_and_the_1st_pairs_th
     moto_or_skip!();
     // Deployed on 25 November; nine people sign up that day.
     let h = Harness::at("2026-11-25T12:00:00Z").await;
-    let users = sign_up_many(&h, 9).await;
+    let users = sign_up_many(&h, "U0L", 9).await;
     for u in &users {
         let texts = dm_texts(&h, u).await;
         assert!(

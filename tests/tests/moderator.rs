@@ -9,11 +9,6 @@ use mentor_domain::ports::{Audit, Members, Rounds};
 use mentor_domain::{RoundId, UserId};
 use serde_json::Value;
 
-const A: &str = "U0AAA";
-const B: &str = "U0BBB";
-const C: &str = "U0CCC";
-const D: &str = "U0DDD";
-
 fn reply_text(body: &str) -> String {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     readable(&v)
@@ -40,15 +35,6 @@ async fn responses(h: &Harness) -> String {
         .map(readable)
         .collect();
     posted.join("\n")
-}
-
-async fn four_members(h: &Harness) {
-    h.sign_up(A, &["Writing"], &["Research"], "new").await;
-    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
-        .await;
-    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
-    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
-        .await;
 }
 
 async fn groups(h: &Harness, r: &str) -> Vec<BTreeSet<String>> {

@@ -15,10 +15,6 @@ use mentor_domain::ports::{Audit, Members, Rounds};
 use mentor_domain::{ProgrammeConfig, RoundId, UserId};
 use serde_json::{Value, json};
 
-const A: &str = "U0AAA";
-const B: &str = "U0BBB";
-const C: &str = "U0CCC";
-const D: &str = "U0DDD";
 const E: &str = "U0EEE";
 const MOD2: &str = "U0MODTWO";
 
@@ -27,15 +23,6 @@ async fn harness(now: &str) -> Harness {
     let mut cfg = ProgrammeConfig::example();
     cfg.moderators.push(UserId::new(MOD2));
     Harness::with(cfg, utc(now)).await
-}
-
-async fn four_members(h: &Harness) {
-    h.sign_up(A, &["Writing"], &["Research"], "new").await;
-    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
-        .await;
-    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
-    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
-        .await;
 }
 
 fn round(s: &str) -> RoundId {

@@ -15,14 +15,6 @@ fn pairing_dm(dms: &[Value], round_label: &str) -> String {
         .unwrap_or_else(|| panic!("no pairing DM for {round_label}"))
 }
 
-/// Ana can help with Accessibility and wants Writing; Ben the other way round.
-async fn ana_and_ben(h: &Harness) {
-    h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
-        .await;
-    h.sign_up("U0BEN", &["Writing"], &["Accessibility"], "seven_plus")
-        .await;
-}
-
 #[tokio::test]
 async fn the_pairing_dm_turns_why_you_two_into_a_skill_swap_each_reads_from_their_side() {
     moto_or_skip!();

@@ -11,33 +11,6 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-const TOPICS: [&str; 8] = [
-    "Writing",
-    "Research",
-    "Accessibility",
-    "Frontend",
-    "Backend",
-    "Data",
-    "Leadership",
-    "Interviewing",
-];
-const LEVELS: [&str; 4] = ["new", "one_to_three", "three_to_seven", "seven_plus"];
-
-fn user(i: usize) -> String {
-    format!("U0M{i:03}")
-}
-
-async fn sign_up_many(h: &Harness, n: usize) -> Vec<String> {
-    let mut users = Vec::new();
-    for i in 0..n {
-        let u = user(i);
-        h.sign_up(&u, &[TOPICS[i % 8]], &[TOPICS[(i + 3) % 8]], LEVELS[i % 4])
-            .await;
-        users.push(u);
-    }
-    users
-}
-
 fn round(s: &str) -> RoundId {
     s.parse().unwrap()
 }
@@ -89,7 +62,7 @@ fn pairs_within(groups: &[BTreeSet<String>]) -> BTreeSet<(String, String)> {
 async fn three_months_pair_only_the_confirmed_never_repeat_and_notify_everyone_once() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 10).await;
+    let users = sign_up_many(&h, "U0M", 10).await;
 
     // December: everyone signed up in November is confirmed.
     h.set_time("2026-12-01T09:05:00Z");
@@ -161,7 +134,7 @@ async fn three_months_pair_only_the_confirmed_never_repeat_and_notify_everyone_o
 async fn check_ins_go_out_on_day_seven_and_answers_are_stored() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 4).await;
+    let users = sign_up_many(&h, "U0M", 4).await;
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
     h.set_time("2026-12-08T09:05:00Z");
@@ -206,7 +179,7 @@ async fn check_ins_go_out_on_day_seven_and_answers_are_stored() {
 async fn a_tick_delivered_twice_pairs_and_notifies_once() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 6).await;
+    let users = sign_up_many(&h, "U0M", 6).await;
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
     h.tick().await;
@@ -224,7 +197,7 @@ async fn a_tick_delivered_twice_pairs_and_notifies_once() {
 async fn a_run_killed_before_notifying_resumes_and_sends_each_dm_once() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 5).await;
+    let users = sign_up_many(&h, "U0M", 5).await;
     h.set_time("2026-12-01T09:05:00Z");
     h.bus.fail_next_publish();
     assert!(
@@ -261,7 +234,7 @@ async fn a_run_killed_before_notifying_resumes_and_sends_each_dm_once() {
 async fn slack_rate_limits_and_server_errors_still_deliver_every_dm_once() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 4).await;
+    let users = sign_up_many(&h, "U0M", 4).await;
     h.reset_slack().await;
     Mock::given(method("POST"))
         .and(path("/chat.postMessage"))
@@ -309,7 +282,7 @@ async fn slack_rate_limits_and_server_errors_still_deliver_every_dm_once() {
 async fn a_member_slack_no_longer_knows_is_marked_unreachable_and_moderators_are_told() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 4).await;
+    let users = sign_up_many(&h, "U0M", 4).await;
     let gone = users[0].clone();
     // A post to the user id is refused as an unknown channel; opening the
     // DM the classic way then names the member's error.
@@ -355,7 +328,7 @@ async fn a_member_slack_no_longer_knows_is_marked_unreachable_and_moderators_are
 async fn a_member_who_left_without_an_event_is_not_paired() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 5).await;
+    let users = sign_up_many(&h, "U0M", 5).await;
     // Slack lists the channel without the last member (their leave event was lost).
     let present: Vec<&str> = users[..4]
         .iter()
@@ -390,7 +363,7 @@ async fn a_member_who_left_without_an_event_is_not_paired() {
 async fn someone_signing_up_between_the_start_and_the_pairing_tick_is_paired() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    let users = sign_up_many(&h, 3).await;
+    let users = sign_up_many(&h, "U0M", 3).await;
     // 09:00 has passed but the hourly tick hasn't paired the round yet.
     h.set_time("2026-12-01T09:02:00Z");
     h.sign_up("U0JUST", &["Data"], &["Writing"], "new").await;

@@ -4,15 +4,8 @@
 //! instead of a new DM each time.
 
 use integration_tests::{
-    Harness, action_ids, click, click_on, message_with, moto_or_skip, readable,
+    Harness, action_ids, ana_and_ben, click, click_on, message_with, moto_or_skip, readable,
 };
-
-async fn ana_and_ben(h: &Harness) {
-    h.sign_up("U0ANA", &["Accessibility"], &["Writing"], "new")
-        .await;
-    h.sign_up("U0BEN", &["Writing"], &["Accessibility"], "seven_plus")
-        .await;
-}
 
 #[tokio::test]
 async fn a_check_in_answer_updates_the_check_in_in_place_instead_of_a_new_dm() {
