@@ -4,17 +4,22 @@
 //! `/mentoring stats`: the share of pairs who said they met and the
 //! average rating.
 
-use mentor_domain::RoundId;
 use mentor_domain::action::Action;
 use mentor_domain::feedback::{Rating, RoundOutcome};
+use mentor_domain::feedback_form;
 use mentor_domain::model::Group;
 use mentor_domain::ports::{Members, Rounds};
+use mentor_domain::profile_form::{FieldValue, FormValues};
 use mentor_domain::surface::Message;
+use mentor_domain::usecases::StoredNote;
+use mentor_domain::{RoundId, UserId};
 
 use super::{Community, Outcome, err};
 
 /// Of the members asked for a rating, this share (percent) gives one.
 pub(super) const RATES_PERCENT: usize = 70;
+/// Of those who rate, this share (percent) also sends a private note.
+pub(super) const NOTES_PERCENT: u64 = 10;
 
 /// Stars members give, drawn evenly: mostly 4 and 5, now and then low.
 const STARS: [u8; 10] = [5, 5, 5, 4, 4, 4, 3, 3, 2, 1];
@@ -36,6 +41,41 @@ impl Community {
             group,
             rating,
         })
+    }
+
+    /// Now and then a member who rated also writes a private note: the
+    /// modal's submission, stored, then its confirmation over the bus.
+    pub(super) async fn maybe_leave_a_note(
+        &mut self,
+        user: &UserId,
+        rating: &Action,
+    ) -> Result<(), String> {
+        let Action::Rate { round, .. } = rating else {
+            return Ok(());
+        };
+        if !self.rng.chance(NOTES_PERCENT) {
+            return Ok(());
+        }
+        let note = "We met twice; thanks for the pairing.".to_string();
+        let values: FormValues = [(
+            feedback_form::NOTE.to_string(),
+            FieldValue::Text(Some(note)),
+        )]
+        .into_iter()
+        .collect();
+        let stored = self
+            .bot
+            .store_feedback_note(user, &values, &round.to_string())
+            .await
+            .map_err(err)?;
+        if let StoredNote::Saved(round) = stored {
+            let view = format!("note-{user}-{round}");
+            self.bot
+                .accept_feedback_note_saved(user, round, &view)
+                .await
+                .map_err(err)?;
+        }
+        self.deliver_bus().await
     }
 
     /// The round's figures, as `/mentoring stats` computes them.
@@ -74,5 +114,8 @@ pub(super) fn fields(o: &RoundOutcome) -> String {
     let avg = o
         .average_rating()
         .map_or("n/a".to_string(), |a| format!("{a:.1}"));
-    format!(" met={met} avg_rating={avg} ratings={}", o.ratings)
+    format!(
+        " met={met} avg_rating={avg} ratings={} notes={}",
+        o.ratings, o.notes
+    )
 }

@@ -352,7 +352,8 @@ impl Community {
             }
             if let Some(rating) = self.rate(msg) {
                 let on = self.clicked(ch, msg, &rating);
-                self.click_on(&user, rating, on).await?;
+                self.click_on(&user, rating.clone(), on).await?;
+                self.maybe_leave_a_note(&user, &rating).await?;
             }
         }
         Ok(())

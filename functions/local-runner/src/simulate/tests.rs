@@ -97,4 +97,6 @@ async fn members_rate_their_rounds_and_the_met_rate_and_average_rating_are_count
     // Stars drawn evenly from 5,5,5,4,4,4,3,3,2,1: an average near 3.6.
     let avg = f.average_rating().unwrap();
     assert!((3.2..=4.0).contains(&avg), "{avg} {o:?}");
+    // About one in ten who rate also leaves a private note.
+    assert!(f.notes > 0 && f.notes * 4 < f.ratings, "{o:?}");
 }
