@@ -146,6 +146,26 @@ fn nothing_outside_the_domain_reaches_into_the_bots_ports() {
 }
 
 #[test]
+fn the_bots_fields_stay_private_so_only_the_use_cases_reach_the_ports() {
+    let text = read("shared/domain/src/usecases/mod.rs");
+    let fields = text
+        .split("pub struct Bot {")
+        .nth(1)
+        .and_then(|rest| rest.split('}').next())
+        .expect("Bot is a struct in usecases/mod.rs");
+    let public: Vec<&str> = fields
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("pub"))
+        .collect();
+    assert!(fields.contains("deps"), "{fields}");
+    assert!(
+        public.is_empty(),
+        "Bot's fields must stay private: {public:?}"
+    );
+}
+
+#[test]
 fn every_moto_story_skips_cleanly_without_moto() {
     let mut files = Vec::new();
     rust_files(&root().join("tests/tests"), &mut files);
