@@ -121,11 +121,7 @@ async fn view_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
         return web::text(StatusCode::BAD_REQUEST, "view without state");
     };
     let values = blocks::form_values(state);
-    let view_key = format!(
-        "{}#{}",
-        view.id.as_deref().unwrap_or("view"),
-        view.hash.as_deref().unwrap_or("")
-    );
+    let view_key = view_key(view);
     let saved = match app.bot.store_profile(&user, &values).await {
         Ok(StoredProfile::Saved { first_time }) => app
             .bot
@@ -162,11 +158,7 @@ async fn goal_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
         return web::text(StatusCode::BAD_REQUEST, "view without state");
     };
     let values = blocks::form_values(state);
-    let view_key = format!(
-        "{}#{}",
-        view.id.as_deref().unwrap_or("view"),
-        view.hash.as_deref().unwrap_or("")
-    );
+    let view_key = view_key(view);
     let metadata = view.private_metadata.as_deref().unwrap_or_default();
     let stored = match app.bot.store_goal(&user, &values, metadata).await {
         Ok(StoredGoal::Saved(round)) => app
@@ -177,14 +169,7 @@ async fn goal_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
         Ok(StoredGoal::Rejected(errors)) => Ok(Some(errors)),
         Err(e) => Err(e),
     };
-    match stored {
-        Ok(None) => web::status(StatusCode::OK),
-        Ok(Some(errors)) => web::json(StatusCode::OK, &blocks::errors_response(&errors)),
-        Err(e) => {
-            tracing::error!(error = %e, "saving the goal failed");
-            web::from_error(&e)
-        }
-    }
+    stored_response(stored, "goal")
 }
 
 /// The message a button was clicked on, when it can be answered in place:
@@ -223,11 +208,20 @@ async fn note_submission(app: &App, user: UserId, view: &View) -> HttpResponse {
         Ok(StoredNote::Rejected(errors)) => Ok(Some(errors)),
         Err(e) => Err(e),
     };
+    stored_response(stored, "feedback note")
+}
+
+/// The answer to a stored form: 200 (closes the modal), its field errors
+/// (shown in the modal), or the error's status.
+fn stored_response(
+    stored: Result<Option<profile_form::FieldErrors>, mentor_domain::Error>,
+    form: &str,
+) -> HttpResponse {
     match stored {
         Ok(None) => web::status(StatusCode::OK),
         Ok(Some(errors)) => web::json(StatusCode::OK, &blocks::errors_response(&errors)),
         Err(e) => {
-            tracing::error!(error = %e, "saving the feedback note failed");
+            tracing::error!(error = %e, form, "saving the form failed");
             web::from_error(&e)
         }
     }
