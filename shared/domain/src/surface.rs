@@ -155,14 +155,18 @@ impl Message {
     }
     /// What every date picker does, in order.
     pub fn date_pickers(&self) -> Vec<Action> {
-        self.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::DatePicker { action_id, .. } => Some(Action::decode(action_id, "")),
-                _ => None,
-            })
-            .collect()
+        date_pickers(&self.blocks)
     }
+}
+
+fn date_pickers(blocks: &[Block]) -> Vec<Action> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::DatePicker { action_id, .. } => Some(Action::decode(action_id, "")),
+            _ => None,
+        })
+        .collect()
 }
 
 fn buttons(blocks: &[Block]) -> impl Iterator<Item = &Button> {
@@ -225,12 +229,6 @@ impl Home {
     }
     /// What every date picker does, in order.
     pub fn date_pickers(&self) -> Vec<Action> {
-        self.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::DatePicker { action_id, .. } => Some(Action::decode(action_id, "")),
-                _ => None,
-            })
-            .collect()
+        date_pickers(&self.blocks)
     }
 }
