@@ -122,12 +122,10 @@ impl Bot {
                 .map(|p| pairing::candidate(id, p, now))
         };
         let pairs: Vec<Group> = self
-            .deps
-            .rounds
-            .groups(round)
+            .live_groups(round)
             .await?
             .into_iter()
-            .filter(|g| g.is_live() && g.active_members().count() == 2)
+            .filter(|g| g.active_members().count() == 2)
             .filter(|g| welcomes_a_third(g, &members))
             .collect();
         let candidates: Vec<Vec<mentor_matching::Candidate>> = pairs

@@ -12,12 +12,9 @@ impl Bot {
     /// T+d: fans out the check-ins of `round`.
     pub(super) async fn start_checkins(&self, round: RoundId, day: u32) -> Result<usize> {
         let events: Vec<BusEvent> = self
-            .deps
-            .rounds
-            .groups(round)
+            .live_groups(round)
             .await?
             .into_iter()
-            .filter(|g| g.is_live())
             .map(|g| BusEvent::Checkin {
                 round,
                 group: g.number,

@@ -49,14 +49,7 @@ impl Bot {
     /// The post's figures; `None` when nobody was paired. A newcomer is
     /// someone in no group of the rounds the bot still remembers.
     async fn highlight_figures(&self, round: RoundId) -> Result<Option<Figures>> {
-        let groups: Vec<_> = self
-            .deps
-            .rounds
-            .groups(round)
-            .await?
-            .into_iter()
-            .filter(|g| g.is_live())
-            .collect();
+        let groups = self.live_groups(round).await?;
         if groups.is_empty() {
             return Ok(None);
         }

@@ -26,12 +26,10 @@ impl Bot {
         };
         let now = self.now();
         let events: Vec<BusEvent> = self
-            .deps
-            .rounds
-            .groups(round)
+            .live_groups(round)
             .await?
             .into_iter()
-            .filter(|g| g.is_live() && !g.momentum.nudged && !already_going(g))
+            .filter(|g| !g.momentum.nudged && !already_going(g))
             .filter(|g| nudge_due(day, g.formed_at.unwrap_or(paired_at), now))
             .map(|g| BusEvent::Momentum {
                 round,

@@ -10,6 +10,13 @@ use crate::ports::GroupWrite;
 use crate::usecases::Bot;
 
 impl Bot {
+    /// The groups of `round` that are live (not dissolved, two or more left).
+    pub(crate) async fn live_groups(&self, round: RoundId) -> Result<Vec<Group>> {
+        let mut groups = self.deps.rounds.groups(round).await?;
+        groups.retain(Group::is_live);
+        Ok(groups)
+    }
+
     /// The round item, created (with its seed) on first touch.
     pub async fn ensure_round(&self, id: RoundId) -> Result<Round> {
         if let Some(r) = self.deps.rounds.get(id).await? {
