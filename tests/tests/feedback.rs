@@ -402,4 +402,14 @@ async fn the_next_rounds_summary_tells_moderators_how_the_last_round_went_withou
         "{summary}"
     );
     assert!(!summary.contains("scheduling was hard"), "{summary}");
+    // Stats now list both rounds, newest first, and the note.
+    let shown = stats(&h, MODERATOR).await;
+    let jan = shown
+        .find("January 2027: 1 pair, 0 met (0%), no ratings yet")
+        .expect(&shown);
+    let dec = shown
+        .find("December 2026: 1 pair, 1 met (100%), average rating 4.0 from 2 ratings, 1 private note")
+        .expect(&shown);
+    assert!(jan < dec, "{shown}");
+    assert!(shown.contains("scheduling was hard"), "{shown}");
 }

@@ -14,7 +14,8 @@ use crate::profile_form::{FieldErrors, FormValues};
 use crate::surface::{Block, Message};
 use crate::usecases::Bot;
 
-/// How many rounds `/mentoring stats` looks back over (the live one included).
+/// How many rounds `/mentoring stats` looks back over (the live one
+/// included); `feedback_stats_blocks` reads exactly this many at once.
 pub const STATS_ROUNDS: usize = 6;
 
 /// What became of a submitted note form.
@@ -193,15 +194,23 @@ impl Bot {
         members: &[Member],
         with_notes: bool,
     ) -> Result<Vec<Block>> {
-        let mut outcomes = Vec::new();
-        let mut round = self.current_round();
-        for _ in 0..STATS_ROUNDS {
-            if self.deps.rounds.get(round).await?.is_some() {
-                let groups = self.deps.rounds.groups(round).await?;
-                let feedback = members.iter().filter_map(|m| m.feedback.get(&round));
-                outcomes.push(RoundOutcome::of(round, &groups, feedback));
-            }
-            round = round.prev();
+        // The slash command answers inline: the rounds are read at once, not
+        // one after the other.
+        let mut r = [self.current_round(); STATS_ROUNDS];
+        for i in 1..STATS_ROUNDS {
+            r[i] = r[i - 1].prev();
+        }
+        let read = tokio::join!(
+            self.outcome_of(r[0], members),
+            self.outcome_of(r[1], members),
+            self.outcome_of(r[2], members),
+            self.outcome_of(r[3], members),
+            self.outcome_of(r[4], members),
+            self.outcome_of(r[5], members),
+        );
+        let mut outcomes = Vec::with_capacity(STATS_ROUNDS);
+        for o in [read.0, read.1, read.2, read.3, read.4, read.5] {
+            outcomes.extend(o?);
         }
         let mut blocks: Vec<Block> = text::outcome_lines(&outcomes).into_iter().collect();
         if !with_notes {
@@ -232,20 +241,27 @@ impl Bot {
         round: RoundId,
         mut msg: Message,
     ) -> Result<Message> {
-        let last = round.prev();
-        if self.deps.rounds.get(last).await?.is_none() {
-            return Ok(msg);
-        }
-        let groups = self.deps.rounds.groups(last).await?;
-        if groups.is_empty() {
-            return Ok(msg);
-        }
         let members = self.deps.members.list().await?;
-        let feedback = members.iter().filter_map(|m| m.feedback.get(&last));
-        let line = text::summary_block(&RoundOutcome::of(last, &groups, feedback));
+        let Some(last) = self.outcome_of(round.prev(), &members).await? else {
+            return Ok(msg);
+        };
+        if last.pairs == 0 {
+            return Ok(msg);
+        }
+        let line = text::summary_block(&last);
         let at = msg.blocks.len().saturating_sub(1);
         msg.blocks.insert(at, line);
         Ok(msg)
+    }
+
+    /// One round's figures (`None` when the round was never created).
+    async fn outcome_of(&self, round: RoundId, members: &[Member]) -> Result<Option<RoundOutcome>> {
+        if self.deps.rounds.get(round).await?.is_none() {
+            return Ok(None);
+        }
+        let groups = self.deps.rounds.groups(round).await?;
+        let feedback = members.iter().filter_map(|m| m.feedback.get(&round));
+        Ok(Some(RoundOutcome::of(round, &groups, feedback)))
     }
 
     /// Whether `user` was in a group of `round` (their index of groups).
