@@ -130,6 +130,35 @@ async fn clicking_we_have_met_is_stored_and_shown_to_both_in_the_group_dm() {
 }
 
 #[tokio::test]
+async fn we_have_met_clicked_on_the_nudge_updates_the_nudge_for_both_instead_of_a_new_post() {
+    moto_or_skip!();
+    let h = paired(ProgrammeConfig::example()).await;
+    h.set_time("2026-12-03T09:00:00Z");
+    h.tick().await;
+    let nudge = nudges(&h).await.remove(0);
+    h.reset_slack().await;
+    let (status, _) = h
+        .send_interaction(&click_on("U0BEN", &nudge, "momentum_met", "60.1"))
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    // No new message in the group DM (nor a DM to Ben): the nudge changed.
+    let posted: Vec<Value> = h.slack_calls("chat.postMessage").await;
+    assert!(posted.is_empty(), "{posted:?}");
+    let updates = h.updates().await;
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert_eq!(updates[0]["channel"], GROUP_DM);
+    assert_eq!(updates[0]["ts"], "60.1");
+    let text = readable(&updates[0]);
+    assert!(text.contains("first chat yet"), "the nudge is kept: {text}");
+    assert!(text.contains("<@U0BEN> says you've met"), "{text}");
+    assert!(action_ids(&updates[0]).is_empty(), "buttons gone: {text}");
+    assert_eq!(
+        group(&h).await.momentum.answers.get(&UserId::new("U0BEN")),
+        Some(&MomentumAnswer::Met)
+    );
+}
+
+#[tokio::test]
 async fn a_pair_who_already_said_they_met_at_a_check_in_is_not_nudged() {
     moto_or_skip!();
     let mut cfg = ProgrammeConfig::example();

@@ -19,6 +19,7 @@ use mentor_domain::surface::{Block, Message};
 use mentor_domain::usecases::{Click, ClickedMessage, Deps, Origin, ProfileOutcome};
 use mentor_domain::{Bot, ChannelId, ProgrammeConfig, RoundId, UserId};
 
+mod behaviours;
 mod feedback;
 mod inbox;
 mod people;
@@ -52,6 +53,9 @@ pub struct Outcome {
     pub feedback: mentor_domain::feedback::RoundOutcome,
     /// Members asked for a rating (the last check-ins they read).
     pub rating_asked: usize,
+    /// Snoozes, pair-me-now clicks, blocks, momentum answers, and blocks
+    /// the engine broke.
+    pub acts: behaviours::Counts,
 }
 
 impl Outcome {
@@ -71,6 +75,7 @@ impl Outcome {
         self.feedback.rating_sum += o.feedback.rating_sum;
         self.feedback.notes += o.feedback.notes;
         self.rating_asked += o.rating_asked;
+        self.acts.add(&o.acts);
     }
 
     /// New bot messages per member in a typical (full, paired) month.
@@ -200,6 +205,9 @@ struct Community {
     posted: u64,
     /// Rating questions members read (the last check-ins).
     rating_asked: usize,
+    /// What members did beyond answering, and who blocked whom.
+    acts: behaviours::Counts,
+    blocks: behaviours::Blocks,
 }
 
 /// One community launched on `launch.date`, paired for `months` rounds.
@@ -238,6 +246,9 @@ impl Community {
             if hour % 24 == 12 {
                 c.life_happens().await?;
             }
+            // What the clicks and messages handed to the bus is delivered
+            // within seconds, as EventBridge does, not at the next tick.
+            c.deliver_bus().await?;
         }
         if print {
             println!(
@@ -276,6 +287,8 @@ impl Community {
             clicks_carry_message: true,
             posted: 0,
             rating_asked: 0,
+            acts: behaviours::Counts::default(),
+            blocks: behaviours::Blocks::default(),
         }
     }
 
@@ -338,6 +351,10 @@ impl Community {
             let (SlackCall::Post(ch, msg) | SlackCall::Update(ch, _, msg)) = &call else {
                 continue;
             };
+            if ch.0.starts_with('G') && matches!(call, SlackCall::Post(..)) {
+                self.posted += 1;
+                self.answer_group(ch, msg).await?;
+            }
             let Some(user) = ch.0.strip_prefix('D').map(|u| UserId(u.to_string())) else {
                 continue;
             };
@@ -435,7 +452,7 @@ impl Community {
                 day,
             })
         } else {
-            None
+            self.pair_me_now(&actions)
         }
     }
 
@@ -499,7 +516,7 @@ impl Community {
             // A late joiner signs up mid-month.
             self.sign_up(Origin::Dm, "hello").await?;
         }
-        Ok(())
+        self.more_life().await
     }
 }
 
@@ -517,6 +534,7 @@ pub async fn run(members: usize, months: u32, seed: u64) -> Result<(), String> {
         o.feedback.ratings,
         o.rating_asked
     );
+    println!("behaviours: {}", o.acts);
     println!(
         "members={} rounds={} repeats={} unnotified={} duplicate_dms={}",
         o.members, o.rounds, o.repeats, o.unnotified, o.duplicate_dms

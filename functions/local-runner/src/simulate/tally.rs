@@ -20,6 +20,7 @@ impl Community {
         let mut out = Outcome {
             members: self.all.len(),
             rating_asked: self.rating_asked,
+            acts: self.acts,
             ..Outcome::default()
         };
         out.told_unasked_not_confirmed = self
@@ -36,6 +37,7 @@ impl Community {
         let mut round = first;
         loop {
             self.tally_round(round, &mut seen, &mut out, print).await?;
+            out.acts.blocked_pairs += self.blocked_pairs(round).await?;
             if round != first && round != last {
                 self.count_messages(round, &mut out).await?;
             }

@@ -17,6 +17,7 @@ fn assert_clean(o: &Outcome, rounds: usize) {
         "{o:?}"
     );
     assert_eq!(o.told_unasked_not_confirmed, 0, "{o:?}");
+    assert_eq!(o.acts.blocked_pairs, 0, "{o:?}");
 }
 
 #[tokio::test]
@@ -61,6 +62,13 @@ async fn two_hundred_members_over_six_months_is_clean() {
     let o = simulate(200, 6, 1, false).await.unwrap();
     assert_clean(&o, 24);
     assert!(o.members > 200 + 3 * 50, "late joiners arrived");
+    // Members snoozed, blocked, asked for a partner now and answered the
+    // momentum nudge through the public flows, and no block was broken.
+    let a = o.acts;
+    assert!(
+        a.snoozes > 10 && a.blocks > 10 && a.pair_me_now > 5 && a.momentum_answers > 100,
+        "{a:?}"
+    );
 }
 
 #[tokio::test]

@@ -9,7 +9,9 @@
 //! click sent no answer is still tidied afterwards. A click from the App
 //! Home, an ephemeral message or a payload without the message has no slot:
 //! its answer is a DM as before. In a group DM the message is tidied (who
-//! chose what) and the answer, written to the clicker, goes by DM.
+//! chose what) and the answer, written to the clicker, goes by DM; an
+//! answer written for the whole group (the momentum nudge's "we've met")
+//! replaces the clicked message instead of a new group-DM post.
 
 use std::sync::Mutex;
 
@@ -84,6 +86,20 @@ fn take_for(user: &UserId) -> Option<Slot> {
         .flatten()
 }
 
+/// The slot of `user`'s click on a message others see (a group DM).
+fn take_shared(user: &UserId) -> Option<Slot> {
+    CLICKED
+        .try_with(|slot| {
+            let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.as_ref() {
+                Some(s) if s.user == *user && !s.message.is_private_dm() => slot.take(),
+                _ => None,
+            }
+        })
+        .ok()
+        .flatten()
+}
+
 fn take_any() -> Option<Slot> {
     CLICKED
         .try_with(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).take())
@@ -123,6 +139,35 @@ impl Bot {
             }
         }
         Ok(())
+    }
+
+    /// An answer meant for everyone in a group DM (it names the clicker),
+    /// in the clicked group-DM message instead of a new post: `Some(Ok)`
+    /// if updated, `None` to post it (no message, or Slack refused).
+    pub(crate) async fn answer_group_in_place(
+        &self,
+        user: &UserId,
+        message: &Message,
+    ) -> Option<Result<()>> {
+        let s = take_shared(user)?;
+        let m = &s.message;
+        // The answer says who chose what: no separate "chose" line.
+        let clicked = messages::in_place::Clicked {
+            original: &m.blocks,
+            action_id: &m.action_id,
+            choice: "",
+            chosen_by: Some(user),
+            keep_alternatives: false,
+        };
+        let updated = messages::in_place::answered(&clicked, Some(message));
+        match self.deps.slack.update(&m.channel, &m.ts, &updated).await {
+            Ok(()) => Some(Ok(())),
+            Err(e) if e.is_bot_error() || !e.permanent => Some(Err(e.into())),
+            Err(e) => {
+                tracing::info!(user = %user, error = %e, "in-place group answer refused; posting it");
+                None
+            }
+        }
     }
 
     /// The answer to a click, in the clicked message, when there is one:

@@ -99,9 +99,12 @@ impl Bot {
         else {
             return self.dm(user, &messages::momentum::not_your_group()).await;
         };
+        let noted = messages::momentum::noted(user, answer);
+        // Clicked on the nudge: the nudge itself now says it, for both.
+        if let Some(done) = self.answer_group_in_place(user, &noted).await {
+            return done;
+        }
         let members: Vec<UserId> = group.active_members().cloned().collect();
-        self.group_dm(&members, &messages::momentum::noted(user, answer))
-            .await
-            .map(|_| ())
+        self.group_dm(&members, &noted).await.map(|_| ())
     }
 }
