@@ -4,6 +4,7 @@
 mod intake;
 mod member;
 mod moderator;
+mod once;
 mod rounds;
 
 use std::sync::Arc;
@@ -15,8 +16,10 @@ use crate::error::{Error, Result};
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::model::{Group, Member, MemberStatus};
 use crate::once_key::OnceKey;
-use crate::ports::{Audit, Claim, Clock, EventBus, Ledger, Members, Messenger, Rounds};
+use crate::ports::{Audit, Clock, EventBus, Ledger, Members, Messenger, Rounds};
 use crate::surface::Message;
+
+use once::{InFlight, Once};
 
 pub use crate::action::Action;
 pub use intake::ClickedMessage;
@@ -84,6 +87,8 @@ impl Deps {
 pub struct Bot {
     deps: Deps,
     cfg: Arc<ProgrammeConfig>,
+    /// Exactly-once work, over the ledger and the clock only.
+    once: Once,
 }
 
 /// How long once-only markers (Slack events, clicks, notifications) are
@@ -109,11 +114,12 @@ pub const STALE_CLAIM_SECONDS: i64 = 150;
 /// How many times a member update is re-applied after a concurrent change.
 const MEMBER_UPDATE_ATTEMPTS: usize = 8;
 /// How many times marking finished work done is tried before giving up.
-const COMPLETE_ATTEMPTS: usize = 3;
+pub(crate) const COMPLETE_ATTEMPTS: usize = 3;
 
 impl Bot {
     pub fn new(deps: Deps, cfg: ProgrammeConfig) -> Self {
         Self {
+            once: Once::new(deps.ledger.clone(), deps.clock.clone()),
             deps,
             cfg: Arc::new(cfg),
         }
@@ -185,7 +191,13 @@ impl Bot {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
-        self.once_with(key, false, chrono::Duration::days(MARKER_DAYS), work)
+        self.once
+            .run(
+                key,
+                InFlight::Skip,
+                chrono::Duration::days(MARKER_DAYS),
+                work,
+            )
             .await
     }
 
@@ -200,7 +212,7 @@ impl Bot {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
-        self.once_with(key, false, ttl, work).await
+        self.once.run(key, InFlight::Skip, ttl, work).await
     }
 
     /// Like [`Bot::once`], for bus work: a claim still in flight is an error,
@@ -211,81 +223,14 @@ impl Bot {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
-        self.once_with(key, true, chrono::Duration::days(MARKER_DAYS), work)
+        self.once
+            .run(
+                key,
+                InFlight::Retry,
+                chrono::Duration::days(MARKER_DAYS),
+                work,
+            )
             .await
-    }
-
-    async fn once_with<F, Fut>(
-        &self,
-        key: &OnceKey,
-        in_flight_is_error: bool,
-        ttl: chrono::Duration,
-        work: F,
-    ) -> Result<bool>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<()>>,
-    {
-        let now = self.now();
-        let key = key.render();
-        let key = key.as_str();
-        let token = match self.deps.ledger.claim(key, now, ttl).await? {
-            Claim::New(token) => token,
-            Claim::Done => return Ok(false),
-            Claim::InProgress(since) => {
-                // A claimant that died mid-way leaves an old claim: take it over.
-                let stale = now - since > chrono::Duration::seconds(STALE_CLAIM_SECONDS);
-                let stolen = if stale {
-                    self.deps.ledger.steal(key, since, now).await?
-                } else {
-                    None
-                };
-                match stolen {
-                    Some(token) => token,
-                    None if in_flight_is_error => {
-                        return Err(Error::Conflict(format!("{key} is in flight")));
-                    }
-                    None => return Ok(false),
-                }
-            }
-        };
-        match work().await {
-            Ok(()) => {
-                if !self.complete_claim(key, &token).await? {
-                    // We were presumed dead and someone took over: the work is
-                    // theirs to finish; our result stands but the marker is not ours.
-                    tracing::warn!(key, "claim was taken over before completion");
-                }
-                Ok(true)
-            }
-            Err(e) => {
-                match self.deps.ledger.release(key, &token).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!(key, "claim was taken over; not released"),
-                    Err(release) => {
-                        tracing::error!(key, error = %release, "could not release a claim")
-                    }
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// Marks finished work done. The work (a DM) cannot be undone, so a
-    /// transient store error is retried here: giving up would leave the
-    /// claim to be taken over and the work repeated.
-    async fn complete_claim(&self, key: &str, token: &crate::ports::ClaimToken) -> Result<bool> {
-        let mut last = None;
-        for _ in 0..COMPLETE_ATTEMPTS {
-            match self.deps.ledger.complete(key, token).await {
-                Ok(done) => return Ok(done),
-                Err(e) => {
-                    tracing::warn!(key, error = %e, "completing a claim failed; retrying");
-                    last = Some(e);
-                }
-            }
-        }
-        Err(last.unwrap_or_else(|| Error::Store(format!("complete {key}"))))
     }
 
     /// DMs the moderators about something at most once per `key`; true when sent now.
