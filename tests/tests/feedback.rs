@@ -202,7 +202,8 @@ async fn a_rating_for_a_pairing_that_was_not_yours_is_refused_and_nothing_is_sto
         .send_interaction(&note_submission("U0CY", DEC, "hello", 1))
         .await;
     assert!(
-        body.contains("\"note\"") && body.contains("to rate"),
+        body.contains("\"note\"")
+            && body.contains("You weren't paired in December 2026, so there's no pairing"),
         "{body}"
     );
     assert!(member(&h, "U0CY").await.unwrap().feedback.is_empty());

@@ -90,6 +90,14 @@ pub fn not_yours(round: RoundId) -> Message {
     ))
 }
 
+/// The note form's field error for a round the member wasn't paired in.
+pub fn note_not_yours(round: RoundId) -> String {
+    format!(
+        "You weren't paired in {}, so there's no pairing to write about.",
+        round.label()
+    )
+}
+
 pub fn note_saved(round: RoundId) -> Message {
     Message {
         text: format!("Your note about {} is with the moderators", round.label()),

@@ -127,10 +127,7 @@ impl Bot {
         };
         if !self.was_paired_in(user, round).await? {
             let mut errors = FieldErrors::new();
-            errors.insert(
-                feedback_form::NOTE.into(),
-                text::not_yours(round).text.clone(),
-            );
+            errors.insert(feedback_form::NOTE.into(), text::note_not_yours(round));
             return Ok(StoredNote::Rejected(errors));
         }
         let now = self.now();
