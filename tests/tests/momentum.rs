@@ -158,6 +158,62 @@ async fn we_have_met_clicked_on_the_nudge_updates_the_nudge_for_both_instead_of_
     );
 }
 
+async fn checkins_to(h: &Harness, user: &str) -> usize {
+    h.dms_to(user)
+        .await
+        .iter()
+        .filter(|m| readable(m).starts_with("How's your mentoring pairing going?"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_pair_who_said_we_have_met_on_the_nudge_skips_the_first_check_in_but_not_the_last() {
+    moto_or_skip!();
+    let h = paired(ProgrammeConfig::example()).await;
+    h.set_time("2026-12-03T09:00:00Z");
+    h.tick().await;
+    h.send_interaction(&click("U0BEN", "momentum_met", "2026-12:1", "50.1"))
+        .await;
+    h.set_time("2026-12-08T09:00:00Z");
+    h.tick().await;
+    assert_eq!(
+        (
+            checkins_to(&h, "U0ANA").await,
+            checkins_to(&h, "U0BEN").await
+        ),
+        (0, 0)
+    );
+    // The last check-in (how did it go, the rating) still comes to both.
+    h.set_time("2026-12-22T09:00:00Z");
+    h.tick().await;
+    assert_eq!(
+        (
+            checkins_to(&h, "U0ANA").await,
+            checkins_to(&h, "U0BEN").await
+        ),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn a_pair_who_only_scheduled_still_gets_the_first_check_in() {
+    moto_or_skip!();
+    let h = paired(ProgrammeConfig::example()).await;
+    h.set_time("2026-12-03T09:00:00Z");
+    h.tick().await;
+    h.send_interaction(&click("U0ANA", "momentum_scheduled", "2026-12:1", "50.1"))
+        .await;
+    h.set_time("2026-12-08T09:00:00Z");
+    h.tick().await;
+    assert_eq!(
+        (
+            checkins_to(&h, "U0ANA").await,
+            checkins_to(&h, "U0BEN").await
+        ),
+        (1, 1)
+    );
+}
+
 #[tokio::test]
 async fn a_pair_who_already_said_they_met_at_a_check_in_is_not_nudged() {
     moto_or_skip!();

@@ -47,6 +47,14 @@ pub fn nudge_due(day: u32, formed: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now >= due && now < due + Duration::days(NUDGE_WINDOW_DAYS)
 }
 
+/// Whether someone still in the group said "We've met" on the nudge: a
+/// check-in before the last one would ask what they already said.
+pub fn met_on_nudge(group: &Group) -> bool {
+    group
+        .active_members()
+        .any(|u| group.momentum.answers.get(u) == Some(&MomentumAnswer::Met))
+}
+
 /// Whether someone still in the group already said they scheduled or met,
 /// by the nudge's buttons or a check-in answer.
 pub fn already_going(group: &Group) -> bool {

@@ -38,6 +38,13 @@ impl Bot {
         if !group.is_live() {
             return Ok(());
         }
+        // "Have you met?" is moot for a pair who said so on the nudge; the
+        // last check-in (goal, rating) still goes out.
+        let last = self.cfg.checkin_days.iter().max() == Some(&day);
+        if !last && crate::momentum::met_on_nudge(&group) {
+            tracing::info!(round = %round, group = number, day, "check-in skipped: the pair said they met");
+            return Ok(());
+        }
         for user in group.active_members() {
             let partners: Vec<UserId> = group.partners_of(user).cloned().collect();
             let msg = messages::rounds::checkin(&self.cfg, round, number, day, &partners);
