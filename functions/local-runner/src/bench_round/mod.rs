@@ -406,13 +406,18 @@ impl Run {
     /// Tick → plan → store → publish; the wall time of the tick.
     async fn tick(&self, round: RoundId) -> Result<f64, String> {
         let t = Instant::now();
+        let began = self.clock.now();
         let report = self.bot.tick().await.map_err(err)?;
         let plan_s = t.elapsed().as_secs_f64();
+        // The tick's DynamoDB calls at the simulated latency: what its I/O
+        // would take on DynamoDB, apart from moto's own slowness.
+        let io_s = (self.clock.now() - began).num_milliseconds() as f64 / 1000.0;
+        let tick_calls = self.counter.calls.load(Ordering::Relaxed);
         let tick_writes = self.counter.writes.load(Ordering::Relaxed);
         let stored = Rounds::get(&*self.aws.store, round).await.map_err(err)?;
         let stats = stored.map(|r| r.stats).unwrap_or_default();
         self.say(format!(
-            "tick: due={:?} published={} eligible={} groups={} trios={} unmatched={} wall_s={plan_s:.2} dynamodb_writes={tick_writes}",
+            "tick: due={:?} published={} eligible={} groups={} trios={} unmatched={} wall_s={plan_s:.2} dynamodb_writes={tick_writes} dynamodb_calls={tick_calls} simulated_io_s={io_s:.1}",
             report.due, report.published, stats.eligible, stats.groups, stats.trios, stats.unmatched
         ));
         Ok(plan_s)
