@@ -778,6 +778,40 @@ pub fn click_on(user: &str, msg: &Value, action_id: &str, message_ts: &str) -> V
     })
 }
 
+/// A submission of a one-field text modal (`callback_id`, field `field`)
+/// about `round`; `n` makes its view id and hash unique.
+pub fn text_submission(
+    user: &str,
+    callback_id: &str,
+    field: &str,
+    round: &str,
+    text: &str,
+    n: u32,
+) -> Value {
+    json!({
+        "type": "view_submission",
+        "user": {"id": user},
+        "view": {
+            "id": format!("V{callback_id}{n}"),
+            "hash": format!("h{callback_id}-{n}"),
+            "callback_id": callback_id,
+            "private_metadata": round,
+            "state": {"values": {field: {field: {"type": "plain_text_input", "value": text}}}}
+        }
+    })
+}
+
+/// The App Home last published for `user`.
+pub async fn latest_home(h: &Harness, user: &str) -> Value {
+    h.slack_calls("views.publish")
+        .await
+        .into_iter()
+        .rev()
+        .find(|c| c["user_id"] == user)
+        .map(|c| c["view"].clone())
+        .unwrap_or_else(|| panic!("no App Home for {user}"))
+}
+
 /// A profile form submission with sensible answers.
 pub fn profile_submission(
     user: &str,

@@ -39,17 +39,7 @@ async fn stored_rating(h: &Harness, user: &str) -> Option<u8> {
 }
 
 fn note_submission(user: &str, round: &str, note: &str, n: u32) -> Value {
-    serde_json::json!({
-        "type": "view_submission",
-        "user": {"id": user},
-        "view": {
-            "id": format!("VNOTE{n}"),
-            "hash": format!("hn-{n}"),
-            "callback_id": "feedback_note",
-            "private_metadata": round,
-            "state": {"values": {"note": {"note": {"type": "plain_text_input", "value": note}}}}
-        }
-    })
+    text_submission(user, "feedback_note", "note", round, note, n)
 }
 
 /// What `/mentoring stats` shows `user`.

@@ -60,13 +60,7 @@ async fn home_of(h: &Harness, user: &str) -> Value {
         json!({"type": "app_home_opened", "user": user, "tab": "home"}),
     ))
     .await;
-    h.slack_calls("views.publish")
-        .await
-        .into_iter()
-        .rev()
-        .find(|c| c["user_id"] == user)
-        .map(|c| c["view"].clone())
-        .unwrap_or_else(|| panic!("no App Home for {user}"))
+    latest_home(h, user).await
 }
 
 /// A click on an App Home button (a view container, no message).

@@ -195,13 +195,7 @@ async fn open_home(h: &Harness, user: &str, n: u32) -> Value {
 }
 
 async fn home_of(h: &Harness, user: &str) -> Value {
-    h.slack_calls("views.publish")
-        .await
-        .into_iter()
-        .rev()
-        .find(|c| c["user_id"] == user)
-        .map(|c| c["view"].clone())
-        .unwrap_or_else(|| panic!("no App Home for {user}"))
+    latest_home(h, user).await
 }
 
 #[tokio::test]
@@ -331,17 +325,7 @@ fn submission_with_goal(user: &str, offers: &[&str], wants: &[&str], goal: &str)
 }
 
 fn goal_submission(user: &str, round: &str, goal: &str, n: u32) -> Value {
-    serde_json::json!({
-        "type": "view_submission",
-        "user": {"id": user},
-        "view": {
-            "id": format!("VGOAL{n}"),
-            "hash": format!("hg-{n}"),
-            "callback_id": "goal_form",
-            "private_metadata": round,
-            "state": {"values": {"goal": {"goal": {"type": "plain_text_input", "value": goal}}}}
-        }
-    })
+    text_submission(user, "goal_form", "goal", round, goal, n)
 }
 
 const ANA_GOAL: &str = "Give my first conference talk <!channel>";
