@@ -1,8 +1,9 @@
 //! Members doing more than answering: a dated pause (`pause until …`),
 //! *Find me a partner now* when they are left waiting, `block @x`, and the
-//! momentum nudge answered in the pair's group DM. All through the public
-//! flows (a DM's text, a button click). Blocks are checked at the end: no
-//! group formed after a block may hold both people.
+//! momentum nudge answered in the pair's group DM, `name me` for the round
+//! highlights. All through the public flows (a DM's text, a button click).
+//! Checked at the end: no group formed after a block holds both people, and
+//! every paired round has exactly one highlights post in the channel.
 
 use chrono::{DateTime, Utc};
 use mentor_domain::action::{Action, MomentumAnswer};
@@ -22,6 +23,10 @@ pub struct Counts {
     pub blocks: usize,
     pub momentum_answers: usize,
     pub blocked_pairs: usize,
+    /// Highlights posts in the programme channel, and paired rounds that
+    /// got none or more than one (must be 0).
+    pub highlight_posts: usize,
+    pub highlights_wrong: usize,
 }
 
 impl Counts {
@@ -31,6 +36,8 @@ impl Counts {
         self.blocks += o.blocks;
         self.momentum_answers += o.momentum_answers;
         self.blocked_pairs += o.blocked_pairs;
+        self.highlight_posts += o.highlight_posts;
+        self.highlights_wrong += o.highlights_wrong;
     }
 }
 
@@ -38,8 +45,15 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "snoozes={} pair_me_now={} blocks={} momentum_answers={} blocked_pairs={}",
-            self.snoozes, self.pair_me_now, self.blocks, self.momentum_answers, self.blocked_pairs
+            "snoozes={} pair_me_now={} blocks={} momentum_answers={} blocked_pairs={} \
+             highlight_posts={} highlights_wrong={}",
+            self.snoozes,
+            self.pair_me_now,
+            self.blocks,
+            self.momentum_answers,
+            self.blocked_pairs,
+            self.highlight_posts,
+            self.highlights_wrong
         )
     }
 }
@@ -62,8 +76,16 @@ impl Blocks {
 }
 
 impl Community {
-    /// Once a day, now and then: a dated pause, or a block.
+    /// Once a day, now and then: a dated pause, a block, `name me`.
     pub(super) async fn more_life(&mut self) -> Result<(), String> {
+        if self.rng.chance(10)
+            && let Some(who) = self.someone()
+        {
+            self.bot
+                .on_message(&who, Origin::Dm, "name me in the highlights")
+                .await
+                .map_err(err)?;
+        }
         if self.rng.chance(15)
             && let Some(who) = self.someone()
         {
@@ -141,6 +163,33 @@ impl Community {
         let on = self.clicked(ch, msg, &action);
         self.acts.momentum_answers += 1;
         self.click_on(&who, action, on).await
+    }
+
+    /// A post in the programme channel: counts the round highlights by
+    /// round ("🎉 *January 2027 is paired:* …").
+    pub(super) fn note_channel_post(&mut self, ch: &ChannelId, msg: &Message) {
+        if *ch != self.cfg.channel {
+            return;
+        }
+        let label = msg
+            .text
+            .strip_prefix("🎉 *")
+            .and_then(|t| t.split(" is paired").next());
+        if let Some(label) = label {
+            *self.highlights.entry(label.to_string()).or_default() += 1;
+            self.acts.highlight_posts += 1;
+        }
+    }
+
+    /// 1 when `round` was paired with groups but has no highlights post or
+    /// more than one.
+    pub(super) async fn highlights_wrong(&self, round: RoundId) -> Result<usize, String> {
+        let groups = self.store.groups(round).await.map_err(err)?;
+        if !groups.iter().any(|g| g.is_live()) {
+            return Ok(0);
+        }
+        let posts = self.highlights.get(&round.label()).copied().unwrap_or(0);
+        Ok(usize::from(posts != 1))
     }
 
     /// Groups of `round` that hold two people one blocked before.

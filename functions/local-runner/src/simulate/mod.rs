@@ -208,6 +208,8 @@ struct Community {
     /// What members did beyond answering, and who blocked whom.
     acts: behaviours::Counts,
     blocks: behaviours::Blocks,
+    /// Round highlights posts in the channel, by round label.
+    highlights: BTreeMap<String, usize>,
 }
 
 /// One community launched on `launch.date`, paired for `months` rounds.
@@ -264,7 +266,8 @@ impl Community {
 
 impl Community {
     fn new(start: DateTime<Utc>, seed: u64) -> Self {
-        let cfg = ProgrammeConfig::example();
+        let mut cfg = ProgrammeConfig::example();
+        cfg.round_highlights = true;
         let clock = Arc::new(FixedClock::at(start));
         let slack = Arc::new(RecordingMessenger::new());
         let (deps, store, bus) = Deps::in_memory(slack.clone(), clock.clone());
@@ -289,6 +292,7 @@ impl Community {
             rating_asked: 0,
             acts: behaviours::Counts::default(),
             blocks: behaviours::Blocks::default(),
+            highlights: BTreeMap::new(),
         }
     }
 
@@ -351,6 +355,9 @@ impl Community {
             let (SlackCall::Post(ch, msg) | SlackCall::Update(ch, _, msg)) = &call else {
                 continue;
             };
+            if matches!(call, SlackCall::Post(..)) {
+                self.note_channel_post(ch, msg);
+            }
             if ch.0.starts_with('G') && matches!(call, SlackCall::Post(..)) {
                 self.posted += 1;
                 self.answer_group(ch, msg).await?;

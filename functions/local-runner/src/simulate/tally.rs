@@ -38,6 +38,7 @@ impl Community {
         loop {
             self.tally_round(round, &mut seen, &mut out, print).await?;
             out.acts.blocked_pairs += self.blocked_pairs(round).await?;
+            out.acts.highlights_wrong += self.highlights_wrong(round).await?;
             if round != first && round != last {
                 self.count_messages(round, &mut out).await?;
             }

@@ -18,6 +18,11 @@ fn assert_clean(o: &Outcome, rounds: usize) {
     );
     assert_eq!(o.told_unasked_not_confirmed, 0, "{o:?}");
     assert_eq!(o.acts.blocked_pairs, 0, "{o:?}");
+    assert_eq!(o.acts.highlights_wrong, 0, "{o:?}");
+    assert_eq!(
+        o.acts.highlight_posts, rounds,
+        "one highlights post a round: {o:?}"
+    );
 }
 
 #[tokio::test]
