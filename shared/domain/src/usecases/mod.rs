@@ -3,6 +3,7 @@
 
 mod intake;
 mod member;
+mod member_records;
 mod moderator;
 mod once;
 mod rounds;
@@ -12,13 +13,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::config::ProgrammeConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::{ChannelId, RoundId, UserId};
 use crate::model::{Group, Member, MemberStatus};
 use crate::once_key::OnceKey;
 use crate::ports::{Audit, Clock, EventBus, Ledger, Members, Messenger, Rounds};
 use crate::surface::Message;
 
+use member_records::MemberRecords;
 use once::{InFlight, Once};
 
 pub use crate::action::Action;
@@ -89,6 +91,8 @@ pub struct Bot {
     cfg: Arc<ProgrammeConfig>,
     /// Exactly-once work, over the ledger and the clock only.
     once: Once,
+    /// Member changes, over the member store and the clock only.
+    records: MemberRecords,
 }
 
 /// How long once-only markers (Slack events, clicks, notifications) are
@@ -111,8 +115,6 @@ pub(crate) const CLICK_WINDOW_MINUTES: i64 = 2;
 /// A worker that merely runs out of time never gets here: its Slack calls
 /// stop at the deadline and it releases its claims.
 pub const STALE_CLAIM_SECONDS: i64 = 150;
-/// How many times a member update is re-applied after a concurrent change.
-const MEMBER_UPDATE_ATTEMPTS: usize = 8;
 /// How many times marking finished work done is tried before giving up.
 pub(crate) const COMPLETE_ATTEMPTS: usize = 3;
 
@@ -120,6 +122,7 @@ impl Bot {
     pub fn new(deps: Deps, cfg: ProgrammeConfig) -> Self {
         Self {
             once: Once::new(deps.ledger.clone(), deps.clock.clone()),
+            records: MemberRecords::new(deps.members.clone(), deps.clock.clone()),
             deps,
             cfg: Arc::new(cfg),
         }
@@ -277,27 +280,14 @@ impl Bot {
     }
 
     /// Loads a member, applies `change` and stores it with optimistic
-    /// concurrency: a click, the pairing run and a moderator may write the
-    /// same member at once, so on a conflict the change is re-applied to the
-    /// fresh copy. `None` when the member does not exist (or was deleted
-    /// meanwhile: nothing is written back).
+    /// concurrency (see [`MemberRecords::update`]); `None` when the member
+    /// does not exist.
     pub(crate) async fn update_member(
         &self,
         user: &UserId,
         change: impl Fn(&mut Member),
     ) -> Result<Option<Member>> {
-        for _ in 0..MEMBER_UPDATE_ATTEMPTS {
-            let Some(mut m) = self.deps.members.get(user).await? else {
-                return Ok(None);
-            };
-            change(&mut m);
-            m.updated_at = self.now();
-            m.version += 1;
-            if self.deps.members.update(&m).await? {
-                return Ok(Some(m));
-            }
-        }
-        Err(Error::Conflict(format!("member {user}")))
+        self.records.update(user, change).await
     }
 
     /// Marks a member unreachable after a permanent Slack failure and tells the moderators.
