@@ -221,3 +221,44 @@ async fn next_month_only_late_joiners_count_as_newcomers() {
         january[0]
     );
 }
+
+#[tokio::test]
+async fn the_profile_form_asks_whether_to_be_named_and_saving_yes_names_the_member() {
+    moto_or_skip!();
+    let h = Harness::with(with_highlights(), utc("2026-11-25T12:00:00Z")).await;
+    h.send_event(&dm("Ev-eve", "U0EVE", "hi")).await;
+    h.send_interaction(&click("U0EVE", "open_profile", "", "7.7"))
+        .await;
+    let view = h.slack_calls("views.open").await.last().unwrap()["view"].clone();
+    let field = view["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["block_id"] == "named_in_highlights")
+        .expect("the highlights choice in the profile form");
+    assert_eq!(field["element"]["initial_option"]["value"], "no", "{field}");
+    let mut form = profile_submission("U0EVE", "Europe/Lisbon", &["Writing"], &["Research"], "new");
+    form["view"]["state"]["values"]["named_in_highlights"] = json!({"named_in_highlights":
+        {"type": "static_select", "selected_option": {"value": "yes"}}});
+    let (_, body) = h.send_interaction(&form).await;
+    assert!(body.is_empty(), "{body}");
+    assert!(named(&h, "U0EVE").await);
+}
+
+#[tokio::test]
+async fn without_highlights_the_profile_form_does_not_ask() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    h.send_event(&dm("Ev-eve", "U0EVE", "hi")).await;
+    h.send_interaction(&click("U0EVE", "open_profile", "", "7.7"))
+        .await;
+    let view = h.slack_calls("views.open").await.last().unwrap()["view"].clone();
+    assert!(
+        !view["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["block_id"] == "named_in_highlights"),
+        "{view}"
+    );
+}

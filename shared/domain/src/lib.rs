@@ -21,6 +21,7 @@ pub mod memory;
 pub mod messages;
 pub mod model;
 pub mod momentum;
+pub mod named_in_highlights;
 pub mod once_key;
 pub mod open_to_third;
 pub mod pairing;

@@ -8,6 +8,17 @@ use crate::config::ProgrammeConfig;
 use crate::ids::{RoundId, UserId};
 use crate::surface::{Block, Button, Message};
 
+/// The profile modal's field (only when the community posts highlights).
+pub const FIELD: super::forms::FieldText = super::forms::FieldText {
+    label: "Name me in the round highlights?",
+    hint: Some(
+        "After each pairing a short post in the programme channel counts who takes part; \
+         it names only those who say yes.",
+    ),
+};
+pub const FIELD_NO: &str = "No, just count me";
+pub const FIELD_YES: &str = "Yes, name me";
+
 /// At most this many people are named; the rest are counted.
 pub const MAX_NAMED: usize = 40;
 

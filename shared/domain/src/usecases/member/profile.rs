@@ -66,6 +66,9 @@ impl Bot {
                 if let Some(open) = crate::open_to_third::read(values) {
                     member.open_to_third = open;
                 }
+                if let Some(named) = crate::named_in_highlights::read(values) {
+                    member.named_in_highlights = named;
+                }
                 if member.status == MemberStatus::Onboarding {
                     member.status = MemberStatus::Active;
                 }
@@ -135,6 +138,10 @@ impl Bot {
         let mut modal = profile_form::modal(&self.cfg, profile, slack_tz.as_deref());
         let open = member.as_ref().is_none_or(|m| m.open_to_third);
         modal.blocks.push(crate::open_to_third::field(open));
+        if self.cfg.round_highlights {
+            let named = member.as_ref().is_some_and(|m| m.named_in_highlights);
+            modal.blocks.push(crate::named_in_highlights::field(named));
+        }
         if profile.is_none() {
             self.add_signup_goal(&mut modal).await?;
         }
