@@ -262,3 +262,53 @@ async fn without_highlights_the_profile_form_does_not_ask() {
         "{view}"
     );
 }
+
+#[tokio::test]
+async fn when_slack_refuses_the_post_for_good_the_moderators_are_told_once_and_nothing_retries() {
+    use wiremock::matchers::{body_partial_json, method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    moto_or_skip!();
+    let h = four_signed_up(with_highlights()).await;
+    Mock::given(method("POST"))
+        .and(path("/chat.postMessage"))
+        .and(body_partial_json(json!({"channel": "C0PROGRAM"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ok": false, "error": "not_in_channel"})),
+        )
+        .mount(&h.slack)
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    // The pairs are told as usual.
+    assert_eq!(h.pairing_dms("U0ANA", "December 2026").await, 1);
+    assert_eq!(moderator_notes(&h).await, 1);
+    let note = h
+        .dms_to("U0MODERATOR")
+        .await
+        .iter()
+        .map(readable)
+        .find(|t| t.contains("round highlights"))
+        .unwrap();
+    assert!(
+        note.contains("not_in_channel") && note.contains("invite me"),
+        "{note}"
+    );
+    // A re-delivered event is already done: no second note, no new attempt.
+    let attempts = channel_posts(&h).await.len();
+    h.deliver_one(&BusEvent::Highlights { round: december() })
+        .await
+        .unwrap();
+    assert_eq!(moderator_notes(&h).await, 1);
+    assert_eq!(channel_posts(&h).await.len(), attempts);
+}
+
+/// Notes to the moderator about highlights that could not be posted.
+async fn moderator_notes(h: &Harness) -> usize {
+    h.dms_to("U0MODERATOR")
+        .await
+        .iter()
+        .map(readable)
+        .filter(|t| t.contains("couldn't post the December 2026 round highlights"))
+        .count()
+}

@@ -85,6 +85,17 @@ pub fn post(cfg: &ProgrammeConfig, round: RoundId, f: &Figures) -> Message {
     Message { text, blocks }
 }
 
+/// To the moderators when Slack refused the post for good.
+pub fn not_posted(cfg: &ProgrammeConfig, round: RoundId, code: &str) -> Message {
+    Message::plain(format!(
+        "⚠️ I couldn't post the {} round highlights in #{} (Slack said `{code}`). If I'm not \
+         in the channel, invite me (`/invite @` followed by my name) and the next round's \
+         highlights will go out; this round's are skipped.",
+        round.label(),
+        cfg.channel_name
+    ))
+}
+
 /// The answer to `name me` / `don't name me` (or the App Home buttons).
 pub fn choice_saved(cfg: &ProgrammeConfig, on: bool) -> Message {
     let said = if on {
@@ -229,6 +240,12 @@ mod tests {
                 assert_eq!(check_block_kit_limits(&choice_saved(&c, on)), Ok(()));
             }
         }
+        let note = not_posted(&cfg(), december(), "not_in_channel");
+        assert!(
+            note.readable()
+                .contains("December 2026 round highlights in #peer-mentorship")
+        );
+        assert_eq!(check_block_kit_limits(&note), Ok(()));
         let help = crate::messages::help(&cfg(), true);
         assert!(help.readable().contains("`name me` / `don't name me`"));
         assert_eq!(check_block_kit_limits(&help), Ok(()));

@@ -33,11 +33,17 @@ impl Bot {
         let key = OnceKey::Highlights { round };
         let posted = self
             .once_or_retry(&key, || async {
-                self.deps
-                    .slack
-                    .post(&self.cfg.channel, &msg)
-                    .await
-                    .map_err(Into::into)
+                match self.deps.slack.post(&self.cfg.channel, &msg).await {
+                    // Not in the channel, archived, …: retrying won't help,
+                    // the moderators can.
+                    Err(f) if f.permanent && !f.is_bot_error() => {
+                        tracing::warn!(round = %round, code = %f.code, "round highlights not posted");
+                        let note = messages::highlights::not_posted(&self.cfg, round, &f.code);
+                        self.note_moderators(&note).await;
+                        Ok(())
+                    }
+                    other => other.map_err(Into::into),
+                }
             })
             .await?;
         if posted {
