@@ -27,6 +27,15 @@ pub(super) struct Held {
     pub announced: Option<DateTime<Utc>>,
 }
 
+/// Whether `step` still concerns `group` as last read: a pairing DM only
+/// for a member who is still active in it.
+pub(super) fn still_wanted(group: &Group, step: &Step) -> bool {
+    match step {
+        Step::Intro(_) => true,
+        Step::Tell(u) => group.active_members().any(|m| m == u),
+    }
+}
+
 impl Bot {
     /// Claims the announcement of `group` (as just read). `None` when there
     /// is nothing to announce any more; a conflict error while another
@@ -93,7 +102,9 @@ impl Bot {
         for _ in 0..RECORD_ATTEMPTS {
             match self
                 .change_while_held(held, |g| {
-                    if let Some(s) = step {
+                    // Someone who left (or deleted their data) meanwhile is
+                    // not written back onto the group.
+                    if let Some(s) = step.filter(|s| still_wanted(g, s)) {
                         g.announcement.record(s);
                     }
                     if last {

@@ -8,6 +8,8 @@
 use crate::model::Round;
 
 mod announce;
+#[cfg(test)]
+mod announce_tests;
 mod bus;
 mod checkins;
 mod highlights;

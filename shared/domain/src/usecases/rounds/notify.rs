@@ -1,7 +1,7 @@
 //! Telling people: new groups, the unpaired, dissolved groups and the
 //! moderators' summary.
 
-use super::announce::Held;
+use super::announce::{Held, still_wanted};
 use crate::announcement::Step;
 use crate::error::{Error, Result};
 use crate::ids::{ChannelId, RoundId, UserId};
@@ -80,6 +80,23 @@ impl Bot {
         }
         let mut group_dm = None;
         for (i, step) in steps.iter().enumerate() {
+            // The group as last read (re-read after any write that raced
+            // ours): someone who left or deleted their data meanwhile is
+            // neither told nor named, and a group that ended stops here.
+            if !held.group.is_live() {
+                return self.end_announcement(held).await;
+            }
+            if !still_wanted(&held.group, step) {
+                if i + 1 == steps.len() {
+                    return self.record_announced(held, None, true).await.map(|_| ());
+                }
+                continue;
+            }
+            let now: Vec<Member> = members
+                .iter()
+                .filter(|m| held.group.active_members().any(|a| *a == m.id))
+                .cloned()
+                .collect();
             let sent = match step {
                 Step::Intro(size) => self.send_intro(&group, *size).await.map(|c| group_dm = c),
                 Step::Tell(user) => {
@@ -88,7 +105,7 @@ impl Bot {
                         // returns the same group DM every time.
                         group_dm = self.deps.slack.open_dm(&group.members).await.ok();
                     }
-                    self.send_pairing_dm(&group, &members, user, group_dm.as_ref())
+                    self.send_pairing_dm(&held.group, &now, user, group_dm.as_ref())
                         .await
                 }
             };
@@ -105,6 +122,17 @@ impl Bot {
             }
         }
         Ok(())
+    }
+
+    /// A group that ended while it was announced: a dissolved one keeps its
+    /// outbox mark (its members are told it ended), any other is done.
+    async fn end_announcement(&self, held: &mut Held) -> Result<()> {
+        tracing::info!(round = %held.group.round, group = held.group.number, "group ended while announced");
+        if held.group.dissolved {
+            self.release_announcement(held).await;
+            return Ok(());
+        }
+        self.record_announced(held, None, true).await.map(|_| ())
     }
 
     /// The member items of the group's members (a deleted member has none).

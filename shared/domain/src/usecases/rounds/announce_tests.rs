@@ -1,0 +1,152 @@
+//! A member deletes their data while their group is being announced: the
+//! announcement stops naming them the moment the deletion lands.
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{TimeZone, Utc};
+
+use crate::ids::ChannelId;
+use crate::memory::{FixedClock, RecordingMessenger};
+use crate::ports::{Messenger, Rounds, SlackResult, UserInfo};
+use crate::profile_form::{FieldValue, FormValues};
+use crate::surface::{Home, Message, Modal};
+use crate::usecases::{Deps, ProfileOutcome};
+use crate::{Bot, ProgrammeConfig, RoundId, UserId};
+
+const PAIRING_DM: &str = "Your partner for ";
+
+/// A Slack that, once the first pairing DM went out, lets `leaver` delete
+/// their data (the whole deletion runs before that DM's call returns).
+struct DeletesDuringFirstPairingDm {
+    inner: Arc<RecordingMessenger>,
+    bot: Mutex<Option<Bot>>,
+    leaver: UserId,
+    /// How many Slack calls were recorded when the deletion finished.
+    deleted_after: Mutex<Option<usize>>,
+}
+
+impl DeletesDuringFirstPairingDm {
+    async fn maybe_delete(&self, message: &Message) {
+        if !message.text.starts_with(PAIRING_DM) {
+            return;
+        }
+        let bot = self.bot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(bot) = bot {
+            bot.delete_member_data(&self.leaver, 1).await.unwrap();
+            *self.deleted_after.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(self.inner.calls().len());
+        }
+    }
+}
+
+#[async_trait]
+impl Messenger for DeletesDuringFirstPairingDm {
+    async fn open_dm(&self, users: &[UserId]) -> SlackResult<ChannelId> {
+        self.inner.open_dm(users).await
+    }
+    async fn post(&self, channel: &ChannelId, message: &Message) -> SlackResult<()> {
+        let sent = self.inner.post(channel, message).await;
+        self.maybe_delete(message).await;
+        sent
+    }
+    async fn post_dm(&self, user: &UserId, message: &Message) -> SlackResult<()> {
+        let sent = self.inner.post_dm(user, message).await;
+        self.maybe_delete(message).await;
+        sent
+    }
+    async fn update(&self, channel: &ChannelId, ts: &str, message: &Message) -> SlackResult<()> {
+        self.inner.update(channel, ts, message).await
+    }
+    async fn post_ephemeral(
+        &self,
+        channel: &ChannelId,
+        user: &UserId,
+        message: &Message,
+    ) -> SlackResult<()> {
+        self.inner.post_ephemeral(channel, user, message).await
+    }
+    async fn open_modal(&self, trigger_id: &str, modal: &Modal) -> SlackResult<()> {
+        self.inner.open_modal(trigger_id, modal).await
+    }
+    async fn publish_home(&self, user: &UserId, home: &Home) -> SlackResult<()> {
+        self.inner.publish_home(user, home).await
+    }
+    async fn user_info(&self, user: &UserId) -> SlackResult<UserInfo> {
+        self.inner.user_info(user).await
+    }
+    async fn channel_members(&self, channel: &ChannelId) -> SlackResult<Vec<UserId>> {
+        self.inner.channel_members(channel).await
+    }
+    async fn respond(&self, response_url: &str, message: &Message) -> SlackResult<()> {
+        self.inner.respond(response_url, message).await
+    }
+}
+
+fn form(offers: &str, wants: &str) -> FormValues {
+    let mut v = FormValues::new();
+    v.insert("timezone".into(), FieldValue::Text(Some("UTC".into())));
+    v.insert(
+        "interests".into(),
+        FieldValue::Many(vec!["Research".into()]),
+    );
+    v.insert("offers".into(), FieldValue::Many(vec![offers.into()]));
+    v.insert("wants".into(), FieldValue::Many(vec![wants.into()]));
+    v.insert("experience".into(), FieldValue::One(Some("new".into())));
+    v.insert("mode".into(), FieldValue::One(Some("video".into())));
+    v.insert("frequency".into(), FieldValue::One(Some("weekly".into())));
+    v
+}
+
+#[tokio::test]
+async fn deleting_your_data_while_your_pair_is_announced_stops_every_dm_to_or_about_you_and_leaves_no_id()
+ {
+    // given Ana and Ben signed up in November
+    let ana = UserId::new("U0ANA");
+    let ben = UserId::new("U0BEN");
+    let recorder = Arc::new(RecordingMessenger::new());
+    let slack = Arc::new(DeletesDuringFirstPairingDm {
+        inner: recorder.clone(),
+        bot: Mutex::new(None),
+        leaver: ana.clone(),
+        deleted_after: Mutex::new(None),
+    });
+    let clock = Arc::new(FixedClock::at(
+        Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap(),
+    ));
+    let (deps, store, bus) = Deps::in_memory(slack.clone(), clock.clone());
+    let bot = Bot::new(deps, ProgrammeConfig::example());
+    for (u, offers, wants) in [
+        (&ana, "Writing", "Leadership"),
+        (&ben, "Leadership", "Writing"),
+    ] {
+        let saved = bot
+            .save_profile(u, &form(offers, wants), "v1")
+            .await
+            .unwrap();
+        assert_eq!(saved, ProfileOutcome::Saved);
+    }
+    // when the December round pairs them and, as the first pairing DM goes
+    // out, Ana's `delete my data` is carried out
+    clock.set(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
+    *slack.bot.lock().unwrap() = Some(bot.clone());
+    bot.tick().await.unwrap();
+    for _ in 0..5 {
+        for e in bus.drain() {
+            bot.on_bus_event(&e).await.unwrap();
+        }
+    }
+    // then nothing sent after the deletion goes to Ana or names her
+    let after = slack.deleted_after.lock().unwrap().expect("deletion ran");
+    let calls = recorder.calls();
+    let later = format!("{:?}", &calls[after..]);
+    assert!(
+        !later.contains(ana.as_str()),
+        "sent after the deletion: {later}"
+    );
+    // and no stored group holds her id
+    let december = RoundId::new(2026, 12).unwrap();
+    let groups = serde_json::to_string(&store.groups(december).await.unwrap()).unwrap();
+    assert!(!groups.contains(ana.as_str()), "{groups}");
+    assert!(store.groups_of(&ana).await.unwrap().is_empty());
+}
