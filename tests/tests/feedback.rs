@@ -94,7 +94,8 @@ async fn only_the_last_check_in_asks_for_a_rating_and_a_second_rating_replaces_t
     );
     let ids = action_ids(&updated);
     assert!(ids.contains(&"checkin_met".to_string()), "{ids:?}");
-    assert!(ids.contains(&"rate.2".to_string()) && !ids.contains(&"rate.4".to_string()));
+    // Every rating stays (it can change), the one picked marked.
+    assert!(ids.contains(&"rate.2".to_string()) && ids.contains(&"rate.4".to_string()));
     assert!(ids.contains(&"open_feedback_note".to_string()), "{ids:?}");
     assert_eq!(stored_rating(&h, "U0ANA").await, Some(4));
 
@@ -111,6 +112,9 @@ async fn only_the_last_check_in_asks_for_a_rating_and_a_second_rating_replaces_t
         text.contains("Updated: ⭐⭐ for December 2026 (instead of ⭐⭐⭐⭐)"),
         "{text}"
     );
+    // Only the latest rating shows as chosen.
+    assert!(!text.contains("✅ You chose *⭐⭐⭐⭐*"), "{text}");
+    assert!(!text.contains("Thanks! You rated"), "{text}");
     assert_eq!(stored_rating(&h, "U0ANA").await, Some(2));
     let shown = stats(&h, MODERATOR).await;
     assert!(

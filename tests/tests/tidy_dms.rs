@@ -4,7 +4,7 @@
 //! instead of a new DM each time.
 
 use integration_tests::{
-    Harness, action_ids, ana_and_ben, click, click_on, message_with, moto_or_skip, readable,
+    Harness, action_ids, ana_and_ben, click, click_on, member, message_with, moto_or_skip, readable,
 };
 
 #[tokio::test]
@@ -97,11 +97,87 @@ async fn answering_stay_in_turns_the_question_into_the_answer_and_can_still_chan
     assert_eq!(u["ts"], "1769331900.000200");
     let text = readable(u);
     assert!(text.contains("✅ You chose *"), "{text}");
-    // The answer can change until pairing: the other choices stay.
+    // The answer can change until pairing: every choice stays, the one
+    // picked marked.
     let ids = action_ids(u);
-    assert!(!ids.contains(&"reconfirm_skip".to_string()), "{u}");
+    assert!(ids.contains(&"reconfirm_skip".to_string()), "{u}");
+    assert_eq!(style_of(u, "reconfirm_skip"), "primary");
     assert!(ids.contains(&"reconfirm_yes".to_string()), "{u}");
     assert!(ids.contains(&"reconfirm_opt_out".to_string()), "{u}");
     assert!(text.contains("Stay in for February 2027?"), "{text}");
     assert!(text.contains("you'll skip February 2027"), "{text}");
+}
+
+/// The style of button `action` in a posted or updated message.
+fn style_of(msg: &serde_json::Value, action: &str) -> String {
+    msg["blocks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|b| b["elements"].as_array().cloned().unwrap_or_default())
+        .find(|e| e["action_id"] == action)
+        .map(|e| e["style"].as_str().unwrap_or("default").to_string())
+        .unwrap_or_else(|| panic!("no {action} in {msg}"))
+}
+
+#[tokio::test]
+async fn changing_the_stay_in_answer_keeps_every_choice_and_shows_only_the_latest() {
+    moto_or_skip!();
+    let h = Harness::at("2026-12-25T09:05:00Z").await;
+    ana_and_ben(&h).await;
+    h.set_time("2027-01-01T09:05:00Z");
+    h.tick().await;
+    h.set_time("2027-01-25T09:05:00Z");
+    h.tick().await;
+    let ts = "1769331900.000200";
+    let mut shown = message_with(&h, "U0ANA", "reconfirm_yes").await;
+    let dms_before = h.dms_to("U0ANA").await.len();
+    // Ana clicks Yes, then Skip, then Yes again, each time on the message
+    // as Slack shows it after the previous click; then back and forth more
+    // times than a message has room for, if every answer were kept.
+    let clicks = [
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+        "reconfirm_skip",
+        "reconfirm_yes",
+    ];
+    let mut sizes = Vec::new();
+    for action in clicks {
+        let (status, _) = h
+            .send_interaction(&click_on("U0ANA", &shown, action, ts))
+            .await;
+        assert_eq!(status, 200);
+        shown = h.updates().await.last().expect("updated").clone();
+        sizes.push(shown["blocks"].as_array().map_or(0, Vec::len));
+    }
+    assert_eq!(h.dms_to("U0ANA").await.len(), dms_before, "no new DM");
+    // Every choice is still there, the latest marked.
+    let ids = action_ids(&shown);
+    for a in ["reconfirm_yes", "reconfirm_skip", "reconfirm_opt_out"] {
+        assert!(ids.contains(&a.to_string()), "{a} missing: {shown}");
+    }
+    assert_eq!(style_of(&shown, "reconfirm_yes"), "primary");
+    assert_eq!(style_of(&shown, "reconfirm_skip"), "default");
+    // One ✅ line, saying the latest answer, and one reply.
+    let text = readable(&shown);
+    assert_eq!(text.matches("✅ You chose").count(), 1, "{text}");
+    assert!(text.contains("✅ You chose *Yes, pair me*"), "{text}");
+    assert!(!text.contains("you'll skip"), "{text}");
+    let blocks = text.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(blocks.matches("Great, you're in").count(), 1, "{text}");
+    assert!(text.contains("Changed your mind?"), "{text}");
+    // The message doesn't grow with each change (Slack allows 50 blocks).
+    assert!(sizes.iter().all(|&n| n == sizes[0] && n < 50), "{sizes:?}");
+    // And the stored answer is the latest.
+    let round = "2027-02".parse().unwrap();
+    assert!(member(&h, "U0ANA").await.is_confirmed_for(round));
 }

@@ -5,7 +5,7 @@
 use crate::action::Action;
 use crate::ids::UserId;
 use crate::surface::limits::MAX_MESSAGE_BLOCKS;
-use crate::surface::{Block, Button, Message};
+use crate::surface::{Block, Button, ButtonStyle, Message};
 
 /// What was clicked and how the message should look after it.
 pub struct Clicked<'a> {
@@ -22,12 +22,18 @@ pub struct Clicked<'a> {
     pub keep_alternatives: bool,
 }
 
-/// The answered message: the original without its buttons (or without the
-/// clicked one, when the answer can change), the choice, then `reply`.
+/// The answered message: the original without its buttons (or, when the
+/// answer can change, with its whole row and the choice marked), the
+/// choice, then `reply`. Changing an answer replaces the earlier choice
+/// line and reply instead of adding to them.
 pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
     let (choice, chosen_by) = (c.choice, c.chosen_by);
-    let mut blocks: Vec<Block> = c
-        .original
+    let original = if c.keep_alternatives {
+        without_earlier_answer(c.original, c.action_id)
+    } else {
+        c.original.to_vec()
+    };
+    let mut blocks: Vec<Block> = original
         .iter()
         .filter_map(|b| match b {
             Block::Buttons(bs)
@@ -35,12 +41,11 @@ pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
             {
                 Some(b.clone())
             }
+            Block::Buttons(bs) if c.keep_alternatives && has(bs, c.action_id) => {
+                Some(Block::Buttons(marked(bs, c.action_id)))
+            }
             Block::Buttons(bs) if c.keep_alternatives => {
-                let rest: Vec<_> = bs
-                    .iter()
-                    .filter(|x| x.action_id != c.action_id && x.url.is_none())
-                    .cloned()
-                    .collect();
+                let rest: Vec<_> = bs.iter().filter(|x| x.url.is_none()).cloned().collect();
                 (!rest.is_empty()).then_some(Block::Buttons(rest))
             }
             Block::Buttons(_) => None,
@@ -91,6 +96,69 @@ pub fn answered(c: &Clicked<'_>, reply: Option<&Message>) -> Message {
         text: reply.text.clone(),
         blocks,
     }
+}
+
+fn has(row: &[Button], action_id: &str) -> bool {
+    row.iter().any(|x| x.action_id == action_id)
+}
+
+/// The whole row with the clicked button marked as the current answer
+/// (primary) and no other button marked.
+fn marked(row: &[Button], action_id: &str) -> Vec<Button> {
+    row.iter()
+        .map(|x| {
+            let mut x = x.clone();
+            if x.action_id == action_id {
+                x.style = ButtonStyle::Primary;
+            } else if x.style == ButtonStyle::Primary {
+                x.style = ButtonStyle::Default;
+            }
+            x
+        })
+        .collect()
+}
+
+/// Whether `text` is a choice line ("✅ … chose *label*"), for any label
+/// when `labels` is empty.
+fn is_choice_line(text: &str, labels: &[&str]) -> bool {
+    text.starts_with("✅ ")
+        && text.contains(" chose *")
+        && (labels.is_empty()
+            || labels
+                .iter()
+                .any(|l| text.ends_with(&format!(" chose *{}*", l.trim()))))
+}
+
+/// The message without the earlier answer to the clicked row's question:
+/// its choice line (one naming a label of that row) and the reply that
+/// followed it, up to the next choice line.
+fn without_earlier_answer(original: &[Block], action_id: &str) -> Vec<Block> {
+    let labels: Vec<&str> = original
+        .iter()
+        .find_map(|b| match b {
+            Block::Buttons(bs) if has(bs, action_id) => {
+                Some(bs.iter().map(|x| x.text.as_str()).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    if labels.is_empty() {
+        return original.to_vec();
+    }
+    let line =
+        |b: &Block, labels: &[&str]| matches!(b, Block::Context(t) if is_choice_line(t, labels));
+    let Some(start) = original.iter().position(|b| line(b, &labels)) else {
+        return original.to_vec();
+    };
+    let end = original[start + 1..]
+        .iter()
+        .position(|b| line(b, &[]))
+        .map_or(original.len(), |i| start + 1 + i);
+    original[..start]
+        .iter()
+        .chain(&original[end..])
+        .cloned()
+        .collect()
 }
 
 /// A row of buttons that asks its own question, answered independently of
@@ -195,8 +263,8 @@ mod tests {
         let m = answered(&rate, None);
         assert_eq!(
             m.actions().len(),
-            4 + 4,
-            "the check-in answers and 4 other ratings"
+            4 + 5,
+            "the check-in answers and every rating"
         );
         // Rating again: the reply's note button is not repeated.
         let four = crate::feedback::Rating::new(4).unwrap();
@@ -210,6 +278,17 @@ mod tests {
         };
         let twice = answered(&again, Some(&thanks));
         check_block_kit_limits(&twice).unwrap();
+        // Changing the rating keeps every star and only the latest answer.
+        let text = twice.readable();
+        assert_eq!(text.matches("✅ You chose").count(), 1, "{text}");
+        assert!(text.contains("✅ You chose *⭐⭐*"), "{text}");
+        assert_eq!(twice.blocks.len(), once.blocks.len(), "{text}");
+        let rates = twice
+            .actions()
+            .into_iter()
+            .filter(|a| matches!(a, Action::Rate { .. }))
+            .count();
+        assert_eq!(rates, 5);
         let notes = twice
             .actions()
             .into_iter()
@@ -219,9 +298,27 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_that_can_change_keeps_the_other_buttons() {
+    fn an_answer_that_can_change_keeps_its_row_marks_the_choice_and_replaces_the_earlier_one() {
         let q = question();
         let m = answered(&clicked(&q, None, true), None);
-        assert_eq!(m.actions(), vec![Action::Resume]);
+        assert_eq!(m.actions(), vec![Action::Pause, Action::Resume]);
+        let Block::Buttons(row) = &m.blocks[1] else {
+            panic!("{m:?}")
+        };
+        assert_eq!(row[0].style, ButtonStyle::Primary, "the choice is marked");
+        // Changing it: the row stays, one choice line, the latest.
+        let changed = Clicked {
+            original: &m.blocks,
+            action_id: "resume",
+            choice: "Not yet",
+            chosen_by: None,
+            keep_alternatives: true,
+        };
+        let m = answered(&changed, Some(&Message::plain("Noted")));
+        assert_eq!(m.actions(), vec![Action::Pause, Action::Resume]);
+        assert_eq!(
+            m.readable(),
+            "Noted\nHave you met your partner yet?\n[Met] [Not yet]\n✅ You chose *Not yet*\nNoted"
+        );
     }
 }
