@@ -312,3 +312,44 @@ async fn moderator_notes(h: &Harness) -> usize {
         .filter(|t| t.contains("couldn't post the December 2026 round highlights"))
         .count()
 }
+
+#[tokio::test]
+async fn a_post_that_goes_out_late_does_not_name_someone_who_left_the_channel_meanwhile() {
+    moto_or_skip!();
+    let h = four_signed_up(with_highlights()).await;
+    for (i, user) in ["U0ANA", "U0BEN"].into_iter().enumerate() {
+        h.send_event(&dm(&format!("Ev-late-name-{i}"), user, "name me"))
+            .await;
+    }
+    // The round pairs at 09:05; everything but the highlights is delivered
+    // (their first delivery failed and waits for the bus's retry).
+    h.set_time("2026-12-01T09:05:00Z");
+    scheduler::handle(&h.app, json!({"kind": "tick"}))
+        .await
+        .expect("tick");
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        for e in h.bus.drain() {
+            if matches!(e, BusEvent::Highlights { .. }) {
+                held.push(e);
+            } else {
+                h.deliver_one(&e).await.expect("bus event");
+            }
+        }
+    }
+    assert_eq!(held.len(), 1);
+    // Ana leaves the programme channel before the retry (her pairing goes on).
+    h.set_time("2026-12-01T11:00:00Z");
+    h.send_event(&event(
+        "Ev-late-left",
+        json!({"type": "member_left_channel", "user": "U0ANA", "channel": CHANNEL}),
+    ))
+    .await;
+    h.deliver().await;
+    h.deliver_one(&held[0]).await.expect("highlights");
+    let posts = channel_posts(&h).await;
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    let text = readable(&posts[0]);
+    assert!(text.contains("<@U0BEN>"), "{text}");
+    assert!(!text.contains("U0ANA"), "{text}");
+}

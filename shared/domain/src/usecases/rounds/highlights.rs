@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 use crate::error::Result;
 use crate::ids::{RoundId, UserId};
 use crate::messages::{self, highlights::Figures};
+use crate::model::MemberStatus;
 use crate::once_key::OnceKey;
 use crate::ports::BusEvent;
 use crate::usecases::Bot;
@@ -68,7 +69,9 @@ impl Bot {
             .list()
             .await?
             .into_iter()
-            .filter(|m| m.named_in_highlights)
+            // Computed when the post goes out (maybe hours after pairing,
+            // after retries): someone who left meanwhile is not named.
+            .filter(|m| m.named_in_highlights && m.in_channel && m.status == MemberStatus::Active)
             .map(|m| m.id)
             .collect();
         let size = |g: &crate::model::Group| g.active_members().count();
