@@ -168,6 +168,43 @@ impl OnceKey {
         }
     }
 
+    /// What kind of key this is, for logs and errors: the rendered key can
+    /// hold a click's action and value (a rating, whom a member blocks) and
+    /// Slack ids, which stay out of logs.
+    pub fn kind(&self) -> &'static str {
+        use OnceKey::*;
+        match self {
+            Event { .. } => "event",
+            View { .. } => "view",
+            Click { .. } => "click",
+            Slash { .. } => "slash",
+            Work { .. } => "work",
+            Notify { .. } => "notify",
+            NotifyGroup { .. } => "notify_group",
+            Unpaired { .. } => "unpaired",
+            Reconfirm { .. } => "reconfirm",
+            Remind { .. } => "remind",
+            Checkin { .. } => "checkin",
+            Summary { .. } => "summary",
+            Momentum { .. } => "momentum",
+            Highlights { .. } => "highlights",
+            Alert { .. } => "alert",
+            AlertWithdrawn { .. } => "alert_withdrawn",
+            RunReply { .. } => "run_reply",
+            UnpairedByModerator { .. } => "unpaired_by_moderator",
+            RemovedByModerator { .. } => "removed_by_moderator",
+            PartnerLeft { .. } => "partner_left",
+            PartnerLeftModerators { .. } => "partner_left_moderators",
+            WaitingList { .. } => "waiting_list",
+            Late { .. } => "late",
+            Invite { .. } => "invite",
+            Deleted { .. } => "deleted",
+            SlackBack { .. } => "slack_back",
+            SnoozeSweep { .. } => "snooze_sweep",
+            SnoozeEnded { .. } => "snooze_ended",
+        }
+    }
+
     /// Keys of incoming Slack requests and accepted work.
     fn render_request(&self) -> String {
         use OnceKey::*;

@@ -49,21 +49,24 @@ impl Once {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<()>>,
     {
+        // Logs and errors name the key's kind only: the key itself can hold
+        // a rating or whom a member blocks.
+        let kind = key.kind();
         let key = key.render();
-        let Some(token) = self.claim(&key, in_flight, ttl).await? else {
+        let Some(token) = self.claim(&key, kind, in_flight, ttl).await? else {
             return Ok(false);
         };
         match work().await {
             Ok(()) => {
-                if !self.complete(&key, &token).await? {
+                if !self.complete(&key, kind, &token).await? {
                     // We were presumed dead and someone took over: the work is
                     // theirs to finish; our result stands but the marker is not ours.
-                    tracing::warn!(key, "claim was taken over before completion");
+                    tracing::warn!(kind, "claim was taken over before completion");
                 }
                 Ok(true)
             }
             Err(e) => {
-                self.release(&key, &token).await;
+                self.release(&key, kind, &token).await;
                 Err(e)
             }
         }
@@ -73,6 +76,7 @@ impl Once {
     async fn claim(
         &self,
         key: &str,
+        kind: &'static str,
         in_flight: InFlight,
         ttl: Duration,
     ) -> Result<Option<ClaimToken>> {
@@ -88,7 +92,7 @@ impl Once {
             return Ok(Some(token));
         }
         match in_flight {
-            InFlight::Retry => Err(Error::Conflict(format!("{key} is in flight"))),
+            InFlight::Retry => Err(Error::Conflict(format!("a {kind} claim is in flight"))),
             InFlight::Skip => Ok(None),
         }
     }
@@ -96,26 +100,26 @@ impl Once {
     /// Marks finished work done. The work (a DM) cannot be undone, so a
     /// transient store error is retried here: giving up would leave the
     /// claim to be taken over and the work repeated.
-    async fn complete(&self, key: &str, token: &ClaimToken) -> Result<bool> {
+    async fn complete(&self, key: &str, kind: &'static str, token: &ClaimToken) -> Result<bool> {
         let mut last = None;
         for _ in 0..COMPLETE_ATTEMPTS {
             match self.ledger.complete(key, token).await {
                 Ok(done) => return Ok(done),
                 Err(e) => {
-                    tracing::warn!(key, error = %e, "completing a claim failed; retrying");
+                    tracing::warn!(kind, error = %e, "completing a claim failed; retrying");
                     last = Some(e);
                 }
             }
         }
-        Err(last.unwrap_or_else(|| Error::Store(format!("complete {key}"))))
+        Err(last.unwrap_or_else(|| Error::Store(format!("complete a {kind} claim"))))
     }
 
     /// Failed work gives its claim back, so a retry redoes it.
-    async fn release(&self, key: &str, token: &ClaimToken) {
+    async fn release(&self, key: &str, kind: &'static str, token: &ClaimToken) {
         match self.ledger.release(key, token).await {
             Ok(true) => {}
-            Ok(false) => tracing::warn!(key, "claim was taken over; not released"),
-            Err(e) => tracing::error!(key, error = %e, "could not release a claim"),
+            Ok(false) => tracing::warn!(kind, "claim was taken over; not released"),
+            Err(e) => tracing::error!(kind, error = %e, "could not release a claim"),
         }
     }
 }
@@ -198,5 +202,42 @@ mod tests {
         clock.advance(Duration::seconds(STALE_CLAIM_SECONDS + 1));
         let taken = once.run(&k, InFlight::Retry, day, work).await;
         assert!(taken.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_rating_or_block_click_in_flight_is_reported_by_kind_without_the_rating_or_whom() {
+        let (once, clock) = once();
+        for (action_id, value) in [("rate.4", "2026-12:3:4"), ("block_pick", "U0BEN")] {
+            let click = OnceKey::Click {
+                user: UserId::new("U0ANA"),
+                action_id: action_id.into(),
+                value: value.into(),
+                target: "1700000000.000100".into(),
+            };
+            let work = OnceKey::Work {
+                accepted: click.render(),
+            };
+            let claimed = once
+                .ledger
+                .claim(&work.render(), clock.now(), Duration::days(1))
+                .await
+                .unwrap();
+            assert!(matches!(claimed, Claim::New(_)));
+            let in_flight = once
+                .run(&work, InFlight::Retry, Duration::days(1), || async {
+                    Ok(())
+                })
+                .await
+                .expect_err("in flight");
+            for logged in [
+                in_flight.to_string(),
+                work.kind().into(),
+                click.kind().into(),
+            ] {
+                for secret in ["U0ANA", "U0BEN", "rate", "2026-12:3:4", "block"] {
+                    assert!(!logged.contains(secret), "{secret} in {logged:?}");
+                }
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ impl Bot {
             if let Some(token) = &token
                 && let Err(release) = self.deps.ledger.release(&rendered, token).await
             {
-                tracing::error!(key = rendered, error = %release, "could not release a claim");
+                tracing::error!(kind = key.kind(), error = %release, "could not release a claim");
             }
             return Err(e);
         }
