@@ -280,3 +280,48 @@ async fn deleting_their_data_removes_a_members_momentum_answer() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test]
+async fn a_click_on_the_nudge_by_someone_who_left_the_pair_leaves_the_nudge_untouched_for_the_other()
+ {
+    moto_or_skip!();
+    let h = paired(ProgrammeConfig::example()).await;
+    h.set_time("2026-12-03T09:00:00Z");
+    h.tick().await;
+    let nudge = nudges(&h).await.remove(0);
+    // Ben deletes his data (he leaves the pairing) but is still in the
+    // group DM.
+    h.send_interaction(&click("U0BEN", "delete_confirm", "", "80.1"))
+        .await;
+    assert!(
+        !group(&h)
+            .await
+            .active_members()
+            .any(|m| m.as_str() == "U0BEN")
+    );
+    h.reset_slack().await;
+    let (status, _) = h
+        .send_interaction(&click_on("U0BEN", &nudge, "momentum_met", "60.1"))
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    // Ben is told by DM; nothing is recorded.
+    let dms = h.dms_to("U0BEN").await;
+    assert_eq!(dms.len(), 1, "{dms:?}");
+    assert!(
+        readable(&dms[0]).contains("no longer in"),
+        "{}",
+        readable(&dms[0])
+    );
+    assert!(group(&h).await.momentum.answers.is_empty());
+    // The shared nudge claims nothing: it is neither rewritten nor
+    // answered in the group DM.
+    let updates = h.updates().await;
+    assert!(updates.is_empty(), "the nudge was rewritten: {updates:?}");
+    let posted: Vec<Value> = h
+        .slack_calls("chat.postMessage")
+        .await
+        .into_iter()
+        .filter(|m| m["channel"] == GROUP_DM)
+        .collect();
+    assert!(posted.is_empty(), "{posted:?}");
+}

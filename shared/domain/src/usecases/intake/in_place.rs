@@ -8,10 +8,11 @@
 //! use case thus answers in place without knowing it, and a message whose
 //! click sent no answer is still tidied afterwards. A click from the App
 //! Home, an ephemeral message or a payload without the message has no slot:
-//! its answer is a DM as before. In a group DM the message is tidied (who
-//! chose what) and the answer, written to the clicker, goes by DM; an
-//! answer written for the whole group (the momentum nudge's "we've met")
-//! replaces the clicked message instead of a new group-DM post.
+//! its answer is a DM as before. In a group DM only an answer written for
+//! the whole group (the momentum nudge's "we've met", once recorded)
+//! replaces the clicked message instead of a new group-DM post; anything
+//! else (a refused click) leaves the shared message as it was and answers
+//! the clicker by DM.
 
 use std::sync::Mutex;
 
@@ -41,13 +42,13 @@ pub struct ClickedMessage {
 }
 
 impl ClickedMessage {
-    fn answered(&self, by: Option<&UserId>, keep: bool, reply: Option<&Message>) -> Message {
+    fn answered(&self, keep: bool, reply: Option<&Message>) -> Message {
         messages::in_place::answered(
             &messages::in_place::Clicked {
                 original: &self.blocks,
                 action_id: &self.action_id,
                 choice: &self.choice,
-                chosen_by: by,
+                chosen_by: None,
                 keep_alternatives: keep,
             },
             reply,
@@ -130,10 +131,12 @@ impl Bot {
             })
             .await;
         result?;
-        if let Some(s) = left {
+        // A message others see (a group DM) changes only with an answer
+        // that was recorded ([`Self::answer_group_in_place`]): a refused
+        // click must not show the group a choice nobody stored.
+        if let Some(s) = left.filter(|s| s.message.is_private_dm()) {
             let m = &s.message;
-            let by = (!m.is_private_dm()).then_some(&s.user);
-            let tidy = m.answered(by, s.keep_alternatives, None);
+            let tidy = m.answered(s.keep_alternatives, None);
             if let Err(e) = self.deps.slack.update(&m.channel, &m.ts, &tidy).await {
                 tracing::info!(user = %s.user, error = %e, "clicked message not tidied");
             }
@@ -180,7 +183,7 @@ impl Bot {
     ) -> Option<Result<()>> {
         let s = take_for(user)?;
         let m = &s.message;
-        let updated = m.answered(None, s.keep_alternatives, Some(message));
+        let updated = m.answered(s.keep_alternatives, Some(message));
         match self.deps.slack.update(&m.channel, &m.ts, &updated).await {
             Ok(()) => Some(Ok(())),
             // The bot's token, or a transient failure: retry the whole click.
