@@ -408,3 +408,27 @@ async fn the_next_rounds_summary_tells_moderators_how_the_last_round_went_withou
     assert!(jan < dec, "{shown}");
     assert!(shown.contains("scheduling was hard"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_note_past_the_retention_period_is_no_longer_shown_even_if_its_author_never_rates_again()
+{
+    moto_or_skip!();
+    let mut cfg = mentor_domain::ProgrammeConfig::example();
+    cfg.retention = mentor_domain::privacy::Retention::months(6);
+    let h = Harness::with(cfg, utc("2026-11-25T12:00:00Z")).await;
+    paired_through_december(&h).await;
+    h.send_interaction(&note_submission("U0BEN", DEC, "Thanks for this", 1))
+        .await;
+    h.deliver().await;
+    assert!(stats(&h, MODERATOR).await.contains("Thanks for this"));
+    // July 2027: December 2026 is past the six months kept; Ben never rated again.
+    h.set_time("2027-07-05T10:00:00Z");
+    let shown = stats(&h, MODERATOR).await;
+    assert!(!shown.contains("Thanks for this"), "{shown}");
+    h.send_event(&dm("Ev-ben-data", "U0BEN", "my data")).await;
+    h.deliver().await;
+    let data = readable(h.dms_to("U0BEN").await.last().unwrap());
+    assert!(data.contains("What I store about you"), "{data}");
+    assert!(!data.contains("Thanks for this"), "{data}");
+    assert!(!data.contains("rated"), "{data}");
+}

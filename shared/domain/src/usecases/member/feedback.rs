@@ -213,10 +213,11 @@ impl Bot {
         if !with_notes {
             return Ok(blocks);
         }
+        let oldest = self.oldest_kept_feedback();
         let mut notes: Vec<text::NoteView<'_>> = members
             .iter()
             .flat_map(|m| {
-                m.feedback.iter().filter_map(|(r, f)| {
+                m.feedback.range(oldest..).filter_map(|(r, f)| {
                     Some(text::NoteView {
                         round: *r,
                         by: &m.id,
@@ -257,7 +258,10 @@ impl Bot {
             return Ok(None);
         }
         let groups = self.deps.rounds.groups(round).await?;
-        let feedback = members.iter().filter_map(|m| m.feedback.get(&round));
+        let kept = round >= self.oldest_kept_feedback();
+        let feedback = members
+            .iter()
+            .filter_map(|m| m.feedback.get(&round).filter(|_| kept));
         Ok(Some(RoundOutcome::of(round, &groups, feedback)))
     }
 
@@ -272,8 +276,18 @@ impl Bot {
             .any(|g| g.round == round && g.contains(user)))
     }
 
+    /// `member` without feedback older than the retention period: it is
+    /// dropped from the item only when the member next gives some, so every
+    /// reader (stats, outcomes, my data, App Home) leaves it out before that.
+    pub(crate) fn without_expired_feedback(&self, mut member: Member) -> Member {
+        let oldest = self.oldest_kept_feedback();
+        member.feedback.retain(|r, _| *r >= oldest);
+        member
+    }
+
     /// Feedback older than the retention period is dropped when the member
-    /// next gives some (like the groups it is about, which expire by TTL).
+    /// next gives some (like the groups it is about, which expire by TTL)
+    /// and never shown after it.
     fn oldest_kept_feedback(&self) -> RoundId {
         let mut r = self.current_round();
         for _ in 0..self.cfg.retention.months {

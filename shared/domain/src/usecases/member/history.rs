@@ -18,7 +18,8 @@ impl Bot {
     ) -> Result<()> {
         let groups = self.deps.rounds.groups_of(&member.id).await?;
         let mut extra = vec![Block::Divider];
-        extra.extend(messages::history::home_blocks(member, &groups));
+        let kept = self.without_expired_feedback(member.clone());
+        extra.extend(messages::history::home_blocks(&kept, &groups));
         extra.push(Block::Divider);
         extra.extend(messages::never_pair::home_blocks(&member.blocked));
         let highlights = messages::highlights::home_blocks(&self.cfg, member.named_in_highlights);

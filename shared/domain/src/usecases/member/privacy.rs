@@ -78,6 +78,7 @@ impl Bot {
         let msg = match self.deps.members.get(user).await? {
             None => messages::privacy::my_data_none(),
             Some(member) => {
+                let member = self.without_expired_feedback(member);
                 let groups = self.deps.rounds.groups_of(user).await?;
                 messages::privacy::my_data(&member, &groups, self.cfg.retention.months)
             }
