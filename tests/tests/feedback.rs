@@ -431,4 +431,8 @@ async fn a_note_past_the_retention_period_is_no_longer_shown_even_if_its_author_
     assert!(data.contains("What I store about you"), "{data}");
     assert!(!data.contains("Thanks for this"), "{data}");
     assert!(!data.contains("rated"), "{data}");
+    // The day's tick removes it from his item too.
+    h.tick().await;
+    let ben = member(&h, "U0BEN").await.expect("Ben stays a member");
+    assert!(ben.feedback.is_empty(), "{:?}", ben.feedback);
 }

@@ -285,6 +285,20 @@ impl Bot {
         member
     }
 
+    /// The daily sweep: removes feedback past the retention period from
+    /// the items of members who hold some (most days, nobody: no write).
+    pub(crate) async fn prune_expired_feedback(&self, members: &[Member]) -> Result<()> {
+        let oldest = self.oldest_kept_feedback();
+        for m in members {
+            if m.feedback.keys().any(|r| *r < oldest) {
+                self.update_member(&m.id, |m| m.feedback.retain(|r, _| *r >= oldest))
+                    .await?;
+                tracing::info!(user = %m.id, "expired feedback removed");
+            }
+        }
+        Ok(())
+    }
+
     /// Feedback older than the retention period is dropped when the member
     /// next gives some (like the groups it is about, which expire by TTL)
     /// and never shown after it.

@@ -95,11 +95,10 @@ impl Bot {
         }
         let ended = AtomicUsize::new(0);
         self.once(&OnceKey::SnoozeSweep { day: today }, || async {
-            let due: Vec<(UserId, NaiveDate)> = self
-                .deps
-                .members
-                .list()
-                .await?
+            let members = self.deps.members.list().await?;
+            // The same daily look drops feedback past the retention period.
+            self.prune_expired_feedback(&members).await?;
+            let due: Vec<(UserId, NaiveDate)> = members
                 .into_iter()
                 .filter(|m| m.status == MemberStatus::Paused)
                 .filter_map(|m| m.paused_until.filter(|d| *d <= today).map(|d| (m.id, d)))
