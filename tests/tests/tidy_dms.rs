@@ -4,7 +4,8 @@
 //! instead of a new DM each time.
 
 use integration_tests::{
-    Harness, action_ids, ana_and_ben, click, click_on, member, message_with, moto_or_skip, readable,
+    Harness, action_ids, ana_and_ben, bus_envelope, click, click_on, dm, member, message_with,
+    moto_or_skip, profile_submission, readable,
 };
 
 #[tokio::test]
@@ -180,4 +181,78 @@ async fn changing_the_stay_in_answer_keeps_every_choice_and_shows_only_the_lates
     // And the stored answer is the latest.
     let round = "2027-02".parse().unwrap();
     assert!(member(&h, "U0ANA").await.is_confirmed_for(round));
+}
+
+#[tokio::test]
+async fn a_click_on_the_last_check_in_puts_no_goal_text_on_the_bus_and_the_update_still_shows_it() {
+    moto_or_skip!();
+    let h = Harness::new().await;
+    h.send_event(&dm("Ev-hi", "U0ANA", "hi")).await;
+    let mut signup = profile_submission(
+        "U0ANA",
+        "Europe/Lisbon",
+        &["Accessibility"],
+        &["Writing"],
+        "new",
+    );
+    signup["view"]["state"]["values"]["goal"] = serde_json::json!({"goal": {"type": "plain_text_input", "value": "Give my first conference talk"}});
+    let (_, body) = h.send_interaction(&signup).await;
+    assert!(body.is_empty(), "{body}");
+    h.sign_up("U0BEN", &["Writing"], &["Accessibility"], "seven_plus")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    h.set_time("2026-12-22T09:05:00Z");
+    h.tick().await;
+    let last = message_with(&h, "U0ANA", "goal_reached").await;
+    assert!(
+        readable(&last).contains("first conference talk"),
+        "{}",
+        readable(&last)
+    );
+
+    // Ana clicks "Reached it" on the last check-in: what goes on the bus
+    // (and would sit in its dead-letter queue) carries no goal text.
+    let (status, _) = h
+        .send_interaction_undelivered(&click_on(
+            "U0ANA",
+            &last,
+            "goal_reached",
+            "1766394300.000100",
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let published = h.bus.drain();
+    assert!(!published.is_empty());
+    for e in &published {
+        let json = bus_envelope(e).to_string();
+        assert!(
+            !json.contains("conference talk"),
+            "goal text on the bus: {json}"
+        );
+    }
+    for e in &published {
+        h.deliver_one(e).await.expect("bus event");
+    }
+    h.deliver().await;
+
+    // The check-in, updated in place, shows her goal again, from her item.
+    let u = h
+        .updates()
+        .await
+        .last()
+        .cloned()
+        .expect("answered in place");
+    let text = readable(&u);
+    assert!(
+        text.contains(
+            "🎯 *Your goal this month was* “Give my first conference talk”. How did it go?"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("✅ You chose *Reached it*"), "{text}");
+    assert_eq!(
+        member(&h, "U0ANA").await.goal.and_then(|g| g.outcome),
+        Some(mentor_domain::model::GoalOutcome::Reached)
+    );
 }

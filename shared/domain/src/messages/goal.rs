@@ -4,7 +4,7 @@
 //! mrkdwn, so a goal can never mention or ping anyone.
 
 use crate::action::Action;
-use crate::ids::RoundId;
+use crate::ids::{RoundId, UserId};
 use crate::model::{Goal, GoalOutcome, Member};
 use crate::surface::{Block, Button, Message};
 
@@ -55,25 +55,95 @@ pub fn too_late(round: RoundId) -> Message {
 /// The line in the sign-up confirmation.
 pub fn signup_line(goal: &Goal) -> Block {
     Block::Context(format!(
-        "Your goal for {}: “{}” (only your partner will see it).",
+        "Your goal for {}: “{}” {SIGNUP_END}",
         goal.round.label(),
         escape(&goal.text)
     ))
+}
+
+const OWN_GOAL: &str = "🎯 *Your goal this month was* “";
+const PARTNER_GOAL: &str = "'s goal this month:* “";
+const SIGNUP_END: &str = "(only your partner will see it).";
+/// Stands in a clicked message, on the bus, for a block with goal text.
+const MARK: &str = "⟦goal:";
+
+fn own_goal_block(goal: &Goal) -> Block {
+    Block::Section(format!("{OWN_GOAL}{}”. How did it go?", escape(&goal.text)))
+}
+
+/// A block of a clicked message that shows someone's goal (free text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoalLine {
+    /// "How did your goal go?" at the last check-in.
+    Own,
+    /// The line in the sign-up confirmation.
+    Signup,
+    /// A partner's goal in the pairing DM.
+    Partner(UserId),
+}
+
+impl GoalLine {
+    /// Which goal `block` shows, if it shows one.
+    pub fn of(block: &Block) -> Option<Self> {
+        match block {
+            Block::Section(t) if t.starts_with(OWN_GOAL) => Some(Self::Own),
+            Block::Section(t) if t.starts_with("🎯 *<@") && t.contains(PARTNER_GOAL) => {
+                let id = t.strip_prefix("🎯 *<@")?.split('>').next()?;
+                Some(Self::Partner(UserId::new(id)))
+            }
+            Block::Context(t) if t.starts_with("Your goal for ") && t.ends_with(SIGNUP_END) => {
+                Some(Self::Signup)
+            }
+            _ => None,
+        }
+    }
+
+    /// A block that says which goal stood here, without its text.
+    pub fn marker(&self) -> Block {
+        Block::Context(match self {
+            Self::Own => format!("{MARK}own⟧"),
+            Self::Signup => format!("{MARK}signup⟧"),
+            Self::Partner(p) => format!("{MARK}{p}⟧"),
+        })
+    }
+
+    /// The goal a [`Self::marker`] stands for.
+    pub fn marked(block: &Block) -> Option<Self> {
+        let Block::Context(t) = block else {
+            return None;
+        };
+        let inner = t.strip_prefix(MARK)?.strip_suffix('⟧')?;
+        Some(match inner {
+            "own" => Self::Own,
+            "signup" => Self::Signup,
+            p => Self::Partner(UserId::new(p)),
+        })
+    }
+
+    /// The block again, with `goal` (its owner's).
+    pub fn render(&self, goal: &Goal) -> Block {
+        match self {
+            Self::Own => own_goal_block(goal),
+            Self::Signup => signup_line(goal),
+            Self::Partner(p) => partner_goal_block(p, goal),
+        }
+    }
 }
 
 /// The partners' goals for `round`, for one member's pairing DM.
 pub fn partner_goal_blocks(partners: &[&Member], round: RoundId) -> Vec<Block> {
     partners
         .iter()
-        .filter_map(|p| {
-            let goal = p.goal_for(round)?;
-            Some(Block::Section(format!(
-                "🎯 *{}'s goal this month:* “{}” Maybe your calls can help with it.",
-                p.id.mention(),
-                escape(&goal.text)
-            )))
-        })
+        .filter_map(|p| Some(partner_goal_block(&p.id, p.goal_for(round)?)))
         .collect()
+}
+
+fn partner_goal_block(partner: &UserId, goal: &Goal) -> Block {
+    Block::Section(format!(
+        "🎯 *{}{PARTNER_GOAL}{}” Maybe your calls can help with it.",
+        partner.mention(),
+        escape(&goal.text)
+    ))
 }
 
 /// "How did your goal go?" under the last check-in.
@@ -83,10 +153,7 @@ pub fn checkin_blocks(goal: &Goal) -> Vec<Block> {
         outcome,
     };
     vec![
-        Block::Section(format!(
-            "🎯 *Your goal this month was* “{}”. How did it go?",
-            escape(&goal.text)
-        )),
+        own_goal_block(goal),
         Block::Buttons(vec![
             Button::new(answer(GoalOutcome::Reached), "Reached it").primary(),
             Button::new(answer(GoalOutcome::Partly), "Partly"),
@@ -135,5 +202,30 @@ mod tests {
         };
         assert!(m.readable().contains("“give a talk”. How did it go?"));
         assert_eq!(m.actions().len(), 3);
+    }
+
+    #[test]
+    fn every_block_with_goal_text_is_recognised_and_rendered_again_from_its_marker() {
+        let round: RoundId = "2026-12".parse().unwrap();
+        let goal = Goal {
+            round,
+            text: "Ship <my> talk".into(),
+            outcome: None,
+        };
+        let mut ben = Member::new_onboarding(UserId::new("U0BEN"), chrono::Utc::now());
+        ben.goal = Some(goal.clone());
+        let blocks = [
+            checkin_blocks(&goal).remove(0),
+            signup_line(&goal),
+            partner_goal_blocks(&[&ben], round).remove(0),
+        ];
+        for b in blocks {
+            let line = GoalLine::of(&b).unwrap_or_else(|| panic!("not recognised: {b:?}"));
+            let marker = line.marker();
+            assert!(!format!("{marker:?}").contains("Ship"), "{marker:?}");
+            assert_eq!(GoalLine::marked(&marker), Some(line.clone()));
+            assert_eq!(line.render(&goal), b);
+        }
+        assert_eq!(GoalLine::of(&Block::Section("🎯 Goals".into())), None);
     }
 }

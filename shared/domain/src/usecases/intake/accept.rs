@@ -105,13 +105,18 @@ impl Bot {
                 response_url,
                 message,
             } => {
+                let action = Action::decode(action_id, value);
+                let message = match message.as_deref() {
+                    Some(m) => Some(self.with_goals(user, &action, m.clone()).await?),
+                    None => None,
+                };
                 let click = Click {
                     user: user.clone(),
-                    action: Action::decode(action_id, value),
+                    action,
                     trigger_id: None,
                     dedupe_key: String::new(),
                     response_url: response_url.clone(),
-                    message: message.as_deref().cloned(),
+                    message,
                 };
                 self.apply_in_place(&click).await?;
                 if !click.action.is_moderator() {

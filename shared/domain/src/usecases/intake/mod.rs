@@ -5,5 +5,6 @@
 
 mod accept;
 mod in_place;
+mod on_the_bus;
 
 pub use in_place::ClickedMessage;

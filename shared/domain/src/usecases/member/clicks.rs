@@ -85,7 +85,8 @@ impl Bot {
             action_id: action_id.to_string(),
             value,
             response_url: click.response_url.clone(),
-            message: click.message.clone().map(Box::new),
+            // No goal text on the bus: the scheduler renders it again.
+            message: click.message.as_ref().map(|m| Box::new(m.for_the_bus())),
         };
         Ok(if self.accept(&key, window, job).await? {
             ActionOutcome::Done
