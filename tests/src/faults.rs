@@ -215,7 +215,8 @@ impl<S: Rounds + 'static> Rounds for FaultyStore<S> {
         let records_a_send = writes.iter().any(|w| {
             w.prev.as_ref().is_some_and(|p| {
                 let (before, after) = (&p.announcement, &w.next.announcement);
-                after.intros.len() > before.intros.len() || after.told.len() > before.told.len()
+                after.intro_sets.len() > before.intro_sets.len()
+                    || after.told.len() > before.told.len()
             })
         });
         let name = if records_a_send {

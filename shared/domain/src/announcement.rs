@@ -21,8 +21,9 @@ use crate::ids::UserId;
 /// What a group's announcement has sent and who is sending it now.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Announcement {
-    /// Sizes of the group DMs whose intro went out (a pair that becomes a
-    /// trio gets a new group DM with all three).
+    /// Sizes of the group DMs whose intro went out, as stored before intros
+    /// were kept by member set (read only: a size here counts as that
+    /// intro sent).
     #[serde(default)]
     pub intros: Vec<usize>,
     /// Members whose pairing DM went out (or who could not be reached).
@@ -35,6 +36,11 @@ pub struct Announcement {
     /// once-markers only: each message also checks its marker.
     #[serde(default)]
     pub markers: bool,
+    /// The member sets (sorted) of the group DMs whose intro went out: a
+    /// pair that becomes a trio gets a new group DM with all three, and so
+    /// does a trio whose third left and another joined.
+    #[serde(default)]
+    pub intro_sets: Vec<Vec<UserId>>,
 }
 
 /// A worker's hold on a group's announcement. `version` is the group
@@ -49,8 +55,8 @@ pub struct AnnounceClaim {
 /// One message of an announcement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    /// The group DM's intro, for a group DM of this many people.
-    Intro(usize),
+    /// The group DM's intro, for a group DM of these people (sorted).
+    Intro(Vec<UserId>),
     /// The member's personal pairing DM.
     Tell(UserId),
 }
@@ -94,8 +100,11 @@ impl Announcement {
     /// the group DM.
     pub fn remaining(&self, members: &[UserId]) -> Vec<Step> {
         let mut steps = Vec::new();
-        if !self.intros.contains(&members.len()) {
-            steps.push(Step::Intro(members.len()));
+        let mut set = members.to_vec();
+        set.sort();
+        let intro = Step::Intro(set);
+        if !self.is_done(&intro) {
+            steps.push(intro);
         }
         steps.extend(
             members
@@ -108,7 +117,7 @@ impl Announcement {
 
     pub fn is_done(&self, step: &Step) -> bool {
         match step {
-            Step::Intro(size) => self.intros.contains(size),
+            Step::Intro(set) => self.intro_sets.contains(set) || self.intros.contains(&set.len()),
             Step::Tell(user) => self.told.contains(user),
         }
     }
@@ -118,13 +127,14 @@ impl Announcement {
             return;
         }
         match step {
-            Step::Intro(size) => self.intros.push(*size),
+            Step::Intro(set) => self.intro_sets.push(set.clone()),
             Step::Tell(user) => self.told.push(user.clone()),
         }
     }
 
     pub fn anonymise(&mut self, user: &UserId, replacement: &UserId) {
-        for t in self.told.iter_mut() {
+        let sets = self.intro_sets.iter_mut().flatten();
+        for t in self.told.iter_mut().chain(sets) {
             if t == user {
                 *t = replacement.clone();
             }
@@ -132,7 +142,7 @@ impl Announcement {
     }
 
     pub fn mentions(&self, user: &UserId) -> bool {
-        self.told.contains(user)
+        self.told.contains(user) || self.intro_sets.iter().any(|s| s.contains(user))
     }
 }
 
@@ -151,21 +161,54 @@ mod tests {
     fn a_fresh_pair_needs_its_intro_then_each_members_dm() {
         let a = Announcement::default();
         assert_eq!(
-            a.remaining(&[u("U1"), u("U2")]),
-            vec![Step::Intro(2), Step::Tell(u("U1")), Step::Tell(u("U2"))]
+            a.remaining(&[u("U2"), u("U1")]),
+            vec![
+                Step::Intro(vec![u("U1"), u("U2")]),
+                Step::Tell(u("U2")),
+                Step::Tell(u("U1"))
+            ]
         );
     }
 
     #[test]
     fn a_pair_that_became_a_trio_needs_a_new_intro_and_only_the_newcomers_dm() {
         let mut a = Announcement::default();
-        for s in [Step::Intro(2), Step::Tell(u("U1")), Step::Tell(u("U2"))] {
+        for s in a.remaining(&[u("U1"), u("U2")]) {
             a.record(&s);
         }
         assert_eq!(
             a.remaining(&[u("U1"), u("U2"), u("U3")]),
-            vec![Step::Intro(3), Step::Tell(u("U3"))]
+            vec![
+                Step::Intro(vec![u("U1"), u("U2"), u("U3")]),
+                Step::Tell(u("U3"))
+            ]
         );
+        assert!(a.remaining(&[u("U1"), u("U2")]).is_empty());
+    }
+
+    #[test]
+    fn a_trio_whose_third_left_and_another_joined_gets_a_new_intro_and_the_newcomer_is_told() {
+        let mut a = Announcement::default();
+        let (ana, ben, cai, dee) = (u("U0ANA"), u("U0BEN"), u("U0CAI"), u("U0DEE"));
+        for members in [
+            vec![ana.clone(), ben.clone()],
+            vec![ana.clone(), ben.clone(), cai],
+        ] {
+            for s in a.remaining(&members) {
+                a.record(&s);
+            }
+        }
+        // Cai opted out; Dee joins as the third.
+        assert_eq!(
+            a.remaining(&[ana.clone(), ben.clone(), dee.clone()]),
+            vec![Step::Intro(vec![ana, ben, dee.clone()]), Step::Tell(dee)]
+        );
+    }
+
+    #[test]
+    fn a_group_stored_with_intro_sizes_is_not_introduced_again() {
+        let stored = r#"{"intros":[2],"told":["U1","U2"]}"#;
+        let a: Announcement = serde_json::from_str(stored).expect("old form");
         assert!(a.remaining(&[u("U1"), u("U2")]).is_empty());
     }
 
@@ -205,8 +248,10 @@ mod tests {
         let mut a = Announcement::default();
         a.record(&Step::Tell(u("U1")));
         a.record(&Step::Tell(u("U2")));
+        a.record(&Step::Intro(vec![u("U1"), u("U2")]));
         a.anonymise(&u("U1"), &u("deleted-1"));
         assert!(!a.mentions(&u("U1")));
+        assert!(!serde_json::to_string(&a).expect("json").contains("U1"));
         assert_eq!(a.told, vec![u("deleted-1"), u("U2")]);
     }
 }

@@ -98,7 +98,10 @@ impl Bot {
                 .cloned()
                 .collect();
             let sent = match step {
-                Step::Intro(size) => self.send_intro(&group, *size).await.map(|c| group_dm = c),
+                Step::Intro(set) => self
+                    .send_intro(&group, set.len())
+                    .await
+                    .map(|c| group_dm = c),
                 Step::Tell(user) => {
                     if group_dm.is_none() {
                         // The intro went out before: conversations.open
