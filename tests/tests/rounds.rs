@@ -377,3 +377,56 @@ async fn someone_signing_up_between_the_start_and_the_pairing_tick_is_paired() {
     assert!(paired.contains("U0JUST"), "{paired:?}");
     assert_eq!(paired.len(), users.len() + 1);
 }
+
+/// A conditional group write whose response was lost is sent again by the
+/// SDK's retry and fails its condition (the first attempt applied it): the
+/// writer must learn it holds what it wrote, not wait 150 s for its own
+/// claim to go stale. Another writer's different content stays a conflict.
+#[tokio::test]
+async fn a_group_write_retried_after_its_response_was_lost_counts_as_written() {
+    use mentor_domain::announcement::AnnounceClaim;
+    use mentor_domain::ports::GroupWrite;
+    moto_or_skip!();
+    let h = Harness::new().await;
+    h.sign_up("U0ANA", &["Writing"], &["Research"], "new").await;
+    h.sign_up("U0BEN", &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    let g = h.store.groups(round("2026-12")).await.unwrap().remove(0);
+    let mut claimed = g.clone();
+    claimed.version += 1;
+    claimed.announcement.claim = Some(AnnounceClaim {
+        version: claimed.version,
+        since: utc("2026-12-01T10:00:00Z"),
+    });
+    let write = GroupWrite::update(g.clone(), claimed.clone());
+    assert!(
+        h.store
+            .write_groups(std::slice::from_ref(&write))
+            .await
+            .unwrap()
+    );
+    // The same request again, as the SDK retries it.
+    assert!(
+        h.store
+            .write_groups(std::slice::from_ref(&write))
+            .await
+            .unwrap(),
+        "our own write, applied once, reads as ours"
+    );
+    // A second worker that read the same version and claimed at another time lost.
+    let mut other = claimed.clone();
+    other.announcement.claim = Some(AnnounceClaim {
+        version: claimed.version,
+        since: utc("2026-12-01T10:00:01Z"),
+    });
+    assert!(
+        !h.store
+            .write_groups(&[GroupWrite::update(g.clone(), other)])
+            .await
+            .unwrap()
+    );
+    let stored = h.store.group(g.round, g.number).await.unwrap().unwrap();
+    assert_eq!(stored, claimed);
+}

@@ -212,17 +212,32 @@ impl DynamoStore {
         };
         match req.send().await {
             Ok(_) => Ok(true),
+            // The SDK retried a put whose response was lost and the first
+            // attempt had applied it: the stored group is exactly the one
+            // written (a claim's version and time included), so it is ours.
+            // Unlike a transaction, a put carries no idempotency token.
+            Err(e) if is_condition_failed(&e) => self.holds(&w.next).await,
             // As in a transaction: a concurrent one holding the item is a
             // conflict to re-read and retry, not a failure.
             Err(e)
-                if is_condition_failed(&e)
-                    || e.as_service_error()
-                        .and_then(|se| se.code())
-                        .is_some_and(|c| c == "TransactionConflictException") =>
+                if e.as_service_error()
+                    .and_then(|se| se.code())
+                    .is_some_and(|c| c == "TransactionConflictException") =>
             {
                 Ok(false)
             }
             Err(e) => Err(store_err(e)),
+        }
+    }
+
+    /// Whether the stored group is exactly `group` (a consistent read).
+    async fn holds(&self, group: &Group) -> Result<bool> {
+        let item = self
+            .get_item(round_pk(group.round), &group_sk(group.number))
+            .await?;
+        match item {
+            Some(item) => Ok(from_item::<Group>(&item)? == *group),
+            None => Ok(false),
         }
     }
 
