@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 
 use crate::ids::ChannelId;
-use crate::memory::{FixedClock, RecordingMessenger};
+use crate::memory::{FixedClock, RecordingMessenger, SlackCall, dm_channel};
 use crate::ports::{Messenger, Rounds, SlackResult, UserInfo};
 use crate::profile_form::{FieldValue, FormValues};
 use crate::surface::{Home, Message, Modal};
@@ -98,12 +98,13 @@ fn form(offers: &str, wants: &str) -> FormValues {
     v
 }
 
-#[tokio::test]
-async fn deleting_your_data_while_your_pair_is_announced_stops_every_dm_to_or_about_you_and_leaves_no_id()
- {
-    // given Ana and Ben signed up in November
-    let ana = UserId::new("U0ANA");
-    let ben = UserId::new("U0BEN");
+/// The members sign up in November; the December round pairs them and,
+/// once the first pairing DM went out, Ana's `delete my data` is carried
+/// out. Checks that nothing sent after it goes to Ana or names her (beyond
+/// the group DM's channel id, which Slack makes opaque) and that no stored
+/// group holds her id; returns the calls made after the deletion.
+async fn announced_while_ana_deletes(members: &[(&str, &str, &str)]) -> Vec<SlackCall> {
+    let ana = UserId::new(members[0].0);
     let recorder = Arc::new(RecordingMessenger::new());
     let slack = Arc::new(DeletesDuringFirstPairingDm {
         inner: recorder.clone(),
@@ -116,18 +117,13 @@ async fn deleting_your_data_while_your_pair_is_announced_stops_every_dm_to_or_ab
     ));
     let (deps, store, bus) = Deps::in_memory(slack.clone(), clock.clone());
     let bot = Bot::new(deps, ProgrammeConfig::example());
-    for (u, offers, wants) in [
-        (&ana, "Writing", "Leadership"),
-        (&ben, "Leadership", "Writing"),
-    ] {
+    for (u, offers, wants) in members {
         let saved = bot
-            .save_profile(u, &form(offers, wants), "v1")
+            .save_profile(&UserId::new(*u), &form(offers, wants), "v1")
             .await
             .unwrap();
         assert_eq!(saved, ProfileOutcome::Saved);
     }
-    // when the December round pairs them and, as the first pairing DM goes
-    // out, Ana's `delete my data` is carried out
     clock.set(Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap());
     *slack.bot.lock().unwrap() = Some(bot.clone());
     bot.tick().await.unwrap();
@@ -136,17 +132,52 @@ async fn deleting_your_data_while_your_pair_is_announced_stops_every_dm_to_or_ab
             bot.on_bus_event(&e).await.unwrap();
         }
     }
-    // then nothing sent after the deletion goes to Ana or names her
     let after = slack.deleted_after.lock().unwrap().expect("deletion ran");
-    let calls = recorder.calls();
-    let later = format!("{:?}", &calls[after..]);
+    let everyone: Vec<UserId> = members.iter().map(|m| UserId::new(m.0)).collect();
+    let group_dm = dm_channel(&everyone).0;
+    let later = recorder.calls()[after..].to_vec();
+    let text = format!("{later:?}").replace(&group_dm, "G…");
     assert!(
-        !later.contains(ana.as_str()),
-        "sent after the deletion: {later}"
+        !text.contains(ana.as_str()),
+        "sent after the deletion: {text}"
     );
-    // and no stored group holds her id
     let december = RoundId::new(2026, 12).unwrap();
     let groups = serde_json::to_string(&store.groups(december).await.unwrap()).unwrap();
     assert!(!groups.contains(ana.as_str()), "{groups}");
     assert!(store.groups_of(&ana).await.unwrap().is_empty());
+    later
+}
+
+#[tokio::test]
+async fn deleting_your_data_while_your_pair_is_announced_stops_every_dm_to_or_about_you_and_leaves_no_id()
+ {
+    // Ana and Ben: once Ana's data is gone the pair has ended, so the
+    // announcement stops (Ben has the partner-left DM from the deletion).
+    let later = announced_while_ana_deletes(&[
+        ("U0ANA", "Writing", "Leadership"),
+        ("U0BEN", "Leadership", "Writing"),
+    ])
+    .await;
+    let pairing = format!("{later:?}").matches(PAIRING_DM).count();
+    assert_eq!(pairing, 0, "{later:?}");
+}
+
+#[tokio::test]
+async fn deleting_your_data_while_your_trio_is_announced_tells_the_other_two_about_each_other_only()
+{
+    // Ana, Ben and Cai: the trio goes on as a pair, whose members still get
+    // their pairing DMs, naming only each other.
+    let later = announced_while_ana_deletes(&[
+        ("U0ANA", "Writing", "Leadership"),
+        ("U0BEN", "Leadership", "Writing"),
+        ("U0CAI", "Leadership", "Writing"),
+    ])
+    .await;
+    let text = format!("{later:?}");
+    assert!(!text.contains("DU0ANA"), "{text}");
+    let told: Vec<&SlackCall> = later
+        .iter()
+        .filter(|c| matches!(c, SlackCall::Post(_, m) if m.text.starts_with(PAIRING_DM)))
+        .collect();
+    assert_eq!(told.len(), 2, "Ben and Cai: {told:?}");
 }
