@@ -31,6 +31,7 @@ pub mod profile_form;
 pub mod snooze;
 pub mod surface;
 pub mod usecases;
+pub mod yes_no_field;
 
 pub use config::ProgrammeConfig;
 pub use error::{Error, SlackFailure};

@@ -1,62 +1,30 @@
 //! The profile choice "open to a third": whether a member's pair may be
 //! joined mid-month by someone waiting ("Find me a partner now", late
-//! joiners). A field of the profile modal, stored on the member (default yes).
+//! joiners). A field of the profile modal, stored on the member (default
+//! yes, listed first).
 
 use crate::messages::forms as text;
-use crate::profile_form::{FieldValue, FormValues};
-use crate::surface::{Block, Choice, InputElement};
+use crate::profile_form::FormValues;
+use crate::surface::Block;
+use crate::yes_no_field::YesNo;
 
 /// The field's key (the modal block id).
 pub const KEY: &str = "open_to_third";
-const YES: &str = "yes";
-const NO: &str = "no";
+
+const CHOICE: YesNo = YesNo {
+    key: KEY,
+    text: text::OPEN_TO_THIRD,
+    yes: text::OPEN_TO_THIRD_YES,
+    no: text::OPEN_TO_THIRD_NO,
+    yes_first: true,
+};
 
 /// The modal field, showing the member's current choice.
 pub fn field(current: bool) -> Block {
-    let choice = |value: &str, label: &str| Choice {
-        value: value.into(),
-        label: label.into(),
-    };
-    Block::Input {
-        block_id: KEY.into(),
-        label: text::OPEN_TO_THIRD.label.into(),
-        hint: text::OPEN_TO_THIRD.hint.map(str::to_string),
-        optional: true,
-        element: InputElement::Select {
-            options: vec![
-                choice(YES, text::OPEN_TO_THIRD_YES),
-                choice(NO, text::OPEN_TO_THIRD_NO),
-            ],
-            initial: Some(if current { YES } else { NO }.into()),
-        },
-    }
+    CHOICE.field(current)
 }
 
 /// The submitted choice; `None` when the field was absent or left empty.
 pub fn read(values: &FormValues) -> Option<bool> {
-    match values.get(KEY) {
-        Some(FieldValue::One(Some(v))) | Some(FieldValue::Text(Some(v))) => match v.as_str() {
-            YES => Some(true),
-            NO => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_choice_reads_back_and_an_absent_field_changes_nothing() {
-        let mut v = FormValues::new();
-        assert_eq!(read(&v), None);
-        v.insert(KEY.into(), FieldValue::One(Some("no".into())));
-        assert_eq!(read(&v), Some(false));
-        v.insert(KEY.into(), FieldValue::One(Some("yes".into())));
-        assert_eq!(read(&v), Some(true));
-        v.insert(KEY.into(), FieldValue::One(Some("maybe".into())));
-        assert_eq!(read(&v), None);
-    }
+    CHOICE.read(values)
 }
