@@ -435,3 +435,63 @@ async fn a_late_joiner_with_nobody_waiting_joins_the_best_fitting_pair_as_a_trio
             .any(|m| readable(m).contains("joined") && readable(m).contains("as a trio"))
     );
 }
+
+#[tokio::test]
+async fn pair_by_hand_refuses_two_people_kept_apart_without_saying_who_blocked_whom() {
+    moto_or_skip!();
+    let h = Harness::at("2026-11-20T10:00:00Z").await;
+    h.sign_up(A, &["Writing"], &["Research"], "new").await;
+    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
+        .await;
+    h.set_time("2026-12-01T09:05:00Z");
+    h.tick().await;
+    // Mid-December Cat and Dan join and wait; Cat privately blocks Dan.
+    h.set_time("2026-12-20T10:00:00Z");
+    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
+    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
+        .await;
+    h.send_event(&dm("Ev-cat-blocks-dan", C, "block <@U0DDD>"))
+        .await;
+    h.deliver().await;
+    for command in ["pair <@U0CCC> <@U0DDD>", "pair <@U0DDD> <@U0CCC>"] {
+        let (_, body) = h.send_command(MODERATOR, command).await;
+        let reply = reply_text(&body);
+        assert!(
+            reply.contains("<@U0CCC> and <@U0DDD> can't be paired with each other")
+                || reply.contains("<@U0DDD> and <@U0CCC> can't be paired with each other"),
+            "{body}"
+        );
+        // The moderator is not told that a block exists, nor whose.
+        assert!(!reply.to_lowercase().contains("block"), "{body}");
+    }
+    h.deliver().await;
+    assert_eq!(h.pairing_dms(C, "December 2026").await, 0);
+    assert_eq!(h.pairing_dms(D, "December 2026").await, 0);
+    let round = RoundId::new(2026, 12).unwrap();
+    let groups = h.store.groups(round).await.unwrap();
+    assert!(
+        !groups
+            .iter()
+            .any(|g| g.members.contains(&UserId::new(C)) || g.members.contains(&UserId::new(D))),
+        "no group was formed for Cat or Dan"
+    );
+    // A moderator's own `exclude` is kept the same way for the next pair.
+    h.sign_up("U0EEE", &["Data"], &["Frontend"], "new").await;
+    let (_, body) = h.send_command(MODERATOR, "exclude <@U0DDD> <@U0EEE>").await;
+    assert!(
+        reply_text(&body).contains("will never be paired together"),
+        "{body}"
+    );
+    let (_, body) = h.send_command(MODERATOR, "pair <@U0EEE> <@U0DDD>").await;
+    assert!(
+        reply_text(&body).contains("<@U0EEE> and <@U0DDD> can't be paired with each other"),
+        "{body}"
+    );
+    // Someone who is free to pair with Dan still can be.
+    h.sign_up("U0FFF", &["Data"], &["Frontend"], "new").await;
+    let (_, body) = h.send_command(MODERATOR, "pair <@U0FFF> <@U0DDD>").await;
+    assert!(
+        reply_text(&body).contains("Paired <@U0FFF> and <@U0DDD>"),
+        "{body}"
+    );
+}

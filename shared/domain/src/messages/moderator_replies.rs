@@ -64,6 +64,17 @@ pub fn never_together(a: &UserId, b: &UserId) -> Message {
     ))
 }
 
+/// `pair @a @b` for two people kept apart (a moderator's `exclude`, or one
+/// member's private "never pair me with": which one is not said, so a
+/// member's block stays private).
+pub fn kept_apart(a: &UserId, b: &UserId) -> Message {
+    Message::plain(format!(
+        "{} and {} can't be paired with each other. Pick another partner for one of them.",
+        a.mention(),
+        b.mention()
+    ))
+}
+
 pub fn export_sent() -> Message {
     Message::plain("I've sent you the export by DM.")
 }
@@ -139,6 +150,10 @@ mod tests {
             (
                 paired_by_hand(&ana(), &ben(), round()),
                 "Paired <@U0ANA> and <@U0BEN> for",
+            ),
+            (
+                kept_apart(&ana(), &ben()),
+                "<@U0ANA> and <@U0BEN> can't be paired with each other",
             ),
             (
                 never_together(&ana(), &ben()),

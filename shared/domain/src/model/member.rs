@@ -169,6 +169,12 @@ fn yes() -> bool {
 }
 
 impl Member {
+    /// Whether this member's settings keep them apart from `other`: a
+    /// moderator's `exclude` or their own private "never pair me with".
+    pub fn kept_apart_from(&self, other: &UserId) -> bool {
+        self.excluded_with.contains(other) || self.blocked.contains(other)
+    }
+
     /// The member's goal, if it is the one set for `round`.
     pub fn goal_for(&self, round: RoundId) -> Option<&Goal> {
         self.goal.as_ref().filter(|g| g.round == round)

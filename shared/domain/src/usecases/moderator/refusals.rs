@@ -52,7 +52,23 @@ impl Bot {
                 }));
             }
         }
+        if self.kept_apart(a, b).await? {
+            return Ok(Some(messages::moderator_replies::kept_apart(a, b).into()));
+        }
         self.not_paired_yet().await
+    }
+
+    /// A moderator's `exclude` or either member's private block, read both
+    /// ways: the same hard rule the engine keeps.
+    async fn kept_apart(&self, a: &UserId, b: &UserId) -> Result<bool> {
+        for (x, y) in [(a, b), (b, a)] {
+            if let Some(m) = self.deps.members.get(x).await?
+                && m.kept_apart_from(y)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     pub(super) async fn repair_refusal(&self, user: &UserId) -> Result<Option<SlashReply>> {
