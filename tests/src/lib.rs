@@ -625,9 +625,21 @@ pub const D: &str = "U0DDD";
 
 /// Signs up [`A`], [`B`], [`C`] and [`D`].
 pub async fn four_members(h: &Harness) {
+    members_a_and_b(h).await;
+    members_c_and_d(h).await;
+}
+
+/// A (Writing → Research, new) and B (the other way round, seven plus
+/// years): the first two of [`four_members`].
+pub async fn members_a_and_b(h: &Harness) {
     h.sign_up(A, &["Writing"], &["Research"], "new").await;
     h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
         .await;
+}
+
+/// C (Data → Frontend) and D (the other way round): the last two of
+/// [`four_members`], often the ones who join late.
+pub async fn members_c_and_d(h: &Harness) {
     h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
     h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
         .await;

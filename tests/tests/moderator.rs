@@ -14,6 +14,12 @@ fn reply_text(body: &str) -> String {
     readable(&v)
 }
 
+/// What the moderator reads after typing `/mentoring <command>`.
+async fn reply_to(h: &Harness, command: &str) -> String {
+    let (_, body) = h.send_command(MODERATOR, command).await;
+    reply_text(&body)
+}
+
 /// The value of the one button a slash command's answer asks to click.
 fn confirmation(body: &str) -> String {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -134,9 +140,7 @@ async fn preview_then_run_gives_the_same_groups_and_run_twice_is_one_round() {
 async fn pair_by_hand_notifies_both_like_a_normal_round_and_is_audited() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    h.sign_up(A, &["Writing"], &["Research"], "new").await;
-    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
-        .await;
+    members_a_and_b(&h).await;
     // Before the round is paired, hand-made pairs are refused.
     let (_, body) = h.send_command(MODERATOR, "pair <@U0AAA> <@U0BBB>").await;
     assert!(
@@ -147,9 +151,7 @@ async fn pair_by_hand_notifies_both_like_a_normal_round_and_is_audited() {
     h.tick().await;
     // Two people join after mid-month and wait; a moderator pairs them.
     h.set_time("2026-12-20T10:00:00Z");
-    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
-    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
-        .await;
+    members_c_and_d(&h).await;
     h.deliver().await;
     let (_, body) = h
         .send_command(MODERATOR, "pair <@U0CCC|cat> <@U0DDD>")
@@ -338,9 +340,7 @@ async fn stats_and_export_show_states_and_pairs_without_profile_answers() {
 async fn a_late_joiner_early_in_the_month_is_paired_with_someone_waiting() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    h.sign_up(A, &["Writing"], &["Research"], "new").await;
-    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
-        .await;
+    members_a_and_b(&h).await;
     h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
@@ -440,29 +440,24 @@ async fn a_late_joiner_with_nobody_waiting_joins_the_best_fitting_pair_as_a_trio
 async fn pair_by_hand_refuses_two_people_kept_apart_without_saying_who_blocked_whom() {
     moto_or_skip!();
     let h = Harness::at("2026-11-20T10:00:00Z").await;
-    h.sign_up(A, &["Writing"], &["Research"], "new").await;
-    h.sign_up(B, &["Research"], &["Writing"], "seven_plus")
-        .await;
+    members_a_and_b(&h).await;
     h.set_time("2026-12-01T09:05:00Z");
     h.tick().await;
     // Mid-December Cat and Dan join and wait; Cat privately blocks Dan.
     h.set_time("2026-12-20T10:00:00Z");
-    h.sign_up(C, &["Data"], &["Frontend"], "one_to_three").await;
-    h.sign_up(D, &["Frontend"], &["Data"], "three_to_seven")
-        .await;
+    members_c_and_d(&h).await;
     h.send_event(&dm("Ev-cat-blocks-dan", C, "block <@U0DDD>"))
         .await;
     h.deliver().await;
     for command in ["pair <@U0CCC> <@U0DDD>", "pair <@U0DDD> <@U0CCC>"] {
-        let (_, body) = h.send_command(MODERATOR, command).await;
-        let reply = reply_text(&body);
+        let reply = reply_to(&h, command).await;
         assert!(
             reply.contains("<@U0CCC> and <@U0DDD> can't be paired with each other")
                 || reply.contains("<@U0DDD> and <@U0CCC> can't be paired with each other"),
-            "{body}"
+            "{reply}"
         );
         // The moderator is not told that a block exists, nor whose.
-        assert!(!reply.to_lowercase().contains("block"), "{body}");
+        assert!(!reply.to_lowercase().contains("block"), "{reply}");
     }
     h.deliver().await;
     assert_eq!(h.pairing_dms(C, "December 2026").await, 0);
@@ -477,21 +472,15 @@ async fn pair_by_hand_refuses_two_people_kept_apart_without_saying_who_blocked_w
     );
     // A moderator's own `exclude` is kept the same way for the next pair.
     h.sign_up("U0EEE", &["Data"], &["Frontend"], "new").await;
-    let (_, body) = h.send_command(MODERATOR, "exclude <@U0DDD> <@U0EEE>").await;
+    let reply = reply_to(&h, "exclude <@U0DDD> <@U0EEE>").await;
+    assert!(reply.contains("will never be paired together"), "{reply}");
+    let reply = reply_to(&h, "pair <@U0EEE> <@U0DDD>").await;
     assert!(
-        reply_text(&body).contains("will never be paired together"),
-        "{body}"
-    );
-    let (_, body) = h.send_command(MODERATOR, "pair <@U0EEE> <@U0DDD>").await;
-    assert!(
-        reply_text(&body).contains("<@U0EEE> and <@U0DDD> can't be paired with each other"),
-        "{body}"
+        reply.contains("<@U0EEE> and <@U0DDD> can't be paired with each other"),
+        "{reply}"
     );
     // Someone who is free to pair with Dan still can be.
     h.sign_up("U0FFF", &["Data"], &["Frontend"], "new").await;
-    let (_, body) = h.send_command(MODERATOR, "pair <@U0FFF> <@U0DDD>").await;
-    assert!(
-        reply_text(&body).contains("Paired <@U0FFF> and <@U0DDD>"),
-        "{body}"
-    );
+    let reply = reply_to(&h, "pair <@U0FFF> <@U0DDD>").await;
+    assert!(reply.contains("Paired <@U0FFF> and <@U0DDD>"), "{reply}");
 }
