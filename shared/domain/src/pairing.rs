@@ -67,9 +67,7 @@ pub fn history(round: RoundId, past: &[Group]) -> Vec<PastPair> {
 pub fn exclusions(members: &[Member]) -> Vec<(MemberId, MemberId)> {
     let mut set = BTreeSet::new();
     for m in members {
-        // Moderator exclusions and members' own "never pair me with" lists
-        // are the same hard rule.
-        for other in m.excluded_with.iter().chain(&m.blocked) {
+        for other in m.kept_apart() {
             let (a, b) = if m.id < *other {
                 (&m.id, other)
             } else {

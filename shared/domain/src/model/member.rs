@@ -169,10 +169,15 @@ fn yes() -> bool {
 }
 
 impl Member {
-    /// Whether this member's settings keep them apart from `other`: a
-    /// moderator's `exclude` or their own private "never pair me with".
+    /// Everyone this member is kept apart from: a moderator's `exclude`
+    /// and their own private "never pair me with" are the same hard rule.
+    pub fn kept_apart(&self) -> impl Iterator<Item = &UserId> {
+        self.excluded_with.iter().chain(&self.blocked)
+    }
+
+    /// Whether this member's settings keep them apart from `other`.
     pub fn kept_apart_from(&self, other: &UserId) -> bool {
-        self.excluded_with.contains(other) || self.blocked.contains(other)
+        self.kept_apart().any(|u| u == other)
     }
 
     /// The member's goal, if it is the one set for `round`.
