@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
 
+use super::tests::form;
 use crate::ids::ChannelId;
 use crate::memory::{FixedClock, RecordingMessenger, SlackCall, dm_channel};
 use crate::ports::{Messenger, Rounds, SlackResult, UserInfo};
-use crate::profile_form::{FieldValue, FormValues};
 use crate::surface::{Home, Message, Modal};
 use crate::usecases::{Deps, ProfileOutcome};
 use crate::{Bot, ProgrammeConfig, RoundId, UserId};
@@ -81,21 +81,6 @@ impl Messenger for DeletesDuringFirstPairingDm {
     async fn respond(&self, response_url: &str, message: &Message) -> SlackResult<()> {
         self.inner.respond(response_url, message).await
     }
-}
-
-fn form(offers: &str, wants: &str) -> FormValues {
-    let mut v = FormValues::new();
-    v.insert("timezone".into(), FieldValue::Text(Some("UTC".into())));
-    v.insert(
-        "interests".into(),
-        FieldValue::Many(vec!["Research".into()]),
-    );
-    v.insert("offers".into(), FieldValue::Many(vec![offers.into()]));
-    v.insert("wants".into(), FieldValue::Many(vec![wants.into()]));
-    v.insert("experience".into(), FieldValue::One(Some("new".into())));
-    v.insert("mode".into(), FieldValue::One(Some("video".into())));
-    v.insert("frequency".into(), FieldValue::One(Some("weekly".into())));
-    v
 }
 
 /// The members sign up in November; the December round pairs them and,

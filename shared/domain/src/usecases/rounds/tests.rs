@@ -36,7 +36,9 @@ fn world() -> World {
     }
 }
 
-fn form(offers: &str, wants: &str) -> FormValues {
+/// A saved profile's form: UTC, Research, offering `offers`, wanting `wants`
+/// (also the announcement tests' sign-up).
+pub(super) fn form(offers: &str, wants: &str) -> FormValues {
     let mut v = FormValues::new();
     v.insert("timezone".into(), FieldValue::Text(Some("UTC".into())));
     v.insert(
